@@ -1,0 +1,137 @@
+// The `bulkhead` command. Thin: it parses arguments, decides where the command runs (here, or
+// inside a running server that holds the embedded store) and calls the command's module, which
+// is loaded only when that command runs so that `--help` and `--version` start at once.
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../lib/config';
+import { VERSION } from '../lib/version';
+import { COMMANDS, type CommandSpec } from './commands';
+import { UserError, type CommandContext } from './context';
+import { terminalIO, type CommandIO } from './io';
+
+export interface RunOptions {
+  io?: CommandIO;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** set by the server when it runs a command for a CLI in another process */
+  forwardedRuntime?: CommandContext['runtime'];
+  signal?: AbortSignal;
+}
+
+interface GlobalOptions {
+  config?: string;
+  home?: string;
+}
+
+function configFor(g: GlobalOptions, opts: RunOptions): Config {
+  return loadConfig({ env: opts.env, cwd: opts.cwd, configFile: g.config, overrides: g.home ? { home: g.home } : undefined });
+}
+
+function buildProgram(io: CommandIO, run: (spec: CommandSpec, cmd: Command) => Promise<void>): Command {
+  const program = new Command('bulkhead')
+    .description('Flow discovery and microsegmentation planning.\nCollect flows, map what depends on what, propose the allow-list policy that breaks nothing.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option('-c, --config <file>', 'config file, YAML or JSON (default $BULKHEAD_HOME/bulkhead.yaml)')
+    .option('--home <dir>', 'directory for embedded state (default $BULKHEAD_HOME or ./.bulkhead)')
+    .showHelpAfterError('(run bulkhead --help for the commands, or bulkhead help COMMAND)')
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nStart here:\n  npm start                 run the web app, the collectors and the stores (bulkhead serve)\n  bulkhead doctor           check the stores and the configuration\n\nEnvironment: BULKHEAD_HOME, CLICKHOUSE_URL, DATABASE_URL, ... (bulkhead doctor --env lists them all)',
+    );
+  for (const spec of COMMANDS) {
+    const cmd = program.command(spec.usage).description(spec.summary);
+    if (spec.details) cmd.addHelpText('after', `\n${spec.details}`);
+    for (const o of spec.options ?? []) {
+      const opt = new Option(o.flags, o.description);
+      if (o.default !== undefined) opt.default(o.default);
+      if (o.choices) opt.choices(o.choices);
+      cmd.addOption(opt);
+    }
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+    cmd.action(async function (this: Command) {
+      await run(spec, this);
+    });
+  }
+  return program;
+}
+
+/** Run the CLI with argv (without node and script). Returns the exit code; never calls process.exit. */
+export async function runCli(argv: string[], opts: RunOptions = {}): Promise<number> {
+  const io = opts.io ?? terminalIO();
+  const cwd = opts.cwd ?? process.cwd();
+  const signal = opts.signal ?? new AbortController().signal;
+  let code = 0;
+  const program = buildProgram(io, async (spec, cmd) => {
+    const globals = program.opts<GlobalOptions>();
+    const config = configFor(globals, opts);
+    if (!opts.forwardedRuntime && spec.store === 'shared') {
+      const { forwardIfServerRunning } = await import('./forward');
+      const forwarded = await forwardIfServerRunning(config, argv, cwd, io, signal);
+      if (forwarded !== null) {
+        code = forwarded;
+        return;
+      }
+    }
+    if (spec.store === 'owner') {
+      if (opts.forwardedRuntime) {
+        throw new UserError(`\`bulkhead ${spec.name}\` cannot run through the server: it opens the stores itself and the server already holds them.`);
+      }
+      // Say so before doing anything (such as rebuilding the web app under a running server).
+      const { readServerInfo, describeHolder } = await import('../lib/server-info');
+      const holder = config.clickhouse.mode === 'embedded' ? readServerInfo(config.home) : null;
+      if (holder) {
+        const { StoreBusyError } = await import('../lib/store/connection');
+        throw new StoreBusyError(config.clickhouse.mode === 'embedded' ? config.clickhouse.dataDir : '', describeHolder(holder));
+      }
+    }
+    let runtime: Awaited<ReturnType<CommandContext['runtime']>> | null = null;
+    const ctx: CommandContext = {
+      io,
+      cwd,
+      config,
+      forwarded: Boolean(opts.forwardedRuntime),
+      signal,
+      runtime: opts.forwardedRuntime ?? (async () => {
+        if (!runtime) {
+          const { openRuntime } = await import('../lib/runtime');
+          const { createLogger } = await import('../lib/log');
+          runtime = await openRuntime(config, { log: createLogger(config.log.level) });
+        }
+        return runtime;
+      }),
+    };
+    try {
+      const mod = await spec.load();
+      code = (await mod.run(ctx, cmd.opts(), cmd.args)) ?? 0;
+    } finally {
+      if (runtime) await (runtime as { close(): Promise<void> }).close();
+    }
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: CommandIO): number {
+  if (e instanceof CommanderError) {
+    // help and version end here too, with exit code 0
+    return e.exitCode;
+  }
+  if (e instanceof UserError) {
+    io.err(e.message);
+    return e.exitCode;
+  }
+  if (e instanceof ConfigError || (e instanceof Error && e.name === 'StoreBusyError')) {
+    io.err(e.message);
+    return 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.err(`bulkhead: ${err.message}`);
+  if (process.env.BULKHEAD_DEBUG) io.err(err.stack ?? '');
+  else io.err('(set BULKHEAD_DEBUG=1 for the stack trace)');
+  return 1;
+}

@@ -1,0 +1,74 @@
+// A process's open stores and flow sink, opened once. `bulkhead serve` opens it and the Next.js
+// route handlers in the same process reach it through getRuntime(): the chDB engine allows one
+// owner per data directory, so the web app, the collectors and the CLI-through-server share it.
+import type { Config } from './config';
+import { loadConfig } from './config';
+import { openDatabase, type Database } from './db';
+import { createLogger, type Logger } from './log';
+import { Store } from './store';
+import { FlowSink, type SinkOptions } from './store/sink';
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  store: Store;
+  db: Database;
+  sink: FlowSink;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, opts: { log?: Logger; sink?: SinkOptions } = {}): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.log.level);
+  const store = await Store.open(config);
+  if (store.migration.applied.length) log.info({ applied: store.migration.applied }, 'ClickHouse schema migrated');
+  let db: Database;
+  try {
+    db = await openDatabase(config.database);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  if (db.applied.length) log.info({ applied: db.applied }, 'database schema migrated');
+  const sink = new FlowSink(store, {
+    onError: (err, n) => log.warn({ err: err.message.split('\n')[0], records: n }, 'flow insert failed; retrying'),
+    ...opts.sink,
+  });
+  let closing: Promise<void> | null = null;
+  const runtime: Runtime = {
+    config,
+    log,
+    store,
+    db,
+    sink,
+    close() {
+      closing ??= (async () => {
+        await sink.close();
+        await db.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+  return runtime;
+}
+
+const KEY = Symbol.for('bulkhead.runtime');
+type G = typeof globalThis & { [KEY]?: Promise<Runtime> };
+
+/** Make this process's runtime reachable by getRuntime() (from any bundle in the process). */
+export function shareRuntime(runtime: Runtime) {
+  (globalThis as G)[KEY] = Promise.resolve(runtime);
+}
+
+/**
+ * The process's runtime: the one `bulkhead serve` shared, or (under `next dev`, where no CLI
+ * started the process) one opened on first use from the environment.
+ */
+export function getRuntime(): Promise<Runtime> {
+  const g = globalThis as G;
+  g[KEY] ??= openRuntime(loadConfig()).catch((e) => {
+    delete g[KEY];
+    throw e;
+  });
+  return g[KEY];
+}

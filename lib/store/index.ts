@@ -1,0 +1,106 @@
+// The flow store: ClickHouse through @clickhouse/client, embedded (chDB) or a server by URL.
+// Everything that reads or writes flows goes through a Store; SQL names tables with t().
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseConfig, Config } from '../config';
+import type { FlowRecord } from '../flow/record';
+import { connect, type Connection } from './connection';
+import { encodeFlowColumns, FLOW_COLUMNS } from './flow-rows';
+import { migrate, type MigrateResult } from './migrate';
+import { applyRetention } from './retention';
+
+export { StoreBusyError } from './connection';
+
+export type QueryParams = Record<string, unknown>;
+
+const ROW_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+export interface StoreHealth {
+  ok: boolean;
+  mode: 'embedded' | 'server';
+  /** ClickHouse version of the engine or server */
+  version?: string;
+  /** round trip of a trivial query, ms */
+  latencyMs?: number;
+  error?: string;
+}
+
+export class Store {
+  private constructor(
+    readonly config: ClickHouseConfig,
+    readonly client: ClickHouseClient,
+    private readonly conn: Connection,
+    readonly migration: MigrateResult,
+  ) {}
+
+  static async open(config: Config, opts: { migrate?: boolean } = {}): Promise<Store> {
+    const conn = await connect(config.clickhouse, config.home);
+    const db = config.clickhouse.database;
+    try {
+      let result: MigrateResult = { applied: [], current: 0 };
+      if (opts.migrate !== false) {
+        result = await migrate(conn.client, db);
+        await applyRetention(conn.client, db, config.retention);
+      }
+      return new Store(config.clickhouse, conn.client, conn, result);
+    } catch (e) {
+      await conn.close();
+      throw e;
+    }
+  }
+
+  get mode() {
+    return this.config.mode;
+  }
+
+  get database() {
+    return this.config.database;
+  }
+
+  /** A table of this store's database, quoted for SQL. */
+  t(table: string): string {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
+    return `\`${this.config.database}\`.${table}`;
+  }
+
+  /**
+   * Rows of a SELECT as objects. Values go in as ClickHouse query parameters ({name:Type}), never
+   * spliced into SQL. 64-bit integers come back as numbers on both paths (a server quotes them
+   * by default, chDB does not; counters stay far below 2^53).
+   */
+  async rows<T = Record<string, unknown>>(query: string, params?: QueryParams): Promise<T[]> {
+    const rs = await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: ROW_SETTINGS });
+    return rs.json<T>();
+  }
+
+  async command(query: string, params?: QueryParams): Promise<void> {
+    await this.client.command({ query, query_params: params });
+  }
+
+  /**
+   * Insert already-validated records (the sink validates; see lib/store/sink.ts). The batch goes
+   * as one INSERT ... FORMAT JSONCompactColumns statement with its data inline, which both the
+   * embedded engine and a server over HTTP take as is; client.insert() has no columnar format.
+   */
+  async insertFlows(records: readonly FlowRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.client.command({ query: `${this.flowInsertPrefix}\n${encodeFlowColumns(records)}` });
+  }
+
+  private get flowInsertPrefix() {
+    return `INSERT INTO ${this.t('flows')} (${FLOW_COLUMNS.join(', ')}) FORMAT JSONCompactColumns`;
+  }
+
+  async health(): Promise<StoreHealth> {
+    const t0 = performance.now();
+    try {
+      const [row] = await this.rows<{ v: string }>('SELECT version() AS v');
+      return { ok: true, mode: this.mode, version: row?.v, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
+    } catch (e) {
+      return { ok: false, mode: this.mode, error: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+}

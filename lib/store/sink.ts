@@ -1,0 +1,220 @@
+// The one entry point through which every collector and importer writes flows.
+//
+// Records are validated one by one (a bad record is refused and counted, never fails the batch
+// around it), gathered into batches bounded in size and age, and inserted with at most
+// `concurrency` inserts in flight, so encoding the next batch overlaps the engine's work on the
+// previous one. When more than `highWaterMark` records wait, write() returns false: file
+// importers await drain(); UDP collectors, which cannot slow the network down, drop and count.
+import type { FlowRecord } from '../flow/record';
+import { invalidReason } from './flow-rows';
+
+export interface FlowWriter {
+  insertFlows(records: readonly FlowRecord[]): Promise<void>;
+}
+
+export interface SinkOptions {
+  /** records per insert (default 50,000) */
+  maxBatch?: number;
+  /** oldest record waits at most this long before its batch goes (default 1,000 ms) */
+  maxDelayMs?: number;
+  /** inserts in flight at once (default 2) */
+  concurrency?: number;
+  /** waiting records above which write() returns false (default 500,000) */
+  highWaterMark?: number;
+  /** first retry delay after a failed insert; doubles up to 10 s (default 200 ms) */
+  retryDelayMs?: number;
+  /** called for every refused record, with the reason naming the field */
+  onReject?: (record: FlowRecord, reason: string) => void;
+  /** called when an insert fails (it is retried or bisected) */
+  onError?: (error: Error, batchSize: number) => void;
+}
+
+export interface SinkStats {
+  /** records that passed validation */
+  accepted: number;
+  /** records refused by validation or by the store, by field */
+  rejected: number;
+  rejectReasons: Record<string, number>;
+  /** records refused because the sink was over its high-water mark (writeOrDrop) */
+  dropped: number;
+  inserted: number;
+  batches: number;
+  failedInserts: number;
+  retries: number;
+  /** records waiting or in flight */
+  pending: number;
+  lastInsertMs: number | null;
+  lastError: string | null;
+}
+
+/** A ClickHouse exception (bad data) as opposed to a connection problem worth retrying as is. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^\d+$/.test(code);
+}
+
+export class FlowSink {
+  private readonly opts: Required<Omit<SinkOptions, 'onReject' | 'onError'>> & Pick<SinkOptions, 'onReject' | 'onError'>;
+  private current: FlowRecord[] = [];
+  private readonly queue: FlowRecord[][] = [];
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
+  private readonly s: SinkStats = {
+    accepted: 0, rejected: 0, rejectReasons: {}, dropped: 0, inserted: 0, batches: 0,
+    failedInserts: 0, retries: 0, pending: 0, lastInsertMs: null, lastError: null,
+  };
+
+  constructor(
+    private readonly writer: FlowWriter,
+    options: SinkOptions = {},
+  ) {
+    this.opts = {
+      maxBatch: options.maxBatch ?? 50_000,
+      maxDelayMs: options.maxDelayMs ?? 1_000,
+      concurrency: options.concurrency ?? 2,
+      highWaterMark: options.highWaterMark ?? 500_000,
+      retryDelayMs: options.retryDelayMs ?? 200,
+      onReject: options.onReject,
+      onError: options.onError,
+    };
+  }
+
+  /** Validate and buffer records. Returns false when the caller should await drain() before writing more. */
+  write(records: FlowRecord | readonly FlowRecord[]): boolean {
+    if (this.closed) throw new Error('FlowSink is closed');
+    const list = Array.isArray(records) ? (records as readonly FlowRecord[]) : [records as FlowRecord];
+    for (const r of list) {
+      const reason = invalidReason(r);
+      if (reason) {
+        this.reject(r, reason);
+        continue;
+      }
+      this.current.push(r);
+      this.s.accepted++;
+      this.s.pending++;
+      if (this.current.length >= this.opts.maxBatch) this.cut();
+    }
+    if (this.current.length > 0 && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.cut();
+      }, this.opts.maxDelayMs);
+      this.timer.unref?.();
+    }
+    return this.s.pending < this.opts.highWaterMark;
+  }
+
+  /** For sources that cannot wait (UDP): over the high-water mark the records are dropped and counted. */
+  writeOrDrop(records: readonly FlowRecord[]): number {
+    if (this.s.pending >= this.opts.highWaterMark) {
+      this.s.dropped += records.length;
+      return 0;
+    }
+    this.write(records);
+    return records.length;
+  }
+
+  /** Resolves once the waiting records fall below half the high-water mark. */
+  drain(): Promise<void> {
+    if (this.s.pending < this.opts.highWaterMark / 2) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Send what is buffered now and wait until everything written so far is stored (or refused). */
+  async flush(): Promise<void> {
+    this.cut();
+    if (this.s.pending === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  stats(): SinkStats {
+    return { ...this.s, rejectReasons: { ...this.s.rejectReasons } };
+  }
+
+  private reject(r: FlowRecord, reason: string) {
+    this.s.rejected++;
+    const field = reason.split(':')[0]!;
+    this.s.rejectReasons[field] = (this.s.rejectReasons[field] ?? 0) + 1;
+    this.opts.onReject?.(r, reason);
+  }
+
+  private cut() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.current.length > 0) {
+      this.queue.push(this.current);
+      this.current = [];
+    }
+    this.pump();
+  }
+
+  private pump() {
+    while (this.inFlight < this.opts.concurrency && this.queue.length > 0) {
+      const batch = this.queue.shift()!;
+      this.inFlight++;
+      void this.send(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+        this.notify();
+      });
+    }
+  }
+
+  private notify() {
+    if (this.s.pending < this.opts.highWaterMark / 2 && this.drainWaiters.length) {
+      const w = this.drainWaiters;
+      this.drainWaiters = [];
+      w.forEach((f) => f());
+    }
+    if (this.s.pending === 0 && this.idleWaiters.length) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      w.forEach((f) => f());
+    }
+  }
+
+  /** Insert a batch: retry connection failures with backoff; split batches the engine refuses to find the bad rows. */
+  private async send(batch: FlowRecord[]): Promise<void> {
+    let delay = this.opts.retryDelayMs;
+    for (;;) {
+      const t0 = performance.now();
+      try {
+        await this.writer.insertFlows(batch);
+        this.s.lastInsertMs = Math.round(performance.now() - t0);
+        this.s.inserted += batch.length;
+        this.s.batches++;
+        this.s.pending -= batch.length;
+        return;
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        this.s.failedInserts++;
+        this.s.lastError = err.message.split('\n')[0]!;
+        this.opts.onError?.(err, batch.length);
+        if (isDataError(e)) {
+          if (batch.length === 1) {
+            this.s.pending--;
+            this.reject(batch[0]!, `store: ${this.s.lastError}`);
+            return;
+          }
+          const mid = batch.length >> 1;
+          await this.send(batch.slice(0, mid));
+          await this.send(batch.slice(mid));
+          return;
+        }
+        this.s.retries++;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+}
