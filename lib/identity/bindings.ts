@@ -22,8 +22,12 @@ export interface BindingRow {
 /** valid_to of a binding that is still open: the far end of DateTime64's useful range. */
 export const OPEN_END = Date.UTC(2106, 0, 1);
 
-export async function loadBindings(db: Db): Promise<BindingRow[]> {
-  const rows = await db.addressBinding.findMany({ include: { workload: { select: { name: true } } } });
+/** The relational binding history (of the given addresses, or all). */
+export async function loadBindings(db: Db, opts: { ips?: readonly string[] } = {}): Promise<BindingRow[]> {
+  const rows = await db.addressBinding.findMany({
+    where: opts.ips ? { ip: { in: [...opts.ips] } } : undefined,
+    include: { workload: { select: { name: true } } },
+  });
   return rows.map((b) => ({ ip: b.ip, validFrom: b.validFrom, validTo: b.validTo, workloadId: b.workloadId, workloadName: b.workload.name }));
 }
 

@@ -1,3 +1,4 @@
 // Inventory: workloads, labels and address bindings over time, from any source.
-//   applyInventory(db, store, observations, { source, at })   (./apply.ts)
+//   applyInventory(db, store, observations, { source, at })   (./apply.ts, rules in docs/inventory.md)
 export * from './types';
+export { applyInventory } from './apply';

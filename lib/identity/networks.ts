@@ -1,0 +1,190 @@
+// Named networks: how addresses that are not workloads are grouped (user subnets, partner ranges,
+// data-centre blocks, the internet). People define them (Prisma NamedNetwork, `bulkhead networks`,
+// /api/v1/networks); a few built-in classes cover what every estate has (private ranges nobody
+// named yet, link-local, multicast, the internet). An address belongs to the most specific
+// range that holds it; a person's network wins over a built-in class of the same size.
+//
+// The same table lives in ClickHouse (named_networks, replaced on every change) so that SQL can
+// group unknown endpoints without leaving the engine: namedNetworkSql() below.
+import { z } from 'zod';
+import type { Db } from '../db';
+import { parseCidr } from '../flow/cidr';
+import { ipv6FromBytes } from '../flow/address';
+import type { Store } from '../store';
+import { ipv6Bytes } from './address';
+
+export const NETWORK_KINDS = ['user', 'internet', 'partner', 'datacenter', 'cloud', 'other', 'private', 'special'] as const;
+export type NetworkKind = (typeof NETWORK_KINDS)[number];
+/** Kinds people give their networks; private and special are the built-in classes. */
+export const USER_NETWORK_KINDS = ['user', 'internet', 'partner', 'datacenter', 'cloud', 'other'] as const;
+
+export interface NamedNetworkSpec {
+  name: string;
+  kind: NetworkKind;
+  cidrs: string[];
+}
+
+export const namedNetworkSchema = z.object({
+  name: z.string().trim().min(1, 'a name').max(100),
+  kind: z.enum(USER_NETWORK_KINDS),
+  cidrs: z
+    .array(z.string().trim())
+    .min(1, 'at least one CIDR')
+    .superRefine((cidrs, ctx) => {
+      for (const c of cidrs) {
+        try {
+          parseCidr(c);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }
+    }),
+});
+
+/** Built-in classes for addresses nobody named (RFC 1918, RFC 6598, RFC 4193 and friends). */
+export const BUILTIN_NETWORKS: readonly NamedNetworkSpec[] = [
+  { name: 'private (unnamed)', kind: 'private', cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'] },
+  { name: 'carrier-grade NAT', kind: 'private', cidrs: ['100.64.0.0/10'] },
+  { name: 'link-local', kind: 'special', cidrs: ['169.254.0.0/16', 'fe80::/10'] },
+  { name: 'loopback', kind: 'special', cidrs: ['127.0.0.0/8', '::1/128'] },
+  { name: 'multicast', kind: 'special', cidrs: ['224.0.0.0/4', 'ff00::/8'] },
+  { name: 'broadcast', kind: 'special', cidrs: ['255.255.255.255/32'] },
+  { name: 'unspecified', kind: 'special', cidrs: ['0.0.0.0/32', '::/128'] },
+  { name: 'internet', kind: 'internet', cidrs: ['::/0'] },
+];
+
+export interface NetworkRange {
+  name: string;
+  kind: NetworkKind;
+  cidr: string;
+  builtin: boolean;
+  start: bigint;
+  end: bigint;
+  /** prefix length in the IPv6 space (IPv4 /24 = 120) */
+  prefix: number;
+}
+
+const MAPPED_BASE = 0xffffn << 32n;
+const ALL = (1n << 128n) - 1n;
+
+/** An address as a 128-bit number in the IPv6 space (IPv4 as ::ffff:a.b.c.d); null when invalid. */
+export function addressValue(addr: string): bigint | null {
+  if (!addr.includes(':')) {
+    const p = addr.split('.');
+    if (p.length !== 4) return null;
+    let v = 0n;
+    for (const x of p) {
+      const n = Number(x);
+      if (!/^\d{1,3}$/.test(x) || n > 255) return null;
+      v = (v << 8n) | BigInt(n);
+    }
+    return MAPPED_BASE | v;
+  }
+  const b = ipv6Bytes(addr);
+  if (!b) return null;
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+/** The text of a 128-bit value (IPv4-mapped values as dotted quads). */
+export function valueText(v: bigint): string {
+  const b = new Uint8Array(16);
+  for (let i = 15; i >= 0; i--) {
+    b[i] = Number(v & 255n);
+    v >>= 8n;
+  }
+  return ipv6FromBytes(b);
+}
+
+export function cidrRange(cidr: string): { start: bigint; end: bigint; prefix: number } {
+  const c = parseCidr(cidr);
+  const prefix = c.family === 'ipv4' ? 96 + c.prefix : c.prefix;
+  const host = (1n << BigInt(128 - prefix)) - 1n;
+  const start = addressValue(c.address)! & (ALL ^ host);
+  return { start, end: start | host, prefix };
+}
+
+export function rangesOf(specs: readonly NamedNetworkSpec[], builtin: boolean): NetworkRange[] {
+  return specs.flatMap((s) => s.cidrs.map((cidr) => ({ name: s.name, kind: s.kind, cidr, builtin, ...cidrRange(cidr) })));
+}
+
+/** Longest-prefix lookup over named networks and the built-in classes. */
+export class NetworkTable {
+  /** prefix lengths, most specific first, each with its ranges keyed by start */
+  private readonly levels: Array<{ prefix: number; host: bigint; byStart: Map<bigint, NetworkRange> }> = [];
+  readonly ranges: readonly NetworkRange[];
+
+  constructor(named: readonly NamedNetworkSpec[], opts: { builtins?: boolean } = {}) {
+    const ranges = [...rangesOf(named, false), ...(opts.builtins === false ? [] : rangesOf(BUILTIN_NETWORKS, true))];
+    this.ranges = ranges;
+    const byPrefix = new Map<number, Map<bigint, NetworkRange>>();
+    for (const r of ranges) {
+      let m = byPrefix.get(r.prefix);
+      if (!m) byPrefix.set(r.prefix, (m = new Map()));
+      const prior = m.get(r.start);
+      // a person's network wins over a built-in class of the same range
+      if (!prior || (prior.builtin && !r.builtin)) m.set(r.start, r);
+    }
+    for (const prefix of [...byPrefix.keys()].sort((a, b) => b - a)) {
+      this.levels.push({ prefix, host: (1n << BigInt(128 - prefix)) - 1n, byStart: byPrefix.get(prefix)! });
+    }
+  }
+
+  /** The most specific network holding the address; null only for text that is not an address. */
+  lookup(addr: string): NetworkRange | null {
+    const v = addressValue(addr);
+    if (v === null) return null;
+    for (const l of this.levels) {
+      const r = l.byStart.get(v & (ALL ^ l.host));
+      if (r) return r;
+    }
+    return null;
+  }
+}
+
+export function parseCidrList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+export async function loadNamedNetworks(db: Db): Promise<NamedNetworkSpec[]> {
+  const rows = await db.namedNetwork.findMany({ orderBy: { name: 'asc' } });
+  return rows.map((r) => ({ name: r.name, kind: (NETWORK_KINDS as readonly string[]).includes(r.kind) ? (r.kind as NetworkKind) : 'other', cidrs: parseCidrList(r.cidrs) }));
+}
+
+/** Replace ClickHouse's copy of the named networks (with the built-in classes) atomically. */
+export async function syncNamedNetworks(db: Db, store: Store): Promise<number> {
+  const table = new NetworkTable(await loadNamedNetworks(db));
+  const live = store.t('named_networks');
+  const next = store.t('named_networks_next');
+  await store.command(`DROP TABLE IF EXISTS ${next}`);
+  await store.command(`CREATE TABLE ${next} AS ${live}`);
+  if (table.ranges.length) {
+    await store.client.insert({
+      table: next,
+      format: 'JSONCompactEachRow',
+      columns: ['name', 'kind', 'cidr', 'range_start', 'range_end', 'prefix', 'builtin'],
+      values: table.ranges.map((r) => [r.name, r.kind, r.cidr, valueText(r.start), valueText(r.end), r.prefix, r.builtin ? 1 : 0]),
+    });
+  }
+  await store.command(`EXCHANGE TABLES ${next} AND ${live}`);
+  await store.command(`DROP TABLE IF EXISTS ${next}`);
+  return table.ranges.length;
+}
+
+/**
+ * SQL that names the network of an address column, most specific range first:
+ *
+ *   WITH ${n.with} SELECT ${n.of('c.server_addr')} AS network, ${n.kindOf('c.server_addr')} AS network_kind ...
+ *
+ * The ranges go into one array once per query (named networks are few), and arrayFirst picks the
+ * first range that holds the address; every address falls in the built-in "internet" (::/0).
+ */
+export function namedNetworkSql(store: Store) {
+  const order = 'prefix DESC, builtin ASC, name';
+  return {
+    with: `(SELECT groupArray(tuple(range_start, range_end, name, kind)) FROM (SELECT range_start, range_end, name, kind FROM ${store.t('named_networks')} ORDER BY ${order})) AS bulkhead_named_networks`,
+    of: (addr: string) => `arrayFirst(n -> ${addr} >= n.1 AND ${addr} <= n.2, bulkhead_named_networks).3`,
+    kindOf: (addr: string) => `arrayFirst(n -> ${addr} >= n.1 AND ${addr} <= n.2, bulkhead_named_networks).4`,
+  };
+}
