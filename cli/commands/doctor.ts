@@ -111,7 +111,7 @@ export async function run(ctx: CommandContext, opts: { json?: boolean; env?: boo
   if (opts.env) {
     for (const [name, what] of Object.entries(ENVIRONMENT)) {
       const v = process.env[name];
-      const shown = v === undefined ? '(unset)' : /PASSWORD/.test(name) ? '***' : /URL/.test(name) ? v.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : v;
+      const shown = v === undefined ? '(unset)' : /PASSWORD|SECRET|TOKEN/.test(name) ? '***' : /URL/.test(name) ? v.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : v;
       ctx.io.out(`${name.padEnd(32)} ${shown}\n${' '.repeat(33)}${what}`);
     }
     return 0;

@@ -13,6 +13,7 @@ export class ConfigError extends Error {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const days = z.coerce.number().int().min(0).max(36500);
+const onOff = z.union([z.boolean(), z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1')]);
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a database name of letters, digits and _');
 
 /** The shape of the optional config file (YAML or JSON); every key is optional. */
@@ -43,6 +44,30 @@ export const fileSchema = z
       .strict()
       .optional(),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).optional() }).strict().optional(),
+    auth: z
+      .object({
+        publicUrl: z.string().url().optional(),
+        trustProxy: z.coerce.number().int().min(0).max(10).optional(),
+        sessionHours: z.coerce.number().min(0.05).max(24 * 90).optional(),
+        idleMinutes: z.coerce.number().int().min(1).max(60 * 24 * 90).optional(),
+        passwordSignIn: onOff.optional(),
+      })
+      .strict()
+      .optional(),
+    oidc: z
+      .object({
+        issuer: z.string().url().optional(),
+        clientId: z.string().optional(),
+        clientSecret: z.string().optional(),
+        name: z.string().optional(),
+        scopes: z.string().optional(),
+        defaultRole: z.enum(['admin', 'architect', 'owner', 'viewer', 'none']).optional(),
+        roleClaim: z.string().optional(),
+        roleMap: z.string().regex(/^\s*[^=,]+=(admin|architect|owner|viewer)\s*(,\s*[^=,]+=(admin|architect|owner|viewer)\s*)*$/, 'GROUP=ROLE pairs separated by commas (roles: admin, architect, owner, viewer)').optional(),
+      })
+      .strict()
+      .optional(),
+    client: z.object({ url: z.string().url().optional(), token: z.string().optional() }).strict().optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -73,6 +98,31 @@ export interface Config {
     receiveBufferBytes: number;
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+  /** sign-in and sessions (docs/security.md) */
+  auth: {
+    /** the URL people open (https://bulkhead.example); decides secure cookies and the OIDC redirect */
+    publicUrl: string | null;
+    /** how many reverse proxies in front add X-Forwarded-For/-Proto (0: use the socket's address) */
+    trustProxy: number;
+    sessionHours: number;
+    idleMinutes: number;
+    passwordSignIn: boolean;
+  };
+  /** OpenID Connect single sign-on; null when not configured */
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string | null;
+    name: string;
+    scopes: string[];
+    /** role of people who sign in for the first time; null: only existing users may sign in */
+    defaultRole: 'admin' | 'architect' | 'owner' | 'viewer' | null;
+    /** claim holding groups or roles, mapped by roleMap at every sign-in */
+    roleClaim: string | null;
+    roleMap: Record<string, 'admin' | 'architect' | 'owner' | 'viewer'>;
+  } | null;
+  /** where this CLI sends commands when the server runs on another machine */
+  client: { url: string | null; token: string | null };
 }
 
 export const DEFAULTS = {
@@ -82,6 +132,7 @@ export const DEFAULTS = {
   web: { host: '0.0.0.0', port: 3000 },
   collect: { listen: '0.0.0.0', netflowPort: 2055, ipfixPort: 4739, sflowPort: 6343, receiveBufferBytes: 32 * 1024 * 1024 },
   log: { level: 'info' as const },
+  auth: { trustProxy: 0, sessionHours: 12, idleMinutes: 120 },
 };
 
 /** Environment variables Bulkhead reads, with what each one sets (shown by `bulkhead doctor` and in the README). */
@@ -103,6 +154,21 @@ export const ENVIRONMENT: Record<string, string> = {
   BULKHEAD_SFLOW_PORT: 'sFlow UDP port (default 6343; 0 = off)',
   BULKHEAD_EXPORTER_ALLOW: 'exporter addresses/CIDRs allowed to send, comma separated (default: all)',
   BULKHEAD_LOG_LEVEL: 'trace | debug | info | warn | error | silent (default info)',
+  BULKHEAD_PUBLIC_URL: 'the URL people open, e.g. https://bulkhead.example (secure cookies, SSO redirect)',
+  BULKHEAD_TRUST_PROXY: 'number of reverse proxies in front that set X-Forwarded-For/-Proto (default 0)',
+  BULKHEAD_SESSION_HOURS: 'sign-in session lifetime in hours (default 12)',
+  BULKHEAD_SESSION_IDLE_MINUTES: 'sessions end after this many idle minutes (default 120)',
+  BULKHEAD_PASSWORD_SIGNIN: 'on | off: sign-in with local passwords (default on)',
+  BULKHEAD_OIDC_ISSUER: 'OpenID Connect issuer URL for single sign-on (unset = no SSO)',
+  BULKHEAD_OIDC_CLIENT_ID: 'OpenID Connect client id',
+  BULKHEAD_OIDC_CLIENT_SECRET: 'OpenID Connect client secret (unset = public client with PKCE)',
+  BULKHEAD_OIDC_NAME: 'label of the SSO button (default "single sign-on")',
+  BULKHEAD_OIDC_SCOPES: 'scopes asked for (default "openid email profile")',
+  BULKHEAD_OIDC_DEFAULT_ROLE: 'role of first-time SSO users: viewer | owner | architect | admin | none (default viewer; none = only existing users)',
+  BULKHEAD_OIDC_ROLE_CLAIM: 'ID token claim with groups/roles, e.g. groups (with BULKHEAD_OIDC_ROLE_MAP)',
+  BULKHEAD_OIDC_ROLE_MAP: 'GROUP=ROLE pairs, e.g. netsec=architect,app-owners=owner',
+  BULKHEAD_URL: 'CLI: a Bulkhead server on another machine (with BULKHEAD_TOKEN)',
+  BULKHEAD_TOKEN: 'CLI: API token for BULKHEAD_URL (bulkhead tokens create)',
 };
 
 export interface LoadOptions {
@@ -160,12 +226,30 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
   set('collect', 'sflowPort', 'BULKHEAD_SFLOW_PORT');
   set('collect', 'allow', 'BULKHEAD_EXPORTER_ALLOW', (v) => v.split(',').map((s) => s.trim()).filter(Boolean));
   set('log', 'level', 'BULKHEAD_LOG_LEVEL');
+  set('auth', 'publicUrl', 'BULKHEAD_PUBLIC_URL');
+  set('auth', 'trustProxy', 'BULKHEAD_TRUST_PROXY');
+  set('auth', 'sessionHours', 'BULKHEAD_SESSION_HOURS');
+  set('auth', 'idleMinutes', 'BULKHEAD_SESSION_IDLE_MINUTES');
+  set('auth', 'passwordSignIn', 'BULKHEAD_PASSWORD_SIGNIN');
+  set('oidc', 'issuer', 'BULKHEAD_OIDC_ISSUER');
+  set('oidc', 'clientId', 'BULKHEAD_OIDC_CLIENT_ID');
+  set('oidc', 'clientSecret', 'BULKHEAD_OIDC_CLIENT_SECRET');
+  set('oidc', 'name', 'BULKHEAD_OIDC_NAME');
+  set('oidc', 'scopes', 'BULKHEAD_OIDC_SCOPES');
+  set('oidc', 'defaultRole', 'BULKHEAD_OIDC_DEFAULT_ROLE');
+  set('oidc', 'roleClaim', 'BULKHEAD_OIDC_ROLE_CLAIM');
+  set('oidc', 'roleMap', 'BULKHEAD_OIDC_ROLE_MAP');
+  set('client', 'url', 'BULKHEAD_URL');
+  set('client', 'token', 'BULKHEAD_TOKEN');
   // Validate each variable on its own so the error names the variable, not a config path.
   const names: Record<string, string> = {
     'clickhouse.url': 'CLICKHOUSE_URL', 'clickhouse.database': 'CLICKHOUSE_DATABASE',
     'retention.flowsDays': 'BULKHEAD_FLOW_RETENTION_DAYS', 'retention.rollupDays': 'BULKHEAD_ROLLUP_RETENTION_DAYS',
     'web.port': 'BULKHEAD_PORT', 'collect.netflowPort': 'BULKHEAD_NETFLOW_PORT', 'collect.ipfixPort': 'BULKHEAD_IPFIX_PORT',
     'collect.sflowPort': 'BULKHEAD_SFLOW_PORT', 'log.level': 'BULKHEAD_LOG_LEVEL',
+    'auth.publicUrl': 'BULKHEAD_PUBLIC_URL', 'auth.trustProxy': 'BULKHEAD_TRUST_PROXY', 'auth.sessionHours': 'BULKHEAD_SESSION_HOURS',
+    'auth.idleMinutes': 'BULKHEAD_SESSION_IDLE_MINUTES', 'auth.passwordSignIn': 'BULKHEAD_PASSWORD_SIGNIN', 'oidc.issuer': 'BULKHEAD_OIDC_ISSUER',
+    'oidc.defaultRole': 'BULKHEAD_OIDC_DEFAULT_ROLE', 'oidc.roleMap': 'BULKHEAD_OIDC_ROLE_MAP', 'client.url': 'BULKHEAD_URL',
   };
   const r = fileSchema.safeParse(c);
   if (!r.success) {
@@ -250,6 +334,29 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const allow = m.collect?.allow ?? [];
   allow.forEach((a) => checkCidr(a, configFile && filePart.collect?.allow ? `${configFile}: collect.allow` : 'BULKHEAD_EXPORTER_ALLOW'));
 
+  const o = m.oidc ?? {};
+  if ((o.issuer || o.clientId) && !(o.issuer && o.clientId)) {
+    throw new ConfigError('Single sign-on needs both BULKHEAD_OIDC_ISSUER and BULKHEAD_OIDC_CLIENT_ID (or oidc.issuer and oidc.clientId in the config file)');
+  }
+  const oidc: Config['oidc'] =
+    o.issuer && o.clientId
+      ? {
+          issuer: o.issuer,
+          clientId: o.clientId,
+          clientSecret: o.clientSecret ?? null,
+          name: o.name ?? 'single sign-on',
+          scopes: (o.scopes ?? 'openid email profile').split(/[\s,]+/).filter(Boolean),
+          defaultRole: o.defaultRole === 'none' ? null : (o.defaultRole ?? 'viewer'),
+          roleClaim: o.roleClaim ?? null,
+          roleMap: Object.fromEntries(
+            (o.roleMap ?? '').split(',').filter((p) => p.includes('=')).map((p) => {
+              const i = p.lastIndexOf('=');
+              return [p.slice(0, i).trim(), p.slice(i + 1).trim() as 'admin' | 'architect' | 'owner' | 'viewer'];
+            }),
+          ),
+        }
+      : null;
+
   return {
     home,
     configFile,
@@ -269,6 +376,15 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       receiveBufferBytes: m.collect?.receiveBufferBytes ?? DEFAULTS.collect.receiveBufferBytes,
     },
     log: { level: m.log?.level ?? DEFAULTS.log.level },
+    auth: {
+      publicUrl: m.auth?.publicUrl?.replace(/\/+$/, '') ?? null,
+      trustProxy: m.auth?.trustProxy ?? DEFAULTS.auth.trustProxy,
+      sessionHours: m.auth?.sessionHours ?? DEFAULTS.auth.sessionHours,
+      idleMinutes: m.auth?.idleMinutes ?? DEFAULTS.auth.idleMinutes,
+      passwordSignIn: m.auth?.passwordSignIn ?? true,
+    },
+    oidc,
+    client: { url: m.client?.url?.replace(/\/+$/, '') ?? null, token: m.client?.token ?? null },
   };
 }
 
@@ -279,5 +395,7 @@ export function redact(config: Config): Config {
     ...config,
     clickhouse: config.clickhouse.mode === 'server' ? { ...config.clickhouse, url: mask(config.clickhouse.url), password: config.clickhouse.password ? '***' : '' } : config.clickhouse,
     database: config.database.provider === 'postgresql' ? { ...config.database, url: mask(config.database.url) } : config.database,
+    oidc: config.oidc ? { ...config.oidc, clientSecret: config.oidc.clientSecret ? '***' : null } : null,
+    client: { ...config.client, token: config.client.token ? '***' : null },
   };
 }

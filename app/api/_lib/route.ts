@@ -1,10 +1,21 @@
-// The one way to write a JSON API route handler: it names the permission it needs, validates its
-// input with zod, gets the process's runtime, and maps errors to HTTP statuses. Authentication
-// and authorization happen here, on the server, for every route.
+// The one way to write a JSON API route handler. A route names the permission it needs (read by
+// the access-matrix test, app/api/access.test.ts), validates its input with zod, gets the
+// process's runtime, and maps errors to HTTP statuses. Authentication (API token or session
+// cookie), CSRF on state-changing requests, authorization and app-owner scoping happen here, on
+// the server, before the handler runs.
 import { NextResponse, type NextRequest } from 'next/server';
 import { z, type ZodType } from 'zod';
-import type { Permission } from '../../../lib/auth/permissions';
+import { audit, type AuditInput } from '../../../lib/audit';
+import { clientAddress, isHttps } from '../../../lib/auth/address';
+import { authenticate } from '../../../lib/auth/authenticate';
+import { cookieName, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../../../lib/auth/cookies';
+import { applicationScope, mayActOnApplication } from '../../../lib/auth/ownership';
+import { scopeOf, type Permission } from '../../../lib/auth/permissions';
+import type { Principal } from '../../../lib/auth/principal';
+import { csrfMatches } from '../../../lib/auth/sessions';
 import { getRuntime, type Runtime } from '../../../lib/runtime';
+
+export type { Principal };
 
 export class ApiError extends Error {
   constructor(
@@ -16,12 +27,8 @@ export class ApiError extends Error {
   }
 }
 
-export interface Principal {
-  /** user id, or a fixed id for the local operator before accounts exist */
-  id: string;
-  name: string;
-  role: 'admin' | 'architect' | 'owner' | 'viewer';
-}
+/** An audit event of this request: actor, address, user agent and channel are filled in. */
+export type RequestAuditInput = Omit<AuditInput, 'actor' | 'ip' | 'userAgent' | 'via'> & Partial<Pick<AuditInput, 'actor'>>;
 
 export interface ApiContext<Q, B> {
   rt: Runtime;
@@ -30,56 +37,201 @@ export interface ApiContext<Q, B> {
   query: Q;
   body: B;
   params: Record<string, string>;
+  ip: string | null;
+  /** Record an audit event for this request; pass a transaction client to commit it with the change. */
+  audit(event: RequestAuditInput, db?: Parameters<typeof audit>[0]): Promise<void>;
+  /**
+   * For routes declared `application: 'per-item'`: refuse (403) unless the principal may use the
+   * route's permission on this application (app owners: only applications they own).
+   */
+  requireApplication(applicationId: string | null | undefined): Promise<void>;
+  /** For `application: 'per-item'` routes: 'all', or the ids of the applications the principal may act on. */
+  applicationScope(): Promise<'all' | string[]>;
+}
+
+export interface ScopeContext {
+  rt: Runtime;
+  req: NextRequest;
+  params: Record<string, string>;
 }
 
 interface Options<Q, B> {
+  /** The permission this route needs (lib/auth/permissions.ts). */
   permission: Permission;
+  /**
+   * For permissions app owners hold only for their own applications (OWNER_SCOPED, e.g.
+   * rules:review): the application this request acts on, resolved before the handler runs
+   * (return null when none: then only admins and architects may act). Or 'per-item' when the
+   * handler acts on several and checks each with ctx.requireApplication / ctx.applicationScope.
+   * Without it, app owners are refused such routes.
+   */
+  application?: ((ctx: ScopeContext) => Promise<string | null | undefined> | string | null | undefined) | 'per-item';
   query?: ZodType<Q>;
   body?: ZodType<B>;
 }
 
-/**
- * Who is calling. Accounts and sessions arrive with the accounts issue (lib/auth); until then
- * every caller acts as the local operator with the admin role. This function is the single
- * place that changes.
- */
-async function authenticate(_req: NextRequest, _rt: Runtime): Promise<Principal> {
-  return { id: 'local', name: 'local operator', role: 'admin' };
+/** What a route declares about its access, read by the access-matrix test. */
+export interface RouteMeta {
+  permission: Permission | 'public';
+  application: 'resolver' | 'per-item' | null;
 }
 
-function authorize(principal: Principal, permission: Permission): void {
-  void principal;
-  void permission;
+type RouteParams = { params: Promise<Record<string, string>> };
+export type RouteHandler = ((req: NextRequest, route: RouteParams) => Promise<Response>) & { meta: RouteMeta };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
+  // Nothing the API answers may be stored by a browser or a shared cache.
+  return NextResponse.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
 }
 
-export function apiRoute<Q = undefined, B = undefined>(opts: Options<Q, B>, fn: (ctx: ApiContext<Q, B>) => Promise<unknown>) {
-  return async (req: NextRequest, route: { params: Promise<Record<string, string>> }) => {
+function errorResponse(e: unknown, rt: Runtime | null): Response {
+  if (e instanceof ApiError) return json({ error: e.message, details: e.details }, e.status);
+  const err = e as Error & { status?: number };
+  if (err.name === 'AccountError' && typeof err.status === 'number') return json({ error: err.message }, err.status);
+  if (err.name === 'UserError' || err.name === 'ConfigError') return json({ error: err.message }, 400);
+  if (rt) rt.log.error({ err: err?.message, stack: err?.stack }, 'API route failed');
+  else console.error(err);
+  return json({ error: 'internal error' }, 500);
+}
+
+interface RequestInfo {
+  rt: Runtime;
+  ip: string | null;
+  userAgent: string | null;
+  secure: boolean;
+}
+
+async function requestInfo(req: NextRequest): Promise<RequestInfo> {
+  const rt = await getRuntime();
+  return { rt, ip: clientAddress(req.headers, rt.config), userAgent: req.headers.get('user-agent'), secure: isHttps(req.headers, rt.config) };
+}
+
+export function apiRoute<Q = undefined, B = undefined>(opts: Options<Q, B>, fn: (ctx: ApiContext<Q, B>) => Promise<unknown>): RouteHandler {
+  const handler = async (req: NextRequest, route: RouteParams) => {
+    let rt: Runtime | null = null;
     try {
-      const rt = await getRuntime();
-      const principal = await authenticate(req, rt);
-      authorize(principal, opts.permission);
+      const info = await requestInfo(req);
+      rt = info.rt;
+      const db = rt.db.prisma;
+      const auth = await authenticate(db, rt.config, {
+        authorization: req.headers.get('authorization'),
+        sessionToken: req.cookies.get(cookieName(SESSION_COOKIE, info.secure))?.value,
+        ip: info.ip,
+        userAgent: info.userAgent,
+      });
+      if (auth.kind === 'refused') {
+        return json({ error: auth.message }, auth.status, auth.retryAfterSeconds ? { 'retry-after': String(auth.retryAfterSeconds) } : {});
+      }
+      if (auth.kind === 'anonymous') {
+        return json({ error: `sign in first (${auth.reason}): a session cookie from /signin, or Authorization: Bearer <API token>`, signIn: '/signin' }, 401, { 'www-authenticate': 'Bearer realm="bulkhead"' });
+      }
+      const principal = auth.principal;
+      const via = auth.by === 'token' ? ('api' as const) : ('web' as const);
+      const record = async (event: RequestAuditInput, into: Parameters<typeof audit>[0] = db) => {
+        await audit(into, { actor: principal, ip: info.ip, userAgent: info.userAgent, via, ...event });
+      };
+      const deny = async (message: string) => {
+        await record({ action: 'auth.denied', target: { type: 'route', id: `${req.method} ${req.nextUrl.pathname}` }, summary: message, outcome: 'denied' });
+        return json({ error: message }, 403);
+      };
+
+      // A cookie travels with every request the browser makes, including ones another site
+      // triggers; a state-changing request must prove it comes from our own pages.
+      if (auth.by === 'session' && !SAFE_METHODS.has(req.method) && !csrfMatches(auth.sessionToken!, req.headers.get(CSRF_HEADER))) {
+        return json({ error: `CSRF check failed: send the ${CSRF_HEADER} header with the value of the ${cookieName(CSRF_COOKIE, info.secure)} cookie` }, 403);
+      }
+
+      const scope = scopeOf(principal.role, opts.permission);
+      if (!scope) return await deny(`${principal.role} may not do this (needs ${opts.permission})`);
       const params = (await route?.params) ?? {};
+      let checked = scope === 'all';
+      if (scope === 'owned') {
+        if (typeof opts.application === 'function') {
+          const appId = await opts.application({ rt, req, params });
+          if (!(await mayActOnApplication(db, principal, opts.permission, appId))) {
+            return await deny(`${opts.permission} on this application is for its owners, admins and architects`);
+          }
+          checked = true;
+        } else if (opts.application !== 'per-item') {
+          return await deny(`${opts.permission} here is for admins and architects (app owners act on their applications' items)`);
+        }
+      }
+
       const query = opts.query ? parse(opts.query, Object.fromEntries(req.nextUrl.searchParams), 'query') : (undefined as Q);
       let body = undefined as B;
       if (opts.body) {
-        let json: unknown;
+        let raw: unknown;
         try {
-          json = await req.json();
+          raw = await req.json();
         } catch {
           throw new ApiError(400, 'the request body is not JSON');
         }
-        body = parse(opts.body, json, 'body');
+        body = parse(opts.body, raw, 'body');
       }
-      const result = await fn({ rt, req, principal, query, body, params });
-      return result instanceof Response ? result : NextResponse.json(result ?? { ok: true });
+      const ctx: ApiContext<Q, B> = {
+        rt,
+        req,
+        principal,
+        query,
+        body,
+        params,
+        ip: info.ip,
+        audit: record,
+        async requireApplication(applicationId) {
+          checked = true;
+          if (!(await mayActOnApplication(db, principal, opts.permission, applicationId))) {
+            await record({ action: 'auth.denied', target: { type: 'application', id: applicationId ?? null }, summary: `${opts.permission}: not an owner of this application`, outcome: 'denied' });
+            throw new ApiError(403, `${opts.permission} on this application is for its owners, admins and architects`);
+          }
+        },
+        async applicationScope() {
+          checked = true;
+          return applicationScope(db, principal, opts.permission);
+        },
+      };
+      const result = await fn(ctx);
+      if (!checked) {
+        // Fail loudly in development and tests: an owner-scoped route that never checked ownership is a bug.
+        rt.log.error({ route: req.nextUrl.pathname }, "route declared application: 'per-item' but never checked the application");
+        return json({ error: 'internal error: this route did not check application ownership' }, 500);
+      }
+      if (result instanceof Response) {
+        if (!result.headers.has('cache-control')) result.headers.set('cache-control', 'no-store');
+        return result;
+      }
+      return json(result ?? { ok: true });
     } catch (e) {
-      if (e instanceof ApiError) return NextResponse.json({ error: e.message, details: e.details }, { status: e.status });
-      const err = e as Error;
-      if (err.name === 'UserError' || err.name === 'ConfigError') return NextResponse.json({ error: err.message }, { status: 400 });
-      console.error(err);
-      return NextResponse.json({ error: 'internal error' }, { status: 500 });
+      return errorResponse(e, rt);
     }
   };
+  return Object.assign(handler, { meta: { permission: opts.permission, application: typeof opts.application === 'function' ? 'resolver' : (opts.application ?? null) } as RouteMeta });
+}
+
+/**
+ * A route anyone may call (the health check for load balancers). It must answer anonymous
+ * callers with nothing an attacker could use; `principal` is set when the caller is signed in.
+ */
+export function publicApiRoute(fn: (ctx: { rt: Runtime; req: NextRequest; principal: Principal | null }) => Promise<unknown>): RouteHandler {
+  const handler = async (req: NextRequest) => {
+    let rt: Runtime | null = null;
+    try {
+      const info = await requestInfo(req);
+      rt = info.rt;
+      const auth = await authenticate(rt.db.prisma, rt.config, {
+        authorization: req.headers.get('authorization'),
+        sessionToken: req.cookies.get(cookieName(SESSION_COOKIE, info.secure))?.value,
+        ip: info.ip,
+        userAgent: info.userAgent,
+      });
+      const result = await fn({ rt, req, principal: auth.kind === 'principal' ? auth.principal : null });
+      return result instanceof Response ? result : json(result ?? { ok: true });
+    } catch (e) {
+      return errorResponse(e, rt);
+    }
+  };
+  return Object.assign(handler, { meta: { permission: 'public', application: null } as RouteMeta });
 }
 
 function parse<T>(schema: ZodType<T>, value: unknown, where: string): T {
