@@ -4,6 +4,7 @@
 import type { Config } from './config';
 import { loadConfig } from './config';
 import { openDatabase, type Database } from './db';
+import type { CollectorStatusSource } from './flow/collector-status';
 import { createLogger, type Logger } from './log';
 import { Store } from './store';
 import { FlowSink, type SinkOptions } from './store/sink';
@@ -14,6 +15,8 @@ export interface Runtime {
   store: Store;
   db: Database;
   sink: FlowSink;
+  /** the flow collectors running in this process (set by serve/collect), for the exporters view */
+  collectors?: CollectorStatusSource;
   close(): Promise<void>;
 }
 

@@ -58,12 +58,14 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
     removeServerInfo(config.home);
     await web?.close();
     await collectors?.close();
+    rt.collectors = undefined;
     await rt.close();
     io.err('stopped.');
   };
   try {
     if (opts.collect !== false) {
       collectors = await startCollectors(config, rt.sink, rt.log);
+      rt.collectors = collectors;
       for (const l of collectors.listeners) {
         const asked = config.collect.receiveBufferBytes;
         const capped = l.receiveBufferBytes < asked ? `; asked for ${mib(asked)}, the kernel's net.core.rmem_max caps it` : '';

@@ -1,0 +1,170 @@
+// The decoder's explicit state: template caches, options (sampling rates, system init time),
+// data waiting for its template, and sequence numbers. Keyed by transport session (exporter
+// address and UDP source port, as RFC 7011 §8 scopes templates), then by observation domain /
+// source id / sFlow sub-agent, then by template id.
+import type { ElementType } from './elements';
+
+export interface DecoderOptions {
+  /** transport sessions kept at once; the least recently created is forgotten beyond (default 10,000) */
+  maxSessions?: number;
+  /** templates per observation domain (default 4,096) */
+  maxTemplatesPerDomain?: number;
+  /** data bytes held per domain while waiting for templates (default 1 MiB) */
+  pendingMaxBytes?: number;
+  /** how long data waits for its template before it is dropped and counted (default 10 s) */
+  pendingMaxAgeMs?: number;
+  /** a session that sent nothing for this long is forgotten with its templates (default 1 h) */
+  sessionIdleMs?: number;
+  /** decode elements the normalized record has no field for into `extras` (default true) */
+  extras?: boolean;
+}
+
+/** One field of a compiled template. */
+export interface TemplateField {
+  id: number;
+  pen: number;
+  /** bytes, or 65535 for variable length */
+  length: number;
+  /** what the decoder does with it (see template.ts) */
+  kind: number;
+  /** registry name; repeated elements get #2, #3 */
+  name: string;
+  type: ElementType;
+}
+
+export interface Template {
+  id: number;
+  options: boolean;
+  /** leading scope fields of an options template */
+  scopeCount: number;
+  fields: TemplateField[];
+  /** smallest record: variable-length fields count their 1-byte length prefix */
+  minLength: number;
+  /** the definition as text, to tell a refresh from a change */
+  signature: string;
+}
+
+export interface PendingSet {
+  templateId: number;
+  bytes: Uint8Array;
+  receivedAt: number;
+  /** header context the records need for their times */
+  exportMs: number;
+  sysUptime: number;
+}
+
+export class DomainState {
+  readonly templates = new Map<number, Template>();
+  pending: PendingSet[] = [];
+  pendingBytes = 0;
+  /** next expected sequence number, or -1 before the first datagram / after data we could not count */
+  nextSeq = -1;
+  lastSeq = -1;
+  /** sampling rates from options data: '' (domain), 'i<ifIndex>', 's<samplerId>' */
+  readonly sampling = new Map<string, number>();
+  /** IPFIX systemInitTimeMilliseconds from options data (base of flow*SysUpTime) */
+  systemInitMs = -1;
+  /** sFlow: next expected sample sequence per source id */
+  readonly sampleSeq = new Map<number, number>();
+}
+
+export class Session {
+  readonly domains = new Map<number, DomainState>();
+  lastSeen = 0;
+  constructor(readonly exporter: string) {}
+
+  domain(id: number): DomainState {
+    let d = this.domains.get(id);
+    if (!d) {
+      d = new DomainState();
+      this.domains.set(id, d);
+    }
+    return d;
+  }
+}
+
+export interface ExpireReport {
+  /** data sets dropped because their template never came, by exporter address */
+  droppedNoTemplate: Map<string, number>;
+  sessionsForgotten: number;
+}
+
+export class DecoderState {
+  readonly sessions = new Map<string, Session>();
+  readonly opts: Required<DecoderOptions>;
+
+  constructor(options: DecoderOptions = {}) {
+    this.opts = {
+      maxSessions: options.maxSessions ?? 10_000,
+      maxTemplatesPerDomain: options.maxTemplatesPerDomain ?? 4096,
+      pendingMaxBytes: options.pendingMaxBytes ?? 1 << 20,
+      pendingMaxAgeMs: options.pendingMaxAgeMs ?? 10_000,
+      sessionIdleMs: options.sessionIdleMs ?? 3_600_000,
+      extras: options.extras ?? true,
+    };
+  }
+
+  session(address: string, port: number, now: number): Session {
+    const key = `${address}|${port}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      if (this.sessions.size >= this.opts.maxSessions) {
+        const oldest = this.sessions.keys().next().value;
+        if (oldest !== undefined) this.sessions.delete(oldest);
+      }
+      s = new Session(address);
+      this.sessions.set(key, s);
+    }
+    s.lastSeen = now;
+    return s;
+  }
+
+  /**
+   * Drop data that waited too long for its template and forget idle sessions. Call it now and
+   * then (a listener: every second; a capture reader: at the end) with the current time.
+   */
+  expire(now: number): ExpireReport {
+    const report: ExpireReport = { droppedNoTemplate: new Map(), sessionsForgotten: 0 };
+    for (const [key, s] of this.sessions) {
+      if (now - s.lastSeen > this.opts.sessionIdleMs) {
+        for (const d of s.domains.values()) if (d.pending.length) add(report.droppedNoTemplate, s.exporter, d.pending.length);
+        this.sessions.delete(key);
+        report.sessionsForgotten++;
+        continue;
+      }
+      for (const d of s.domains.values()) {
+        const n = expirePending(d, now, this.opts.pendingMaxAgeMs);
+        if (n) add(report.droppedNoTemplate, s.exporter, n);
+      }
+    }
+    return report;
+  }
+
+  /** Data sets still waiting for their template (all sessions). */
+  pendingSets(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) for (const d of s.domains.values()) n += d.pending.length;
+    return n;
+  }
+
+  /** Templates known (all sessions). */
+  templateCount(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) for (const d of s.domains.values()) n += d.templates.size;
+    return n;
+  }
+}
+
+function add(m: Map<string, number>, k: string, n: number) {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+/** Drop pending sets older than maxAge; returns how many were dropped. */
+export function expirePending(d: DomainState, now: number, maxAgeMs: number): number {
+  if (d.pending.length === 0 || now - d.pending[0]!.receivedAt <= maxAgeMs) return 0;
+  const keep = d.pending.filter((p) => now - p.receivedAt <= maxAgeMs);
+  const dropped = d.pending.length - keep.length;
+  d.pending = keep;
+  d.pendingBytes = keep.reduce((s, p) => s + p.bytes.length, 0);
+  return dropped;
+}
