@@ -57,6 +57,7 @@ interface Claim {
 
 interface Prepared {
   name: string;
+  provisionalName: boolean;
   externalId?: string;
   kind?: WorkloadKind;
   claims: Claim[];
@@ -85,8 +86,12 @@ function prepare(observations: readonly InventoryObservation[], at: number, refu
     const key = o.externalId ? `x:${o.externalId}` : `n:${name}`;
     let p = byKey.get(key);
     if (!p) {
-      p = { name, externalId: o.externalId || undefined, kind: o.kind, claims: [], labels: {}, attributes: {} };
+      p = { name, provisionalName: Boolean(o.provisionalName), externalId: o.externalId || undefined, kind: o.kind, claims: [], labels: {}, attributes: {} };
       byKey.set(key, p);
+    } else if (p.provisionalName && !o.provisionalName) {
+      // a real name wins over a fallback one for the same workload
+      p.name = name;
+      p.provisionalName = false;
     }
     for (const a of o.addresses ?? []) {
       const ip = canonicalAddress(String(a?.ip ?? ''));
@@ -185,7 +190,9 @@ export async function applyInventory(db: Db, store: Store | null, observations: 
       continue;
     }
     const u = updates.get(w.id) ?? {};
-    if (p.name !== w.name) {
+    // Only the source that created a workload renames it (two inventories that name one machine
+    // differently, say EC2 and Kubernetes, would otherwise rename it back and forth).
+    if (p.name !== w.name && !p.provisionalName && w.source === source) {
       const holder = byName.get(p.name);
       if (holder && holder !== w) {
         note({ workload: w.name, message: `not renamed to "${p.name}": another workload has that name` });

@@ -27,6 +27,11 @@ export interface InventoryObservation {
   externalId?: string;
   kind?: WorkloadKind;
   /**
+   * The name is only a fallback (an ENI listing knows an instance's id, not its Name tag): it
+   * names a new workload but never renames an existing one.
+   */
+  provisionalName?: boolean;
+  /**
    * The addresses the workload holds now (or held, with intervals). For a workload that is
    * observed, bindings of this source that are open and not listed are closed at `at`.
    */
