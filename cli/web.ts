@@ -73,6 +73,9 @@ export async function startWebServer(opts: {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
+    // The peer address as the app sees it (lib/auth/address.ts): set here, replacing whatever a
+    // client sent under that name, so that it can be trusted for audit and sign-in throttling.
+    req.headers['x-bulkhead-peer'] = req.socket.remoteAddress ?? '';
     if (opts.intercept(req, res)) return;
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500);

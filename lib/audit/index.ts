@@ -3,6 +3,7 @@
 // table, see prisma/migrations/*/0002_audit_actor). Everyone records through audit(); pages,
 // the JSON API and the CLI read through queryAudit() and exportAuditJsonl().
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../db';
 import type { Principal } from '../auth/principal';
 
@@ -159,6 +160,29 @@ function where(f: AuditFilter) {
   if (f.ip) w.ip = f.ip;
   return w;
 }
+
+const moment = (endOfDay: boolean) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'a date (2026-03-01) or time (2026-03-01T12:00Z), UTC unless it says otherwise')
+    // A date alone means the whole day: "to 2026-03-01" includes that day.
+    .transform((s) => (s.length === 10 ? new Date(Date.parse(`${s}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)) : new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`)));
+const text = (max: number) => z.string().trim().max(max).optional().transform((s) => s || undefined);
+
+/** The audit filter as query parameters (web page, JSON API, CLI options): validated, empty values ignored. */
+export const auditQuerySchema = z.object({
+  from: z.union([z.literal(''), moment(false)]).optional().transform((d) => d || undefined),
+  to: z.union([z.literal(''), moment(true)]).optional().transform((d) => d || undefined),
+  action: text(80).refine((a) => !a || /^[a-z][a-z0-9_.-]*$/.test(a), 'an action (rule.approve) or a prefix ending in "." (rule.)'),
+  actor: text(200),
+  actorId: text(100),
+  outcome: z.union([z.literal(''), z.enum(['ok', 'denied', 'failed'])]).optional().transform((o) => o || undefined),
+  targetType: text(60),
+  targetId: text(200),
+  ip: text(64),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 type Row = Awaited<ReturnType<Db['auditEvent']['findFirstOrThrow']>>;
 
