@@ -2,6 +2,9 @@
 // inside a running server that holds the embedded store) and calls the command's module, which
 // is loaded only when that command runs so that `--help` and `--version` start at once.
 import { Command, CommanderError, Option } from 'commander';
+import { hostname, userInfo } from 'node:os';
+import { roleAllows } from '../lib/auth/permissions';
+import { localOperator, type Principal } from '../lib/auth/principal';
 import { ConfigError, loadConfig, type Config } from '../lib/config';
 import { VERSION } from '../lib/version';
 import { COMMANDS, type CommandSpec } from './commands';
@@ -15,6 +18,33 @@ export interface RunOptions {
   /** set by the server when it runs a command for a CLI in another process */
   forwardedRuntime?: CommandContext['runtime'];
   signal?: AbortSignal;
+  /** set by the server: who sent a forwarded command (default: the local operator) */
+  actor?: Principal;
+  /** set by the server: the forwarding client's address, for the audit log */
+  clientIp?: string | null;
+  /** set by the server: the standard input the client sent along */
+  stdin?: string;
+}
+
+/** The local operator: whoever runs the CLI on a machine where they can read BULKHEAD_HOME. */
+export function localActor(): Principal {
+  let user = 'unknown user';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep the placeholder
+  }
+  return localOperator(`${user}@${hostname()}`);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += chunk;
+    if (text.length > 1 << 20) throw new UserError('standard input is larger than 1 MiB');
+  }
+  return text;
 }
 
 interface GlobalOptions {
@@ -65,9 +95,13 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<num
   const program = buildProgram(io, async (spec, cmd) => {
     const globals = program.opts<GlobalOptions>();
     const config = configFor(globals, opts);
+    const actor = opts.actor ?? localActor();
     if (!opts.forwardedRuntime && spec.store === 'shared') {
-      const { forwardIfServerRunning } = await import('./forward');
-      const forwarded = await forwardIfServerRunning(config, argv, cwd, io, signal);
+      const { forwardIfServerRunning, forwardRemote } = await import('./forward');
+      const stdin = spec.readsStdin?.(cmd.opts()) ? await readStdin() : undefined;
+      const forwarded = config.client.url
+        ? await forwardRemote(config, argv, cwd, io, signal, stdin)
+        : await forwardIfServerRunning(config, argv, cwd, io, signal, { operator: actor.name, stdin });
       if (forwarded !== null) {
         code = forwarded;
         return;
@@ -86,22 +120,44 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<num
       }
     }
     let runtime: Awaited<ReturnType<CommandContext['runtime']>> | null = null;
-    const ctx: CommandContext = {
-      io,
-      cwd,
-      config,
-      forwarded: Boolean(opts.forwardedRuntime),
-      signal,
-      runtime: opts.forwardedRuntime ?? (async () => {
+    const getRuntime: CommandContext['runtime'] =
+      opts.forwardedRuntime ??
+      (async () => {
         if (!runtime) {
           const { openRuntime } = await import('../lib/runtime');
           const { createLogger } = await import('../lib/log');
           runtime = await openRuntime(config, { log: createLogger(config.log.level) });
         }
         return runtime;
-      }),
+      });
+    const record: CommandContext['audit'] = async (event) => {
+      const { audit } = await import('../lib/audit');
+      await audit((await getRuntime()).db.prisma, { actor, via: 'cli', ip: opts.clientIp ?? null, userAgent: `bulkhead ${spec.name}`, ...event });
+    };
+    const authorize = async (permission: Parameters<CommandContext['authorize']>[0]) => {
+      if (roleAllows(actor.role, permission)) return;
+      await record({ action: 'auth.denied', target: { type: 'command', id: spec.name }, summary: `bulkhead ${spec.name}: needs ${permission}`, outcome: 'denied' });
+      throw new UserError(`${actor.name} (${actor.role}) may not do this: it needs ${permission}`, 3);
+    };
+    const ctx: CommandContext = {
+      io,
+      cwd,
+      config,
+      forwarded: Boolean(opts.forwardedRuntime),
+      signal,
+      runtime: getRuntime,
+      actor,
+      authorize,
+      audit: record,
+      stdin: async () => opts.stdin ?? (opts.forwardedRuntime ? '' : readStdin()),
     };
     try {
+      // A command sent with an API token runs only if it declares a permission the token holds;
+      // the local operator (who can read BULKHEAD_HOME anyway) runs everything.
+      if (actor.type !== 'local') {
+        if (!spec.permission) throw new UserError(`\`bulkhead ${spec.name}\` runs only on the server's machine, not with an API token`, 3);
+        await authorize(spec.permission);
+      }
       const mod = await spec.load();
       code = (await mod.run(ctx, cmd.opts(), cmd.args)) ?? 0;
     } finally {
