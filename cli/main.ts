@@ -96,9 +96,11 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<num
     const globals = program.opts<GlobalOptions>();
     const config = configFor(globals, opts);
     const actor = opts.actor ?? localActor();
+    // Read once: sent along when the command is forwarded, handed to it when it runs here.
+    let stdin = opts.stdin;
     if (!opts.forwardedRuntime && spec.store === 'shared') {
       const { forwardIfServerRunning, forwardRemote } = await import('./forward');
-      const stdin = spec.readsStdin?.(cmd.opts()) ? await readStdin() : undefined;
+      if (spec.readsStdin?.(cmd.opts())) stdin = await readStdin();
       const forwarded = config.client.url
         ? await forwardRemote(config, argv, cwd, io, signal, stdin)
         : await forwardIfServerRunning(config, argv, cwd, io, signal, { operator: actor.name, stdin });
@@ -149,7 +151,7 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<num
       actor,
       authorize,
       audit: record,
-      stdin: async () => opts.stdin ?? (opts.forwardedRuntime ? '' : readStdin()),
+      stdin: async () => (stdin ??= opts.forwardedRuntime ? '' : await readStdin()),
     };
     try {
       // A command sent with an API token runs only if it declares a permission the token holds;
