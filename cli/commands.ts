@@ -149,4 +149,125 @@ export const COMMANDS: CommandSpec[] = [
     permission: 'map:read',
     load: () => import('./commands/owners'),
   },
+{
+    name: 'collect',
+    usage: 'collect',
+    summary: 'run the UDP flow collectors (NetFlow v5/v9 2055, IPFIX 4739, sFlow 6343) into the flow store, without the web app',
+    details:
+      'Any listener takes any of the four protocols; the ports only say where exporters send by default.\n' +
+      'Every --status seconds one line: flows/s, exporters, decode errors, loss reported by exporters,\n' +
+      'records dropped by the collector, kernel socket drops. Ctrl-C stores what is buffered and prints\n' +
+      'the per-exporter summary. Like serve, it holds the embedded store; run it instead of serve, or\n' +
+      'use serve, which runs the same collectors.',
+    options: [
+      { flags: '--listen <address>', description: 'listen address (default $BULKHEAD_LISTEN or 0.0.0.0, all interfaces)' },
+      { flags: '--netflow-port <port>', description: 'NetFlow v5/v9 port (default 2055; 0 = off)' },
+      { flags: '--ipfix-port <port>', description: 'IPFIX port (default 4739; 0 = off)' },
+      { flags: '--sflow-port <port>', description: 'sFlow port (default 6343; 0 = off)' },
+      { flags: '--allow <cidrs>', description: 'only these exporter addresses/CIDRs, comma separated (default $BULKHEAD_EXPORTER_ALLOW or all)' },
+      { flags: '--receive-buffer <MiB>', description: 'socket receive buffer per listener (default 32; capped by net.core.rmem_max)' },
+      { flags: '--status <seconds>', description: 'status line interval (default 10; 0 = none)' },
+      { flags: '--duration <seconds>', description: 'stop after this long (default: until Ctrl-C)' },
+      { flags: '--json', description: 'print the final statistics as JSON on stdout' },
+    ],
+    store: 'owner',
+    load: () => import('./commands/collect'),
+  },
+  {
+    name: 'decode',
+    usage: 'decode <files...>',
+    summary: 'print the flow records in pcap/pcapng captures of NetFlow/IPFIX/sFlow traffic, one JSON object per line',
+    details:
+      'Files are read in order with one template state: give the capture with the templates first.\n' +
+      'A summary (per exporter: datagrams, records, templates, errors) goes to stderr. Needs no store.\n' +
+      'Example: bulkhead decode templates.pcap data.pcap | jq -c \'select(.dstPort == 443)\'',
+    options: [
+      { flags: '--port <ports>', description: 'only UDP datagrams to these ports, comma separated (default: whatever looks like flow telemetry)' },
+      { flags: '--limit <n>', description: 'stop after n records' },
+      { flags: '--no-summary', description: 'no summary on stderr' },
+    ],
+    store: 'none',
+    load: () => import('./commands/decode'),
+  },
+  {
+    name: 'ingest',
+    usage: 'ingest <source> <files...>',
+    summary: 'store the flow records of pcap/pcapng captures (bulkhead ingest pcap FILE...)',
+    details:
+      'The same decoding as decode, stored like the UDP collectors store flows. Files are read in order\n' +
+      'with one template state (templates first). A capture ingested before is read again only for its\n' +
+      'templates, unless --force. Cloud flow logs and inventory: bulkhead import.',
+    options: [
+      { flags: '--port <ports>', description: 'only UDP datagrams to these ports, comma separated' },
+      { flags: '--force', description: 'store captures that were ingested before again' },
+    ],
+    store: 'shared',
+    load: () => import('./commands/ingest'),
+  },
+  {
+    name: 'import',
+    usage: 'import <what> [paths...]',
+    summary: 'import cloud flow logs (aws, gcp, azure: files, directories, .gz) or inventory (JSON, CSV, vCenter, Kubernetes, EC2)',
+    details:
+      'Flow logs:\n' +
+      '  import aws PATH...       VPC/Transit Gateway flow logs: S3 objects (header line), CloudWatch Logs JSON\n' +
+      '                           or exports; versions 2-8; --fields for files without a header line\n' +
+      '  import gcp PATH...       VPC Flow Logs exported from Cloud Logging (JSON, JSON lines)\n' +
+      '  import azure PATH...     NSG flow logs (v1, v2) and VNet flow logs (v4), PT1H.json blobs\n' +
+      '  import aws --watch DIR   and keep importing files as they arrive (Ctrl-C stops)\n' +
+      'Directories are read recursively; files imported before (same content) are skipped; the same\n' +
+      'traffic logged at two interfaces counts once. docs/cloud-flow-logs.md.\n' +
+      'Inventory:\n' +
+      '  import inventory FILE...  format by content: json, csv, vcenter (govc/PowerCLI JSON), kubernetes\n' +
+      '                           (kubectl get pods,services,nodes -A -o json), aws (ec2 describe-instances,\n' +
+      '                           describe-network-interfaces); --stdin reads standard input\n' +
+      '  import inventory --from-flows [--since 7d]   VM identity the flows carry (VMware, AWS, GCP)\n' +
+      'docs/inventory.md.',
+    options: [
+      { flags: '--fields <format>', description: 'aws: the fields of files without a header line ("version account-id ..." or "${version} ...")' },
+      { flags: '--at <time>', description: 'inventory: when it was true (default now); aws: time for formats without start/end' },
+      { flags: '--watch <dir>', description: 'flow logs: import new files as they arrive in this directory' },
+      { flags: '--interval <seconds>', description: 'with --watch: seconds between looks (default 5)' },
+      { flags: '--force', description: 'flow logs: import files again that were imported before' },
+      { flags: '--errors <n>', description: 'rejected lines to list in the summary (default 20)' },
+      { flags: '--json', description: 'flow logs: print the summary as JSON' },
+      { flags: '--format <format>', description: 'inventory: json | csv | vcenter | kubernetes | aws (default: from the content)' },
+      { flags: '--source <name>', description: 'inventory: source name recorded on bindings (default: the format), e.g. vcenter-east' },
+      { flags: '--prune', description: 'inventory: the file is the complete inventory of its source; release addresses of workloads it no longer lists' },
+      { flags: '--dry-run', description: 'inventory: report the changes without writing them' },
+      { flags: '--stdin', description: 'inventory: read the file from standard input' },
+      { flags: '--from-flows', description: 'inventory: VM identity seen in the flows' },
+      { flags: '--since <when>', description: 'with --from-flows: 7d, 12h or a time (default 7d)' },
+    ],
+    store: 'shared',
+    permission: 'inventory:write',
+    readsStdin: (o) => Boolean(o.stdin),
+    load: () => import('./commands/import'),
+  },
+  {
+    name: 'networks',
+    usage: 'networks [action] [args...]',
+    summary: 'named networks for addresses that are not workloads, address lookup over time, reverse DNS',
+    details:
+      'Actions:\n' +
+      '  networks list                                   named networks (built-in: private (unnamed), internet, ...)\n' +
+      '  networks add NAME CIDR... [--kind K] [--replace] kinds: user, internet, partner, datacenter, cloud, other\n' +
+      '  networks remove NAME\n' +
+      '  networks lookup ADDRESS [--at TIME]             the workload that held it then, or its network\n' +
+      '  networks dns [--since 7d] [--limit 500]         reverse DNS of busy addresses no inventory names\n' +
+      'docs/identity.md.',
+    options: [
+      { flags: '--kind <kind>', description: 'add: user | internet | partner | datacenter | cloud | other (default user)' },
+      { flags: '--replace', description: 'add: replace the CIDRs of an existing network (default: add to them)' },
+      { flags: '--at <time>', description: 'lookup: at this time (default now)' },
+      { flags: '--since <when>', description: 'dns: addresses seen since (7d, 12h or a time; default 7d)' },
+      { flags: '--limit <n>', description: 'dns: at most n addresses, busiest first (default 500)' },
+      { flags: '--server <ip>', description: 'dns: DNS server to ask (default: the system resolver)' },
+      { flags: '--concurrency <n>', description: 'dns: lookups in parallel (default 16)' },
+      { flags: '--json', description: 'list, lookup: print JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/networks'),
+  },
 ];

@@ -24,6 +24,8 @@ export interface CaptureStats {
   skipped: number;
   /** problems found (truncated records, unknown link types), with where */
   problems: string[];
+  /** bytes of the file read so far */
+  bytes?: number;
 }
 
 export class CaptureError extends Error {
@@ -258,6 +260,7 @@ async function* readPcap(r: ChunkReader, path: string, stats: CaptureStats, magi
       return;
     }
     stats.packets++;
+    stats.bytes = r.offset;
     const time = sec * 1000 + (nano ? frac / 1e6 : frac / 1e3);
     const d = dec.decode(linkType, r.view(incl), time);
     r.skip(incl);
@@ -296,6 +299,7 @@ async function* readPcapng(r: ChunkReader, path: string, stats: CaptureStats): A
       return;
     }
     bh = r.view(length);
+    stats.bytes = r.offset;
     if (blockType === 1) {
       // Interface description: link type, then options; if_tsresol (9) sets the time unit.
       const linkType = le ? bh.readUInt16LE(8) : bh.readUInt16BE(8);
