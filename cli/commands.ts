@@ -149,7 +149,7 @@ export const COMMANDS: CommandSpec[] = [
     permission: 'map:read',
     load: () => import('./commands/owners'),
   },
-{
+  {
     name: 'collect',
     usage: 'collect',
     summary: 'run the UDP flow collectors (NetFlow v5/v9 2055, IPFIX 4739, sFlow 6343) into the flow store, without the web app',
