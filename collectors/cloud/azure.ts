@@ -44,6 +44,8 @@ function counter(v: string | undefined): number {
 export class AzureParser {
   notFlowLog: string | null = null;
   records = 0;
+  /** connection-start tuples of this file held for their connection's next report */
+  held = 0;
   private docs = 0;
 
   constructor(
@@ -186,6 +188,7 @@ export class AzureParser {
       // a new B for a connection still open (ports reused quickly): store the old one as it was
       if (s?.pending) this.out.observation(s.pending);
       this.conns.open.set(key, { start: t, pending: o });
+      this.held++;
       return;
     }
     if (s) {

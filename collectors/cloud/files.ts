@@ -105,13 +105,17 @@ export async function isParquet(path: string): Promise<boolean> {
  * bytes read, for progress over the files' sizes.
  */
 export async function* readText(path: string, onBytes?: (n: number) => void): AsyncGenerator<string> {
+  const gzip = await isGzip(path);
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
-  const source = (await isGzip(path)) ? raw.pipe(createGunzip()) : raw;
+  // gzip: count the compressed bytes as the pipe reads them; plain: count in the loop below (a
+  // 'data' listener on a stream also read by the loop would take the data from it)
+  if (onBytes && gzip) raw.on('data', (c) => onBytes((c as Buffer).length));
+  const source = gzip ? raw.pipe(createGunzip()) : raw;
   const decoder = new StringDecoder('utf8');
   let first = true;
   try {
     for await (const chunk of source) {
+      if (onBytes && !gzip) onBytes((chunk as Buffer).length);
       let text = decoder.write(chunk as Buffer);
       if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM
       first = false;

@@ -241,7 +241,7 @@ export class CloudImporter {
       if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check/i.test(err.message)) {
         // a truncated or corrupt .gz: keep what was read, say where it broke
         out.reject(0, `unreadable gzip data (${err.message}): the records before this point were read`);
-        result = { lines: 0, position: 0, skipped: null, interrupted: false };
+        result = { lines: 0, position: 0, held: 0, skipped: null, interrupted: false };
       } else {
         await this.db.importRun.update({ where: { id: run.id }, data: { status: 'failed', finishedAt: new Date(), errors: [...errors, { file: path, line: 0, reason: err.message }] as never } });
         throw e;
@@ -249,6 +249,7 @@ export class CloudImporter {
     }
     this.bytesDone = fileBytesStart + f.size;
     await this.pump(path);
+    counts.records += result.held;
     s.lines += result.lines;
     s.flowRecords += counts.records;
     if (result.skipped) {

@@ -30,6 +30,8 @@ export interface ParseFileResult {
   lines: number;
   /** units handled (text lines or JSON values): where a resumed import starts */
   position: number;
+  /** records read but held back by the parser for a later file (Azure connection starts) */
+  held: number;
   /** set when the file is not a flow log of this kind (nothing was read from it) */
   skipped: string | null;
   /** stopped before the end (shouldStop) */
@@ -44,7 +46,7 @@ export async function parseFile(kind: CloudKind, ctx: FileContext, out: ParseOut
   // Peek at the first chunk to choose text lines or JSON values.
   let first = await iterator.next();
   while (!first.done && first.value.trim() === '') first = await iterator.next();
-  if (first.done) return { lines: 0, position: 0, skipped: null, interrupted: false };
+  if (first.done) return { lines: 0, position: 0, held: 0, skipped: null, interrupted: false };
   const head = first.value;
   async function* replay() {
     yield head;
@@ -86,10 +88,10 @@ export async function parseFile(kind: CloudKind, ctx: FileContext, out: ParseOut
       if (!(e instanceof Stop)) throw e;
     }
     if (!interrupted) p.finish();
-    return { lines: last, position: last, skipped: p.notFlowLog, interrupted };
+    return { lines: last, position: last, held: 0, skipped: p.notFlowLog, interrupted };
   }
   if (!isJson) {
-    return { lines: 0, position: 0, skipped: `not JSON (starts with "${head.trimStart().slice(0, 20)}"): ${kind === 'gcp' ? 'GCP flow logs are Cloud Logging JSON entries' : 'Azure flow logs are JSON blobs'}`, interrupted: false };
+    return { lines: 0, position: 0, held: 0, skipped: `not JSON (starts with "${head.trimStart().slice(0, 20)}"): ${kind === 'gcp' ? 'GCP flow logs are Cloud Logging JSON entries' : 'Azure flow logs are JSON blobs'}`, interrupted: false };
   }
 
   const parser = kind === 'aws' ? new AwsParser(ctx, out, { fields: opts.fields }) : kind === 'gcp' ? new GcpParser(ctx, out) : new AzureParser(ctx, out, opts.azure ?? new AzureConnections());
@@ -123,7 +125,8 @@ export async function parseFile(kind: CloudKind, ctx: FileContext, out: ParseOut
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  if (parser.notFlowLog) return { lines: line, position: docs, skipped: parser.notFlowLog, interrupted: false };
+  const held = parser instanceof AzureParser ? parser.held : 0;
+  if (parser.notFlowLog) return { lines: line, position: docs, held, skipped: parser.notFlowLog, interrupted: false };
   // Values are handled whole as they complete, so a resumed import skips the `docs` done here.
-  return { lines: line, position: docs, skipped: null, interrupted };
+  return { lines: line, position: docs, held, skipped: null, interrupted };
 }

@@ -58,6 +58,8 @@ interface Claim {
 interface Prepared {
   name: string;
   provisionalName: boolean;
+  /** an address of it was refused: do not close bindings it does not list */
+  incomplete: boolean;
   externalId?: string;
   kind?: WorkloadKind;
   claims: Claim[];
@@ -86,7 +88,7 @@ function prepare(observations: readonly InventoryObservation[], at: number, refu
     const key = o.externalId ? `x:${o.externalId}` : `n:${name}`;
     let p = byKey.get(key);
     if (!p) {
-      p = { name, provisionalName: Boolean(o.provisionalName), externalId: o.externalId || undefined, kind: o.kind, claims: [], labels: {}, attributes: {} };
+      p = { name, incomplete: false, provisionalName: Boolean(o.provisionalName), externalId: o.externalId || undefined, kind: o.kind, claims: [], labels: {}, attributes: {} };
       byKey.set(key, p);
     } else if (p.provisionalName && !o.provisionalName) {
       // a real name wins over a fallback one for the same workload
@@ -97,6 +99,7 @@ function prepare(observations: readonly InventoryObservation[], at: number, refu
       const ip = canonicalAddress(String(a?.ip ?? ''));
       if (!ip) {
         refused.push({ name, reason: `address: "${String(a?.ip)}" is not an IP address` });
+        p.incomplete = true;
         continue;
       }
       if (isHostLocal(ip)) {
@@ -107,10 +110,12 @@ function prepare(observations: readonly InventoryObservation[], at: number, refu
       const to = a.to ? a.to.getTime() : null;
       if (!Number.isFinite(from) || (to !== null && !Number.isFinite(to))) {
         refused.push({ name, reason: `address ${ip}: invalid from/to time` });
+        p.incomplete = true;
         continue;
       }
       if (to !== null && to <= from) {
         refused.push({ name, reason: `address ${ip}: "to" (${iso(to)}) is not after "from" (${iso(from)})` });
+        p.incomplete = true;
         continue;
       }
       p.claims.push({ ip, from, to });
@@ -326,8 +331,10 @@ export async function applyInventory(db: Db, store: Store | null, observations: 
 
   const listed = new Map<string, Set<string>>();
   const claims: Array<[WorkloadRow, Claim]> = [];
+  const incomplete = new Set<string>();
   for (const p of prepared) {
     const w = target.get(p)!;
+    if (p.incomplete) incomplete.add(w.id);
     let s = listed.get(w.id);
     if (!s) listed.set(w.id, (s = new Set()));
     for (const c of p.claims) {
@@ -342,7 +349,7 @@ export async function applyInventory(db: Db, store: Store | null, observations: 
   // Open bindings of this source that the observed workloads no longer list (or, with prune,
   // of workloads not observed at all) close at `at`.
   for (const b of all.values()) {
-    if (b.state === 'deleted' || b.to !== null || b.source !== source || b.from >= at) continue;
+    if (opts.additive || b.state === 'deleted' || b.to !== null || b.source !== source || b.from >= at || incomplete.has(b.workloadId)) continue;
     const l = listed.get(b.workloadId);
     if (l ? !l.has(b.ip) : opts.prune) {
       b.to = at;

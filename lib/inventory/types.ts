@@ -52,6 +52,11 @@ export interface ApplyOptions {
    * not observed get their open bindings (from this source) closed at `at`.
    */
   prune?: boolean;
+  /**
+   * The observations add what they list and close nothing they do not list: for partial
+   * evidence such as VM identity seen in flows (an address not seen this week is not released).
+   */
+  additive?: boolean;
   /** compute and report the changes without writing them */
   dryRun?: boolean;
 }
