@@ -10,7 +10,7 @@ import { testConfig } from '../../test/support';
 import { openRuntime, type Runtime } from '../../lib/runtime';
 import type { FlowRecord } from '../../lib/flow/record';
 import { AwsParser, parseFormat } from './aws';
-import { CloudImporter, type CloudImportOptions } from './importer';
+import { CloudImporter, type CloudImportOptions, type CloudImportSummary } from './importer';
 import type { CloudKind } from './types';
 
 const ROOT = join(import.meta.dirname, '../../../shared/testdata/cloud');
@@ -157,14 +157,14 @@ describe.skipIf(!present)(`cloud flow-log samples in ${ROOT} (skipped when the s
         totals.skipped += e.skipped ? 1 : 0;
       }
     }
-    const summaries = [];
+    const summaries: CloudImportSummary[] = [];
     for (const kind of ['aws', 'gcp', 'azure'] as const) {
       // --force: the per-file cases above already imported these files
       const imp = new CloudImporter(rt.db.prisma, rt.store, { kind, force: true });
       await imp.importPaths([join(ROOT, kind)], '/');
       summaries.push(await imp.finish());
     }
-    const sum = (f: (s: (typeof summaries)[number]) => number) => summaries.reduce((a, s) => a + f(s), 0);
+    const sum = (f: (s: CloudImportSummary) => number) => summaries.reduce((a, s) => a + f(s), 0);
     expect(sum((s) => s.flowRecords)).toBe(totals.read);
     expect(sum((s) => s.rejected)).toBe(totals.rejected);
     expect(sum((s) => s.files.skipped.length)).toBe(totals.skipped);
