@@ -148,7 +148,13 @@ export function formatSummary(s: CloudImportSummary, keep: number, cwd: string):
   if (s.storeRejected) L.push(`  refused by store    ${fmt(s.storeRejected)}`);
   if (s.status.NODATA || s.status.SKIPDATA) {
     L.push(`  status records      ${fmt(s.status.NODATA)} NODATA (no traffic on the interface), ${fmt(s.status.SKIPDATA)} SKIPDATA (AWS could not capture some records)`);
-    for (const k of s.skipData.slice(0, 5)) L.push(`    records missing: ${k.interfaceId || '(interface not in the format)'} ${new Date(k.start).toISOString()} .. ${new Date(k.end).toISOString()}`);
+    const seen = new Set<string>();
+    for (const k of s.skipData) {
+      const line = `${k.interfaceId || '(interface not in the format)'} ${new Date(k.start).toISOString()} .. ${new Date(k.end).toISOString()}`;
+      if (seen.has(line) || seen.size >= 5) continue;
+      seen.add(line);
+      L.push(`    records missing: ${line}`);
+    }
   }
   L.push(`  rejected lines      ${fmt(s.rejected)}`);
   for (const r of s.rejects.slice(0, keep)) L.push(`    ${shortPath(r.file, cwd)}:${r.line}${r.where ? ` ${r.where}` : ''}  ${r.reason}`);

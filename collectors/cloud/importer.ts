@@ -176,7 +176,9 @@ export class CloudImporter {
       return 'skipped';
     }
     const checksum = await sha256File(path);
-    const prior = await this.db.importRun.findFirst({ where: { checksum, kind }, orderBy: { startedAt: 'desc' } });
+    // A file skipped before (not a flow log of this kind) is looked at again: cheap, and the
+    // answer may differ with other options (--fields).
+    const prior = await this.db.importRun.findFirst({ where: { checksum, kind, status: { not: 'skipped' } }, orderBy: { startedAt: 'desc' } });
     let skip = 0;
     if (prior && !this.opts.force) {
       if (prior.status === 'done') {
@@ -250,14 +252,14 @@ export class CloudImporter {
     this.bytesDone = fileBytesStart + f.size;
     await this.pump(path);
     counts.records += result.held;
-    s.lines += result.lines;
-    s.flowRecords += counts.records;
     if (result.skipped) {
       await this.db.importRun.update({ where: { id: run.id }, data: { status: 'skipped', finishedAt: new Date(), errors: [{ file: path, line: 0, reason: result.skipped }] as never } });
       s.files.skipped.push({ path, reason: result.skipped });
       return 'skipped';
     }
     s.files.imported++;
+    s.lines += result.lines;
+    s.flowRecords += counts.records;
     await this.db.importRun.update({
       where: { id: run.id },
       data: {
