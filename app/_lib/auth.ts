@@ -106,13 +106,23 @@ export async function auditAs(a: SignedIn | RequestAuth, event: Omit<AuditInput,
   await audit(a.rt.db.prisma, { actor: a.principal!, ip: a.ip, userAgent: a.userAgent, via: 'web', ...event });
 }
 
-/** Set the session and CSRF cookies after signing in (server actions and route handlers only). */
+type CookieEntry = [name: string, value: string, options: { httpOnly: boolean; secure: boolean; sameSite: 'lax' | 'strict'; path: string; expires: Date }];
+
+/** The session and CSRF cookies of a new session. */
+export function sessionCookies(session: NewSession, secure: boolean): CookieEntry[] {
+  return [
+    // Lax, not Strict: the single sign-on round trip comes back from the identity provider as a
+    // top-level navigation, and people follow links to Bulkhead from mail and tickets.
+    [cookieName(SESSION_COOKIE, secure), session.token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires: session.expiresAt }],
+    // Readable by the page's scripts, which echo it in the x-csrf-token header.
+    [cookieName(CSRF_COOKIE, secure), session.csrf, { httpOnly: false, secure, sameSite: 'strict', path: '/', expires: session.expiresAt }],
+  ];
+}
+
+/** Set the session and CSRF cookies after signing in (server actions). */
 export async function setSessionCookies(session: NewSession, secure: boolean) {
   const jar = await cookies();
-  // Lax, not Strict: the single sign-on round trip comes back from the identity provider as a
-  // top-level navigation, and people follow links to Bulkhead from mail and tickets.
-  jar.set(cookieName(SESSION_COOKIE, secure), session.token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires: session.expiresAt });
-  jar.set(cookieName(CSRF_COOKIE, secure), session.csrf, { httpOnly: false, secure, sameSite: 'strict', path: '/', expires: session.expiresAt });
+  for (const [name, value, options] of sessionCookies(session, secure)) jar.set(name, value, options);
 }
 
 export async function clearSessionCookies(secure: boolean) {
