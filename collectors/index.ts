@@ -31,6 +31,8 @@ export interface CollectorOptions {
   decoder?: DecoderOptions;
   /** how often to expire waiting data and idle sessions (default 1 s) */
   housekeepingMs?: number;
+  /** bind every enabled listener to an ephemeral port instead of its configured one (tests, benchmarks) */
+  ephemeralPorts?: boolean;
 }
 
 export interface Collectors extends CollectorStatusSource {
@@ -125,7 +127,7 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
       socket.on('error', (err) => log.error({ kind, err: err.message }, 'listener error'));
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
-        socket.bind(port, config.collect.listen, () => {
+        socket.bind(options.ephemeralPorts ? 0 : port, config.collect.listen, () => {
           socket.off('error', reject);
           resolve();
         });

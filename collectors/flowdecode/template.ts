@@ -158,7 +158,8 @@ function upTime(base: number, up: number, exportMs: number): number {
 function ntpMs(b: Uint8Array, o: number): number {
   const s = uint(b, o, 4);
   const frac = uint(b, o + 4, 4);
-  return (s - NTP_EPOCH_OFFSET_S) * 1000 + Math.floor((frac / TWO32) * 1000);
+  // via whole microseconds, so that a fraction written for .300 s does not read as 299.999 ms
+  return (s - NTP_EPOCH_OFFSET_S) * 1000 + Math.floor(Math.round((frac / TWO32) * 1e6) / 1000);
 }
 
 /**
