@@ -41,6 +41,10 @@ export async function run(ctx: CommandContext, opts: IngestOptions, args: string
   const refusedReasons: Record<string, number> = {};
   let refused = 0;
   let stored = 0;
+  // Records older than the retention are stored but removed by the table's TTL at the next merge.
+  const retentionDays = ctx.config.retention.flowsDays;
+  const oldest = retentionDays > 0 ? Date.now() - retentionDays * 86_400_000 : 0;
+  let expired = 0;
   const already: string[] = [];
   const runs: Array<{ id: string; path: string; records: number; refused: number }> = [];
   try {
@@ -65,7 +69,10 @@ export async function run(ctx: CommandContext, opts: IngestOptions, args: string
                 const field = why.split(':')[0]!;
                 refusedReasons[field] = (refusedReasons[field] ?? 0) + 1;
                 if (errors.length < 20) errors.push({ file, line: 0, reason: why });
-              } else ok.push(r);
+              } else {
+                ok.push(r);
+                if (r.start < oldest) expired++;
+              }
             }
             stored += ok.length;
             if (ok.length && !sink.write(ok)) await sink.drain();
@@ -94,6 +101,7 @@ export async function run(ctx: CommandContext, opts: IngestOptions, args: string
   for (const line of summaryLines(summary)) ctx.io.err(line);
   for (const a of already) ctx.io.err(`already ingested: ${a}`);
   if (refused) ctx.io.err(`${refused.toLocaleString('en-US')} records refused by validation (${Object.entries(refusedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+  if (expired) ctx.io.err(`warning: ${expired.toLocaleString('en-US')} of these records are older than the flow retention (${retentionDays} days): ClickHouse removes them at its next merge. To keep old captures, set BULKHEAD_FLOW_RETENTION_DAYS=0 (or more days) before ingesting.`);
   ctx.io.err(`${stored.toLocaleString('en-US')} flow records stored.${stored ? ' Next: open the map in the web app, or `bulkhead serve` to keep collecting.' : ''}`);
   return 0;
 }
