@@ -149,7 +149,8 @@ export interface AnalysisWorkload {
   applicationSource: ValueSource;
   /** confidence of the application assignment, 0..1 (1 for labels) */
   confidence: number;
-  role: Role;
+  /** one of ROLES when inferred; a role label's value as is (it may use other words) */
+  role: Role | (string & {});
   roleSource: ValueSource;
   roleConfidence: number;
   environment: string | null;
@@ -181,7 +182,7 @@ export interface AnalysisApplication {
   /** set for applications made of shared core services, jump hosts or scanners */
   kind: 'application' | 'core-service' | 'management' | 'scanner';
   /** members per role */
-  roles: Partial<Record<Role, number>>;
+  roles: Record<string, number>;
 }
 
 /** An endpoint that is not a workload: a named network, the internet, or a single address. */
@@ -263,7 +264,7 @@ export interface LevelNode {
   /** the application (for workload and role nodes), environment (for all but endpoints) */
   application: string | null;
   environment: string | null;
-  role: Role | null;
+  role: Role | (string & {}) | null;
   /** workloads behind the node (1 for a workload, 0 for endpoints) */
   workloads: number;
   coreService: CoreServiceKind | null;

@@ -1,0 +1,365 @@
+// analyze(): the application dependency graph of a window. The heavy part (identity by time,
+// aggregation, scanners, noise, networks) is one ClickHouse query (./edges.ts); what comes back
+// is one row per dependency, and the rest happens here on that small graph:
+//
+//   edges -> periodicity -> candidate core services and management stations (./services.ts)
+//   -> communities without them (./cluster.ts) -> confirm core services that span applications
+//   -> communities again -> environments (./environments.ts) -> application names and
+//   confidences -> roles (./roles.ts) -> edge flags -> coverage and convergence (./coverage.ts)
+import type { Db } from '../db';
+import { loadNamedNetworks, syncNamedNetworks } from '../identity/networks';
+import type { Store } from '../store';
+import { communities, nameGroups, type ClusterNode } from './cluster';
+import { coverageOf, daysWithData, parseChTime, querySources, sourceCoverage } from './coverage';
+import { queryEdges, type EdgeRow } from './edges';
+import { fillFromGroups, inferEnvironments, type EnvValue } from './environments';
+import { nameHints, type NameHints } from './names';
+import { classifyPeriodicity } from './periodicity';
+import { inferRoles } from './roles';
+import { findCandidates, isManagementPort, portKey, type Hub } from './services';
+import type {
+  AnalysisApplication,
+  AnalysisEdge,
+  AnalysisEndpoint,
+  AnalysisResult,
+  AnalysisStep,
+  AnalysisWorkload,
+  AnalyzeOptions,
+  Role,
+  Scanner,
+  ValueSource,
+} from './types';
+import { DAY_MS, periodicityWindow, resolveWindow } from './window';
+
+export interface AnalysisStores {
+  store: Store;
+  /** the runtime's database (its Prisma client is used) */
+  db: { prisma: Db };
+}
+
+const STEPS: AnalysisStep[] = ['coverage', 'edges', 'inventory', 'services', 'clustering', 'roles', 'convergence'];
+
+interface InventoryWorkload {
+  id: string;
+  name: string;
+  kind: string;
+  labels: Record<string, string>;
+  addresses: string[];
+}
+
+export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const { store } = rt;
+  const db = rt.db.prisma;
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  /** a step is done: record its time and report progress */
+  const step = (done: AnalysisStep) => {
+    const now = performance.now();
+    timings[done] = Math.round(now - t);
+    t = now;
+    opts.onStep?.(done, STEPS.indexOf(done) + 1, STEPS.length);
+  };
+  const t0 = performance.now();
+  const window = resolveWindow({ from: opts.from, to: opts.to, days: opts.days });
+  const pwindow = periodicityWindow(window, opts.periodicityDays);
+  const useLabels = opts.useLabels ?? true;
+  const useNames = opts.useNames ?? true;
+  const seed = opts.seed ?? 1;
+
+  await ensureNetworks(store, db);
+  const sourceRows = await querySources(store, window);
+  step('coverage');
+  const q = await queryEdges(store, window, pwindow);
+  step('edges');
+
+  // --- inventory: workloads that held an address in the window or appear in an edge ---------
+  const inventory = await loadInventory(db, window, q.edges, q.scanners.map((s) => s.ckey));
+  const named = new Map<string, { name: string; kind: string }>();
+  for (const n of await loadNamedNetworks(db)) for (const c of n.cidrs) named.set(c, { name: n.name, kind: n.kind });
+  const isWorkload = (id: string) => inventory.has(id);
+
+  // --- edges ------------------------------------------------------------------------------
+  const wDay0 = Math.floor((Math.floor(window.from.getTime() / DAY_MS) * DAY_MS - q.dayZero) / DAY_MS);
+  const endpointAddrs = new Map<string, number>();
+  const endpoint = (key: string, addrs: number) => {
+    if (key.startsWith('w:')) return key.slice(2);
+    endpointAddrs.set(key, Math.max(endpointAddrs.get(key) ?? 0, addrs));
+    return key;
+  };
+  const edges: AnalysisEdge[] = q.edges.map((r: EdgeRow) => ({
+    from: endpoint(r.ckey, r.c_addresses),
+    to: endpoint(r.skey, r.s_addresses),
+    protocol: r.protocol,
+    port: r.port,
+    flows: r.flows,
+    bytes: r.bytes_c2s + r.bytes_s2c,
+    packets: r.packets,
+    bytesToServer: r.bytes_c2s,
+    bytesToClient: r.bytes_s2c,
+    firstSeen: parseChTime(r.first_seen),
+    lastSeen: parseChTime(r.last_seen),
+    activeHours: r.active_hours,
+    activeDays: r.days.filter((d) => d >= wDay0).length,
+    periodicity: classifyPeriodicity({ days: r.days, hoursOfDay: r.hods, activeHours: r.active_hours }),
+    flags: { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false },
+    service: null,
+    failedFlows: r.failed_flows,
+  }));
+  // a workload that no longer exists in inventory still appears under its id
+  for (const e of edges) {
+    for (const id of [e.from, e.to]) {
+      if (!inventory.has(id) && !endpointAddrs.has(id)) inventory.set(id, { id, name: id, kind: 'unknown', labels: {}, addresses: [] });
+    }
+  }
+  const scanners: Scanner[] = q.scanners.map((s) => {
+    const wid = s.ckey.startsWith('w:') ? s.ckey.slice(2) : null;
+    return {
+      id: wid ?? s.ckey,
+      name: wid ? (inventory.get(wid)?.name ?? wid) : s.ckey,
+      workloadId: wid,
+      targets: s.targets,
+      hosts: s.hosts,
+      ports: s.ports,
+      failedRatio: s.targets ? Math.round((s.failed_targets / s.targets) * 1000) / 1000 : 0,
+      flows: s.flows,
+      firstSeen: parseChTime(s.first_seen),
+      lastSeen: parseChTime(s.last_seen),
+    };
+  });
+  const scannerIds = new Set(scanners.flatMap((s) => (s.workloadId ? [s.workloadId] : [])));
+  step('inventory');
+
+  // --- core services and management ---------------------------------------------------------
+  const active = new Set<string>();
+  for (const e of edges) {
+    if (isWorkload(e.from)) active.add(e.from);
+    if (isWorkload(e.to)) active.add(e.to);
+  }
+  const cand = findCandidates(edges, isWorkload, active.size);
+  const stations = cand.stations;
+  const managementEdge = (e: AnalysisEdge) => isManagementPort(e.protocol, e.port) || stations.has(e.from);
+  const hints = new Map<string, NameHints>();
+  for (const w of inventory.values()) hints.set(w.id, useNames ? nameHints(w.name) : { stem: null, role: null, env: null });
+  const appLabel = (id: string) => (useLabels ? (inventory.get(id)?.labels.app ?? null) : null);
+  const clusterNode = (id: string): ClusterNode => ({ id, name: inventory.get(id)?.name ?? id, label: appLabel(id), stem: hints.get(id)?.stem ?? null, env: null });
+  const structural = (exclude: (id: string) => boolean) =>
+    edges.filter((e) => isWorkload(e.from) && isWorkload(e.to) && !managementEdge(e) && !exclude(e.from) && !exclude(e.to));
+
+  // pass 1: communities without any candidate, to see whose peers span applications
+  const special = (id: string) => stations.has(id) || scannerIds.has(id);
+  const pass1Nodes = [...active].filter((id) => !special(id) && !cand.hubs.has(id)).map(clusterNode);
+  const pass1 = communities(pass1Nodes, structural((id) => special(id) || cand.hubs.has(id)), seed);
+  const hubs = new Map<string, Hub>();
+  for (const h of cand.hubs.values()) {
+    const counts = new Map<number, number>();
+    for (const p of h.peers) {
+      const c = pass1.community.get(p);
+      if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    const total = [...counts.values()].reduce((s, x) => s + x, 0);
+    const largest = Math.max(0, ...counts.values());
+    if (counts.size >= 3 && largest / total < 0.6) hubs.set(h.id, h);
+  }
+  for (const e of edges) {
+    const hin = hubs.get(e.to);
+    const hout = hubs.get(e.from);
+    const k = portKey(e.protocol, e.port);
+    if (hin && hin.direction === 'in' && hin.ports.has(k)) {
+      e.flags.coreService = true;
+      e.service = hin.kind;
+    } else if (hout && hout.direction === 'out' && hout.ports.has(k)) {
+      e.flags.coreService = true;
+      e.service = hout.kind;
+    }
+    e.flags.management = managementEdge(e);
+    e.flags.external = !isWorkload(e.from) || !isWorkload(e.to);
+  }
+  step('services');
+
+  // --- applications ----------------------------------------------------------------------------
+  const isSpecial = (id: string) => special(id) || hubs.has(id);
+  const envs = inferEnvironments(
+    [...inventory.values()].map((w) => ({ id: w.id, label: useLabels ? (w.labels.env ?? null) : null, hint: hints.get(w.id)?.env ?? null, addresses: w.addresses })),
+  );
+  const regular = [...inventory.keys()].filter((id) => !isSpecial(id));
+  const pass2 = communities(regular.map(clusterNode), structural(isSpecial), seed);
+  const groups = new Map<number, string[]>();
+  for (const [id, c] of pass2.community) {
+    let g = groups.get(c);
+    if (!g) groups.set(c, (g = []));
+    g.push(id);
+  }
+  fillFromGroups(envs, groups.values());
+  const names = nameGroups(regular.map((id) => ({ ...clusterNode(id), env: envs.get(id)?.env ?? null })), pass2);
+
+  interface Assigned {
+    name: string;
+    source: ValueSource;
+    confidence: number;
+    kind: AnalysisApplication['kind'];
+  }
+  const assigned = new Map<string, Assigned>();
+  for (const id of regular) {
+    const n = names.get(id)!;
+    assigned.set(id, { name: n.name, source: n.source, confidence: n.confidence, kind: 'application' });
+  }
+  for (const id of inventory.keys()) {
+    if (!isSpecial(id)) continue;
+    const kind: Assigned['kind'] = hubs.has(id) ? 'core-service' : stations.has(id) ? 'management' : 'scanner';
+    const fallback = hubs.has(id) ? hubs.get(id)!.kind : stations.has(id) ? 'management' : 'scanners';
+    const label = appLabel(id);
+    const strength = hubs.has(id) ? Math.min(0.99, 0.6 + hubs.get(id)!.peers.size / (4 * Math.max(1, active.size))) : 0.9;
+    assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind });
+  }
+  const appId = (id: string) => {
+    const a = assigned.get(id)!;
+    const env = envs.get(id)?.env ?? null;
+    return env ? `${a.name}@${env}` : a.name;
+  };
+  step('clustering');
+
+  // --- roles ----------------------------------------------------------------------------------
+  const roleEdges = edges.filter((e) => !e.flags.coreService && !e.flags.management);
+  const roleHints = new Map<string, Role | null>([...hints].map(([id, h]) => [id, h.role]));
+  const guesses = inferRoles(regular, roleEdges, isWorkload, roleHints);
+
+  // --- edges between applications and environments ----------------------------------------------
+  for (const e of edges) {
+    if (e.flags.external) continue;
+    e.flags.crossApplication = appId(e.from) !== appId(e.to);
+    const ea = envs.get(e.from)?.env;
+    const eb = envs.get(e.to)?.env;
+    e.flags.crossEnvironment = Boolean(ea && eb && ea !== eb);
+  }
+  step('roles');
+
+  // --- assemble -----------------------------------------------------------------------------------
+  const serves = new Map<string, Set<string>>();
+  const degree = new Map<string, number>();
+  for (const e of edges) {
+    let s = serves.get(e.to);
+    if (!s) serves.set(e.to, (s = new Set()));
+    s.add(portName(e.protocol, e.port));
+    degree.set(e.from, (degree.get(e.from) ?? 0) + 1);
+    degree.set(e.to, (degree.get(e.to) ?? 0) + 1);
+  }
+  const workloads: AnalysisWorkload[] = [];
+  for (const w of inventory.values()) {
+    const a = assigned.get(w.id)!;
+    const env: EnvValue = envs.get(w.id) ?? { env: null, source: 'inferred', confidence: 0 };
+    const roleLabel = useLabels ? w.labels.role : undefined;
+    const g = guesses.get(w.id);
+    const role: string = roleLabel ?? (hubs.has(w.id) ? 'core' : stations.has(w.id) ? 'management' : scannerIds.has(w.id) ? 'scanner' : (g?.role ?? 'unknown'));
+    workloads.push({
+      id: w.id,
+      name: w.name,
+      kind: w.kind,
+      addresses: w.addresses,
+      labels: w.labels,
+      application: appId(w.id),
+      applicationSource: a.source,
+      confidence: a.confidence,
+      role,
+      roleSource: roleLabel ? 'label' : 'inferred',
+      roleConfidence: roleLabel ? 1 : isSpecial(w.id) ? a.confidence : (g?.confidence ?? 0),
+      environment: env.env,
+      environmentSource: env.source,
+      coreService: hubs.get(w.id)?.kind ?? null,
+      management: stations.has(w.id),
+      scanner: scannerIds.has(w.id),
+      serves: [...(serves.get(w.id) ?? [])].sort(),
+      degree: degree.get(w.id) ?? 0,
+    });
+  }
+  workloads.sort((a, b) => a.name.localeCompare(b.name));
+
+  const apps = new Map<string, AnalysisApplication & { total: number; labelled: number }>();
+  for (const w of workloads) {
+    const id = w.application!;
+    const a = assigned.get(w.id)!;
+    let app = apps.get(id);
+    if (!app) {
+      app = { id, name: a.name, environment: w.environment, members: [], source: 'label', confidence: 0, kind: a.kind, roles: {}, total: 0, labelled: 0 };
+      apps.set(id, app);
+    }
+    app.members.push(w.id);
+    app.total += w.confidence;
+    if (a.source === 'label') app.labelled++;
+    app.roles[w.role] = (app.roles[w.role] ?? 0) + 1;
+  }
+  const applications: AnalysisApplication[] = [...apps.values()]
+    .map(({ total, labelled, ...app }) => ({ ...app, source: labelled === app.members.length ? 'label' : 'inferred', confidence: Math.round((total / app.members.length) * 100) / 100 }) as AnalysisApplication)
+    .sort((a, b) => a.id.localeCompare(b.id));
+
+  const endpoints: AnalysisEndpoint[] = [...endpointAddrs].map(([id, addresses]) => {
+    if (id === '0.0.0.0/0' || id === '::/0') return { id, kind: 'internet', name: 'internet', networkKind: named.get(id)?.kind ?? 'internet', addresses };
+    const n = named.get(id);
+    if (n) return { id, kind: 'network', name: n.name, networkKind: n.kind, addresses };
+    return { id, kind: 'address', name: id, networkKind: null, addresses };
+  });
+  endpoints.sort((a, b) => a.id.localeCompare(b.id));
+
+  const sources = sourceCoverage(sourceRows, window);
+  const coverage = coverageOf(
+    window,
+    sources,
+    daysWithData(sourceRows, window),
+    edges.map((e) => e.firstSeen),
+    { scanners, ephemeralConversations: q.noise.conversations, ephemeralFlows: q.noise.flows },
+    { workloads: inventory.size, bindings: [...inventory.values()].filter((w) => w.addresses.length).length },
+  );
+  edges.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.protocol - b.protocol || a.port - b.port);
+  step('convergence');
+  timings.total = Math.round(performance.now() - t0);
+  return {
+    window,
+    periodicityWindow: pwindow,
+    coverage,
+    workloads,
+    applications,
+    endpoints,
+    edges,
+    options: { useLabels, useNames, seed },
+    timings,
+    computedAt: new Date(),
+  };
+}
+
+export function portName(protocol: number, port: number): string {
+  const p = protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 1 ? 'icmp' : protocol === 58 ? 'ipv6-icmp' : protocol === 132 ? 'sctp' : String(protocol);
+  return protocol === 1 || protocol === 58 ? p : `${p}/${port}`;
+}
+
+/** The named-networks table starts empty until something syncs it; classification needs it. */
+async function ensureNetworks(store: Store, db: Db): Promise<void> {
+  const [r] = await store.rows<{ n: number }>(`SELECT count() AS n FROM ${store.t('named_networks')}`);
+  if (!r?.n) await syncNamedNetworks(db, store);
+}
+
+async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: readonly EdgeRow[], scannerKeys: readonly string[]): Promise<Map<string, InventoryWorkload>> {
+  const overlap = { validFrom: { lt: w.to }, OR: [{ validTo: null }, { validTo: { gt: w.from } }] };
+  const rows = await db.workload.findMany({
+    where: { addresses: { some: overlap } },
+    select: { id: true, name: true, kind: true, labels: { select: { key: true, value: true, source: true, confirmed: true } }, addresses: { where: overlap, select: { ip: true } } },
+  });
+  const out = new Map<string, InventoryWorkload>();
+  const add = (r: (typeof rows)[number]) => {
+    const labels: Record<string, string> = {};
+    // unconfirmed suggestions are not facts: they never feed back into inference
+    for (const l of r.labels) if (l.source !== 'inferred' || l.confirmed) labels[l.key] = l.value;
+    out.set(r.id, { id: r.id, name: r.name, kind: r.kind, labels, addresses: [...new Set(r.addresses.map((a) => a.ip))].sort() });
+  };
+  for (const r of rows) add(r);
+  const missing = new Set<string>();
+  for (const e of edges) for (const k of [e.ckey, e.skey]) if (k.startsWith('w:') && !out.has(k.slice(2))) missing.add(k.slice(2));
+  for (const k of scannerKeys) if (k.startsWith('w:') && !out.has(k.slice(2))) missing.add(k.slice(2));
+  const ids = [...missing];
+  for (let i = 0; i < ids.length; i += 500) {
+    const more = await db.workload.findMany({
+      where: { id: { in: ids.slice(i, i + 500) } },
+      select: { id: true, name: true, kind: true, labels: { select: { key: true, value: true, source: true, confirmed: true } }, addresses: { where: overlap, select: { ip: true } } },
+    });
+    for (const r of more) add(r);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+// What hostnames say, when they follow a convention: "orders-api-02-stg" names an application
+// (orders), a role (api) and an environment (staging). Estates without conventions (vm-3f2a1,
+// srv0412, ip-10-1-2-3, WIN-8K2J3) say nothing, and these functions then return null, so that
+// structure alone decides. Hostnames are evidence, never facts: labels win.
+import type { Role } from './types';
+
+const ROLE_WORDS: Record<string, Role> = {
+  web: 'web', www: 'web', fe: 'web', frontend: 'web', nginx: 'web', httpd: 'web', iis: 'web',
+  api: 'api', app: 'api', svc: 'api', backend: 'api',
+  wrk: 'worker', worker: 'worker', batch: 'worker', job: 'worker', jobs: 'worker', etl: 'worker', cron: 'worker', consumer: 'worker',
+  db: 'db', sql: 'db', pg: 'db', psql: 'db', postgres: 'db', mysql: 'db', maria: 'db', mongo: 'db', ora: 'db', oracle: 'db', mssql: 'db', es: 'db', elastic: 'db', cassandra: 'db',
+  redis: 'cache', cache: 'cache', memcache: 'cache', memcached: 'cache',
+  mq: 'queue', kafka: 'queue', rabbit: 'queue', rabbitmq: 'queue', queue: 'queue', broker: 'queue', nats: 'queue',
+};
+
+const ENV_WORDS: Record<string, string> = {
+  prod: 'prod', prd: 'prod', production: 'prod', live: 'prod',
+  stg: 'staging', stage: 'staging', staging: 'staging', preprod: 'staging', uat: 'staging',
+  dev: 'dev', development: 'dev', test: 'dev', tst: 'dev', qa: 'dev', sandbox: 'dev',
+};
+
+/** Tokens that are not words: numbers, hex ids, generic prefixes of machine names. */
+const NOISE = new Set([
+  'vm', 'ip', 'host', 'node', 'server', 'srv', 'svr', 'win', 'lin', 'linux', 'box', 'inst', 'instance', 'machine', 'pc', 'ws', 'desktop',
+  'ec2', 'aws', 'az', 'azure', 'gcp', 'gce', 'cloud', 'ubuntu', 'centos', 'rhel', 'debian', 'i', 'a', 'b', 'c', 'x',
+]);
+
+function tokens(name: string): string[] {
+  const short = name.split('.')[0]!.toLowerCase();
+  return short.split(/[-_\s]+/).filter(Boolean);
+}
+
+const isWord = (t: string) => /^[a-z][a-z]+$/.test(t) && !NOISE.has(t) && !/^[a-f]{5,}$/.test(t);
+
+export interface NameHints {
+  /** the application part of the name ("orders", "hr-portal"), null when the name has none */
+  stem: string | null;
+  role: Role | null;
+  env: string | null;
+}
+
+/**
+ * Split a hostname into hints. The stem is what remains after role and environment words, numbers
+ * and machine-name noise are removed; names made only of noise ("vm-3f2a1", "srv0412") have none.
+ */
+export function nameHints(name: string): NameHints {
+  const t = tokens(name);
+  let role: Role | null = null;
+  let env: string | null = null;
+  const stem: string[] = [];
+  for (const tok of t) {
+    const bare = tok.replace(/\d+$/, '');
+    if (ROLE_WORDS[bare]) {
+      role ??= ROLE_WORDS[bare]!;
+      continue;
+    }
+    if (ENV_WORDS[bare]) {
+      env ??= ENV_WORDS[bare]!;
+      continue;
+    }
+    if (isWord(tok)) stem.push(tok);
+    else if (isWord(bare) && bare.length >= 3) stem.push(bare);
+  }
+  return { stem: stem.length ? stem.join('-') : null, role, env };
+}
