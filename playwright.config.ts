@@ -35,6 +35,12 @@ export default defineConfig({
       ],
     },
   },
+  // "setup" creates a user per role and signs each in (e2e/auth.setup.ts); the specs start
+  // signed in as admin unless they choose another role's state (e2e/accounts.ts).
+  projects: [
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'chromium', dependencies: ['setup'], testIgnore: /.*\.setup\.ts/, use: { storageState: 'test-results/e2e-auth/admin.json' } },
+  ],
   webServer: {
     command: 'node e2e/serve.mjs',
     url: `${E2E.baseURL}/api/v1/health`,

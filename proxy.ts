@@ -9,8 +9,11 @@ import { API_POLICY, newNonce, pagePolicy, sameOriginRequest, securityHeaders } 
 import { resolveSession } from './lib/auth/sessions';
 import type { Runtime } from './lib/runtime';
 
-/** Pages anyone may open: signing in, and the single sign-on round trip. */
-const PUBLIC_PAGES = [/^\/signin\/?$/, /^\/auth\/oidc\//];
+/**
+ * What anyone may open: signing in, the single sign-on round trip, and static files from public/
+ * (robots.txt, icons: the same for everyone, no data).
+ */
+const PUBLIC_PAGES = [/^\/signin\/?$/, /^\/auth\/oidc\//, /^\/[\w.-]+\.(txt|ico|png|svg|webmanifest)$/];
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DEFAULT_AUTH = { auth: { trustProxy: 0, publicUrl: null } } as unknown as Runtime['config'];
 

@@ -1,5 +1,6 @@
 // The foundation journey: the server runs on the embedded stores, the page says so, and CLI
-// commands in other processes go through the server that holds the store.
+// commands in other processes go through the server that holds the store. The browser is signed
+// in as admin (e2e/auth.setup.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -23,11 +24,16 @@ test('the home page shows both stores answering and says what to do next', async
   expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 });
 
-test('the health endpoint reports the embedded stores', async ({ request }) => {
-  const res = await request.get('/api/v1/health');
+test('the health endpoint reports the embedded stores to signed-in callers, and only ok to anyone', async ({ page, playwright }) => {
+  const res = await page.request.get('/api/v1/health');
   expect(res.status()).toBe(200);
   const body = await res.json();
   expect(body).toMatchObject({ ok: true, clickhouse: { ok: true, mode: 'embedded' }, database: { ok: true, provider: 'sqlite' } });
+  const anonymous = await playwright.request.newContext({ baseURL: E2E.baseURL, storageState: { cookies: [], origins: [] } });
+  const bare = await anonymous.get('/api/v1/health');
+  expect(bare.status()).toBe(200);
+  expect(await bare.json()).toEqual({ ok: true });
+  await anonymous.dispose();
 });
 
 test('CLI commands in another process go through the server holding the store', () => {

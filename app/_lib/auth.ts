@@ -56,7 +56,10 @@ export function safeNext(next: unknown): string {
 export async function requirePage(permission: Permission, here = '/'): Promise<SignedIn> {
   const a = await requestAuth();
   if (!a.principal || !a.token) redirect(`/signin${here !== '/' ? `?next=${encodeURIComponent(here)}` : ''}`);
-  if (!roleAllows(a.principal.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);
+  if (!roleAllows(a.principal.role, permission)) {
+    await auditAs(a, { action: 'auth.denied', target: { type: 'page', id: here }, summary: `page ${here} refused: needs ${permission}`, outcome: 'denied' });
+    redirect(`/forbidden?need=${encodeURIComponent(permission)}`);
+  }
   return a as SignedIn;
 }
 
