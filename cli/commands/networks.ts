@@ -4,7 +4,7 @@
 // lookup answers "who was this address then"; dns names unknown busy addresses by reverse DNS.
 import { canonicalAddress } from '../../lib/identity/address';
 import { dnsCandidates, reverseResolve, storeAnswers, systemReverseLookup } from '../../lib/identity/dns';
-import { loadNamedNetworks, namedNetworkSchema, parseCidrList, syncNamedNetworks, USER_NETWORK_KINDS } from '../../lib/identity/networks';
+import { loadNamedNetworks, removeNamedNetwork, saveNamedNetwork } from '../../lib/identity/networks';
 import { resolveAddress } from '../../lib/identity/resolve';
 import { UserError, type CommandContext } from '../context';
 import { parseSince } from './import';
@@ -41,30 +41,25 @@ export async function run(ctx: CommandContext, opts: NetworksOptions, args: stri
       await ctx.authorize('inventory:write');
       const [name, ...cidrs] = rest;
       if (!name || !cidrs.length) throw new UserError('bulkhead networks add NAME CIDR... [--kind user|internet|partner|datacenter|cloud|other]');
-      const existing = await db.namedNetwork.findUnique({ where: { name } });
-      const list = opts.replace || !existing ? cidrs.flatMap(parseCidrList) : [...new Set([...parseCidrList(existing.cidrs), ...cidrs.flatMap(parseCidrList)])];
-      const kind = opts.kind ?? existing?.kind ?? 'user';
-      const parsed = namedNetworkSchema.safeParse({ name, kind, cidrs: list });
-      if (!parsed.success) throw new UserError(`bulkhead networks add: ${parsed.error.issues.map((i) => i.message).join('; ')} (kinds: ${USER_NETWORK_KINDS.join(', ')})`);
-      const row = await db.namedNetwork.upsert({
-        where: { name },
-        create: { name, kind: parsed.data.kind, cidrs: parsed.data.cidrs.join(' ') },
-        update: { kind: parsed.data.kind, cidrs: parsed.data.cidrs.join(' ') },
-      });
-      const n = await syncNamedNetworks(db, rt.store);
-      await ctx.audit({ action: 'network.change', target: { type: 'network', id: row.id }, summary: `${existing ? 'changed' : 'added'} named network ${name} (${row.kind}): ${row.cidrs}`, before: existing ?? undefined, after: row });
-      ctx.io.out(`${existing ? 'Changed' : 'Added'} ${name} (${row.kind}): ${row.cidrs}\n${n} ranges in ClickHouse (with the built-in classes).`);
+      let saved;
+      try {
+        saved = await saveNamedNetwork(db, rt.store, { name, kind: opts.kind, cidrs }, { replace: opts.replace });
+      } catch (e) {
+        if ((e as Error).name === 'UserError') throw new UserError(`bulkhead networks add: ${(e as Error).message}`);
+        throw e;
+      }
+      const { before, after, ranges } = saved;
+      await ctx.audit({ action: 'network.change', target: { type: 'network', id: after.id }, summary: `${before ? 'changed' : 'added'} named network ${after.name} (${after.kind}): ${after.cidrs}`, before: before ?? undefined, after });
+      ctx.io.out(`${before ? 'Changed' : 'Added'} ${after.name} (${after.kind}): ${after.cidrs}\n${ranges} ranges in ClickHouse (with the built-in classes).`);
       return 0;
     }
     case 'remove': {
       await ctx.authorize('inventory:write');
       const [name] = rest;
       if (!name) throw new UserError('bulkhead networks remove NAME');
-      const existing = await db.namedNetwork.findUnique({ where: { name } });
-      if (!existing) throw new UserError(`no named network "${name}" (bulkhead networks list)`);
-      await db.namedNetwork.delete({ where: { name } });
-      await syncNamedNetworks(db, rt.store);
-      await ctx.audit({ action: 'network.change', target: { type: 'network', id: existing.id }, summary: `removed named network ${name}`, before: existing });
+      const gone = await removeNamedNetwork(db, rt.store, name);
+      if (!gone) throw new UserError(`no named network "${name}" (bulkhead networks list)`);
+      await ctx.audit({ action: 'network.change', target: { type: 'network', id: gone.id }, summary: `removed named network ${name}`, before: gone });
       ctx.io.out(`Removed ${name}.`);
       return 0;
     }

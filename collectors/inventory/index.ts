@@ -3,7 +3,7 @@
 import { readText } from '../cloud/files';
 import { fromAws, isAwsInventory } from './aws';
 import { fromInventoryCsv } from './csv';
-import { fromInventoryJson } from './json';
+import { fromInventoryJson } from '../../lib/inventory/json';
 import { fromKubernetes, isKubernetesList } from './kubernetes';
 import { emptyResult, INVENTORY_FORMATS, type AdapterResult, type InventoryFormat } from './types';
 import { fromVcenter, vcenterVms } from './vcenter';

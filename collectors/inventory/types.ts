@@ -35,13 +35,4 @@ export function ci(o: unknown, key: string): unknown {
   return undefined;
 }
 
-/** ISO-8601 time (date, or date and time with optional zone; no zone = UTC), or null when not one. */
-export function parseTime(v: unknown): Date | null {
-  if (v instanceof Date) return Number.isFinite(v.getTime()) ? v : null;
-  if (typeof v !== 'string') return null;
-  const t = v.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(t)) return null;
-  const withZone = /[T ]\d{2}:\d{2}/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? `${t.replace(' ', 'T')}Z` : t.replace(' ', 'T');
-  const d = new Date(withZone);
-  return Number.isFinite(d.getTime()) ? d : null;
-}
+export { parseTime } from '../../lib/inventory/json';

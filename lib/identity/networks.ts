@@ -188,3 +188,40 @@ export function namedNetworkSql(store: Store) {
     kindOf: (addr: string) => `arrayFirst(n -> ${addr} >= n.1 AND ${addr} <= n.2, bulkhead_named_networks).4`,
   };
 }
+
+export interface SavedNetwork {
+  before: { id: string; name: string; kind: string; cidrs: string } | null;
+  after: { id: string; name: string; kind: string; cidrs: string };
+  /** ranges in ClickHouse after the sync (with the built-in classes) */
+  ranges: number;
+}
+
+/**
+ * Create or change a named network (CIDRs added to an existing one unless `replace`), then copy
+ * the table to ClickHouse. Throws a ZodError-like message for bad input.
+ */
+export async function saveNamedNetwork(db: Db, store: Store, input: { name: string; kind?: string; cidrs: string[] }, opts: { replace?: boolean } = {}): Promise<SavedNetwork> {
+  const before = await db.namedNetwork.findUnique({ where: { name: input.name.trim() } });
+  const given = input.cidrs.flatMap(parseCidrList);
+  const cidrs = opts.replace || !before ? given : [...new Set([...parseCidrList(before.cidrs), ...given])];
+  const parsed = namedNetworkSchema.safeParse({ name: input.name, kind: input.kind ?? before?.kind ?? 'user', cidrs });
+  if (!parsed.success) {
+    const err = new Error(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; ')} (kinds: ${USER_NETWORK_KINDS.join(', ')})`);
+    err.name = 'UserError';
+    throw err;
+  }
+  const { name, kind } = parsed.data;
+  const text = parsed.data.cidrs.join(' ');
+  const after = await db.namedNetwork.upsert({ where: { name }, create: { name, kind, cidrs: text }, update: { kind, cidrs: text } });
+  const ranges = await syncNamedNetworks(db, store);
+  return { before, after, ranges };
+}
+
+/** Remove a named network; null when there is none of that name. */
+export async function removeNamedNetwork(db: Db, store: Store, name: string): Promise<{ id: string; name: string; kind: string; cidrs: string } | null> {
+  const before = await db.namedNetwork.findUnique({ where: { name } });
+  if (!before) return null;
+  await db.namedNetwork.delete({ where: { name } });
+  await syncNamedNetworks(db, store);
+  return before;
+}

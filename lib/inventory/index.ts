@@ -2,3 +2,4 @@
 //   applyInventory(db, store, observations, { source, at })   (./apply.ts, rules in docs/inventory.md)
 export * from './types';
 export { applyInventory } from './apply';
+export { fromInventoryJson, parseTime, type InventoryParseResult } from './json';

@@ -2,10 +2,29 @@
 //   { name, addresses: ["10.0.0.5" | { ip, from?, to? }], labels?: { key: value }, kind?, externalId? }
 // (ISO-8601 times; `to: null` or absent = still bound). Unknown fields (instanceId, owner, ...)
 // are kept as the workload's attributes, never refused. docs/inventory.md has examples.
+// It lives in lib/ (not beside the other adapters in collectors/inventory) because it is
+// Bulkhead's own format: the CLI reads it from files, the JSON API from request bodies.
 import { z } from 'zod';
-import type { InventoryObservation, ObservedAddress } from '../../lib/inventory/types';
-import { WORKLOAD_KINDS } from '../../lib/inventory/types';
-import { emptyResult, parseTime, type AdapterResult } from './types';
+import type { InventoryObservation, ObservedAddress } from './types';
+import { WORKLOAD_KINDS } from './types';
+
+export interface InventoryParseResult {
+  observations: InventoryObservation[];
+  /** entries that could not be read, by JSON path */
+  errors: Array<{ where: string; reason: string }>;
+  skipped: Array<{ what: string; reason: string }>;
+}
+
+/** ISO-8601 time (date, or date and time with optional zone; no zone = UTC), or null when not one. */
+export function parseTime(v: unknown): Date | null {
+  if (v instanceof Date) return Number.isFinite(v.getTime()) ? v : null;
+  if (typeof v !== 'string') return null;
+  const t = v.trim();
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(t)) return null;
+  const withZone = /[T ]\d{2}:\d{2}/.test(t) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? `${t.replace(' ', 'T')}Z` : t.replace(' ', 'T');
+  const d = new Date(withZone);
+  return Number.isFinite(d.getTime()) ? d : null;
+}
 
 const time = z.union([z.string(), z.null()]).optional();
 const address = z.union([
@@ -24,8 +43,8 @@ const entry = z
 
 const KNOWN = new Set(['name', 'addresses', 'labels', 'kind', 'externalId']);
 
-export function fromInventoryJson(doc: unknown): AdapterResult {
-  const out = emptyResult();
+export function fromInventoryJson(doc: unknown): InventoryParseResult {
+  const out: InventoryParseResult = { observations: [], errors: [], skipped: [] };
   const list = Array.isArray(doc) ? doc : Array.isArray((doc as { workloads?: unknown })?.workloads) ? ((doc as { workloads: unknown[] }).workloads) : null;
   const prefix = Array.isArray(doc) ? '' : 'workloads';
   if (!list) {
