@@ -1,6 +1,13 @@
 // Identity over time in ClickHouse: the address_bindings table mirrors the relational
 // AddressBinding history so that SQL can turn (address, time) into the workload that held the
-// address then. Resolve with a range join, for example on the hourly rollup:
+// address then. This is a stable contract (docs/identity.md; lib/analysis builds on it):
+// intervals are [valid_from, valid_to), holdings of one address never overlap, open holdings
+// end at OPEN_END. Resolve the hourly rollup with an ASOF join on the conversation's first packet:
+//
+//   ASOF LEFT JOIN <db>.address_bindings AS b ON c.client_addr = b.addr AND c.first_seen >= b.valid_from
+//   ... if(c.first_seen < b.valid_to, b.workload_id, '')
+//
+// or, for a few addresses, a range join:
 //
 //   LEFT JOIN <db>.address_bindings AS b
 //     ON c.client_addr = b.addr AND c.first_seen >= b.valid_from AND c.first_seen < b.valid_to
