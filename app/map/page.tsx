@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { roleAllows } from '../../lib/auth/permissions';
+import { MapExplorer } from '../../components/map/MapExplorer';
+import { Loading } from '../../components/ui/States';
+import { requirePage } from '../_lib/auth';
+
+export const metadata: Metadata = { title: 'Dependency map · Bulkhead' };
+export const dynamic = 'force-dynamic';
+
+export default async function MapPage() {
+  const a = await requirePage('map:read', '/map');
+  return (
+    <main className="wide">
+      <h1>Dependency map</h1>
+      <Suspense fallback={<Loading what="Loading the dependency map" />}>
+        <MapExplorer canEdit={roleAllows(a.principal.role, 'inventory:write')} />
+      </Suspense>
+    </main>
+  );
+}

@@ -1,0 +1,247 @@
+'use client';
+// The canvas: one Cytoscape instance for the page's life, updated in place when the view
+// changes (elements added, removed or moved in one batch) so that expanding an application
+// does not redraw or re-fit the whole map. Positions come precomputed (./layout.ts, preset
+// layout); no layout algorithm runs in the browser.
+import type { Core, ElementDefinition, EventObject } from 'cytoscape';
+import { useEffect, useRef, useState } from 'react';
+import { collapsedSize, type LayoutResult } from './layout';
+import { mapStyle, roleColor } from './style';
+import type { MapView, ViewEdge, ViewNode } from './view';
+
+export interface MapCanvasProps {
+  view: MapView;
+  layout: LayoutResult;
+  /** extra classes per element id (overlays, search matches, focus) */
+  classes: Record<string, string>;
+  selected: string | null;
+  /** changes when the map should fit the drawing into the viewport again */
+  fitKey: string;
+  onSelect(id: string | null): void;
+  onToggle(id: string): void;
+  /** an element to bring into view (search) */
+  reveal?: { id: string; at: number } | null;
+}
+
+const LARGE = 2500;
+
+function nodeColor(n: ViewNode): string {
+  if (n.kind === 'endpoint') return n.endpointKind === 'internet' ? '#b9770e' : '#d68910';
+  if (n.kind === 'workload' || n.kind === 'role') return roleColor(n.role);
+  if (n.kind === 'app') return n.appKind === 'core-service' ? '#6c3483' : n.appKind === 'management' ? '#117864' : n.appKind === 'scanner' ? '#922b21' : '#34495e';
+  if (n.kind === 'zone') return n.zone === 'external' ? '#b9770e' : n.zone === 'core' ? '#6c3483' : '#117864';
+  return '#2c3e50';
+}
+
+function edgeWidth(e: ViewEdge): number {
+  return Math.min(8, 1 + Math.log10(1 + e.bytes) / 2);
+}
+
+function edgeClasses(e: ViewEdge): string {
+  const c: string[] = [];
+  if (e.flags.management) c.push('management');
+  else if (e.flags.coreService) c.push('core');
+  else if (e.flags.external) c.push('external');
+  else if (e.flags.crossEnvironment) c.push('crossEnv');
+  return c.join(' ');
+}
+
+export function toElements(view: MapView, layout: LayoutResult, extra: Record<string, string>): ElementDefinition[] {
+  const out: ElementDefinition[] = [];
+  for (const n of view.nodes) {
+    const leaf = !n.group || n.collapsed;
+    const cls = [n.collapsed ? 'collapsed' : '', n.focus ? '' : 'faded', extra[n.id] ?? ''].filter(Boolean).join(' ');
+    out.push({
+      group: 'nodes',
+      data: {
+        id: n.id,
+        label: n.label,
+        kind: n.kind,
+        zone: n.zone ?? '',
+        endpointKind: n.endpointKind ?? '',
+        color: nodeColor(n),
+        size: n.collapsed ? collapsedSize(n) : undefined,
+        ...(n.parent ? { parent: n.parent } : {}),
+      },
+      ...(leaf && layout.positions[n.id] ? { position: { ...layout.positions[n.id]! } } : {}),
+      classes: cls,
+    });
+  }
+  for (const e of view.edges) {
+    out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, width: edgeWidth(e) }, classes: [edgeClasses(e), extra[e.id] ?? ''].filter(Boolean).join(' ') });
+  }
+  return out;
+}
+
+export function CytoscapeMap(props: MapCanvasProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const cb = useRef(props);
+  cb.current = props;
+  const [ready, setReady] = useState(false);
+  const largeRef = useRef<boolean | null>(null);
+  const lastFit = useRef<string | null>(null);
+
+  // Create the instance once.
+  useEffect(() => {
+    let cancelled = false;
+    let cy: Core | null = null;
+    void import('cytoscape').then(({ default: cytoscape }) => {
+      if (cancelled || !container.current) return;
+      cy = cytoscape({
+        container: container.current,
+        elements: [],
+        layout: { name: 'preset' },
+        minZoom: 0.03,
+        maxZoom: 3,
+        wheelSensitivity: 0.3,
+        boxSelectionEnabled: false,
+        selectionType: 'single',
+        autoungrabify: true,
+      });
+      cy.on('tap', (e: EventObject) => {
+        if (e.target === cy) cb.current.onSelect(null);
+        else cb.current.onSelect(e.target.id());
+      });
+      cy.on('dbltap', 'node', (e: EventObject) => {
+        const id = e.target.id();
+        if (e.target.isParent() || e.target.hasClass('collapsed')) cb.current.onToggle(id);
+      });
+      cyRef.current = cy;
+      (window as unknown as { __bulkheadMap?: Core }).__bulkheadMap = cy;
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+      cy?.destroy();
+      cyRef.current = null;
+    };
+  }, []);
+
+  // Apply the view.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !ready) return;
+    const large = props.view.nodes.length + props.view.edges.length > LARGE * 2 || props.view.edges.length > LARGE;
+    if (largeRef.current !== large) {
+      largeRef.current = large;
+      cy.style(mapStyle({ large }));
+      // Big maps: draw a cached bitmap while panning and zooming, skip edges meanwhile.
+      const r = (cy as unknown as { renderer(): unknown }).renderer() as { textureOnViewport?: boolean; hideEdgesOnViewport?: boolean };
+      r.textureOnViewport = large;
+      r.hideEdgesOnViewport = large;
+    }
+    const els = toElements(props.view, props.layout, props.classes);
+    const firstPaint = cy.elements().length === 0 && els.length > 0;
+    cy.batch(() => {
+      const want = new Map(els.map((e) => [e.data.id!, e]));
+      // Remove what is gone, and nodes whose parent changed (Cytoscape cannot re-parent in a batch cheaply).
+      const gone = cy.elements().filter((el) => {
+        const w = want.get(el.id());
+        if (!w) return true;
+        if (el.isNode() && (el.data('parent') ?? null) !== ((w.data as { parent?: string }).parent ?? null)) return true;
+        if (el.isEdge() && (el.data('source') !== w.data.source || el.data('target') !== w.data.target)) return true;
+        return false;
+      });
+      cy.remove(gone);
+      const add: ElementDefinition[] = [];
+      for (const e of els) {
+        const el = cy.getElementById(e.data.id!);
+        if (el.empty()) {
+          add.push(e);
+          continue;
+        }
+        el.data(e.data);
+        el.classes(e.classes ?? '');
+        if (e.position && el.isNode() && !el.isParent()) el.position(e.position);
+      }
+      if (add.length) cy.add(add);
+      cy.elements().unselect();
+      if (cb.current.selected) cy.getElementById(cb.current.selected).select();
+    });
+    if (firstPaint) {
+      cy.one('render', () => {
+        requestAnimationFrame(() => {
+          performance.mark('bulkhead:map-painted');
+          if (container.current) container.current.dataset.painted = 'true';
+        });
+      });
+    }
+    if (lastFit.current !== props.fitKey) {
+      lastFit.current = props.fitKey;
+      cy.fit(undefined, 24);
+    }
+    if (container.current) {
+      container.current.dataset.nodes = String(props.view.nodes.length);
+      container.current.dataset.edges = String(props.view.edges.length);
+    }
+  }, [ready, props.view, props.layout, props.classes, props.fitKey]);
+
+  // Selection from outside (panel, list, URL).
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !ready) return;
+    cy.batch(() => {
+      cy.elements('.neighbor').removeClass('neighbor');
+      cy.elements().unselect();
+      if (props.selected) {
+        const el = cy.getElementById(props.selected);
+        el.select();
+        if (el.isNode()) el.connectedEdges().addClass('neighbor');
+      }
+    });
+  }, [ready, props.selected, props.view]);
+
+  // Bring an element into view.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !ready || !props.reveal) return;
+    const el = cy.getElementById(props.reveal.id);
+    if (el.nonempty()) cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 0.8) }, { duration: 250 });
+  }, [ready, props.reveal]);
+
+  const zoomBy = (f: number) => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.zoom({ level: cy.zoom() * f, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  };
+
+  return (
+    <div className="map-canvas-wrap">
+      <div
+        ref={container}
+        className="map-canvas"
+        role="img"
+        aria-label={`Dependency map: ${props.view.nodes.length} nodes and ${props.view.edges.length} dependencies. Keys: plus and minus zoom, arrows pan, 0 fits. The list below the map has the same dependencies for keyboard and screen-reader use.`}
+        tabIndex={0}
+        data-testid="map-canvas"
+        onKeyDown={(e) => {
+          const cy = cyRef.current;
+          if (!cy) return;
+          const step = 80;
+          if (e.key === '+' || e.key === '=') zoomBy(1.25);
+          else if (e.key === '-') zoomBy(0.8);
+          else if (e.key === '0') cy.fit(undefined, 24);
+          else if (e.key === 'ArrowLeft') cy.panBy({ x: step, y: 0 });
+          else if (e.key === 'ArrowRight') cy.panBy({ x: -step, y: 0 });
+          else if (e.key === 'ArrowUp') cy.panBy({ x: 0, y: step });
+          else if (e.key === 'ArrowDown') cy.panBy({ x: 0, y: -step });
+          else if (e.key === 'Escape') cb.current.onSelect(null);
+          else return;
+          e.preventDefault();
+        }}
+      />
+      <div className="map-zoom" role="group" aria-label="Zoom">
+        <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoomBy(0.8)} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" onClick={() => cyRef.current?.fit(undefined, 24)} aria-label="Fit the map to the view">
+          Fit
+        </button>
+      </div>
+    </div>
+  );
+}
