@@ -82,6 +82,7 @@ async function importFlowLogs(ctx: CommandContext, kind: CloudKind, opts: Import
     at,
     force: opts.force,
     keepErrors: Math.max(keep, 100),
+    retention: ctx.config.retention,
     signal: ctx.signal,
     onProgress: ({ bytes, totalBytes }) => {
       if (opts.watch && !paths.length) return;
@@ -185,6 +186,14 @@ export function formatSummary(s: CloudImportSummary, keep: number, cwd: string):
     );
   }
   if (s.timeRange) L.push(`  time range          ${s.timeRange.from} .. ${s.timeRange.to}`);
+  const old = s.beyondRetention;
+  if (old) {
+    const parts = [
+      old.flows && `${fmt(old.flows)} records are older than the raw-flow retention (${old.flowsDays} days): ClickHouse drops them at its next merge`,
+      old.rollups && `${fmt(old.rollups)} are older than the rollup retention (${old.rollupDays} days) and leave the map too`,
+    ].filter(Boolean);
+    L.push(`  NOTE                ${parts.join('; ')}. To keep old logs: BULKHEAD_FLOW_RETENTION_DAYS / BULKHEAD_ROLLUP_RETENTION_DAYS (0 = forever).`);
+  }
   L.push('');
   if (s.stored > 0) L.push('Next: `bulkhead import inventory FILE` names the workloads behind these addresses; `bulkhead networks add NAME CIDR --kind partner` names ranges that are not workloads.');
   else if (s.rejected > 0) L.push('Nothing stored: see the rejected lines above (a custom AWS format without its header line needs --fields).');

@@ -39,6 +39,8 @@ export interface CloudImportOptions {
   fold?: FolderOptions;
   /** sink batch size (records per insert) */
   maxBatch?: number;
+  /** the store's retention (days, 0 = forever): records older than it are counted, since ClickHouse drops them */
+  retention?: { flowsDays: number; rollupDays: number };
   signal?: AbortSignal;
   /** compressed bytes read so far and the total of the files being imported */
   onProgress?: (p: { bytes: number; totalBytes: number; file: string; files: number }) => void;
@@ -83,6 +85,11 @@ export interface CloudImportSummary {
   orientation: Partial<Record<Orientation, number>>;
   /** first and last time of the stored records */
   timeRange: { from: string; to: string } | null;
+  /**
+   * records older than the retention (BULKHEAD_FLOW_RETENTION_DAYS / _ROLLUP_): stored, but
+   * ClickHouse drops them at its next merge (raw flows), and from the hourly rollups too
+   */
+  beyondRetention: { flows: number; rollups: number; flowsDays: number; rollupDays: number } | null;
   seconds: number;
   interrupted: boolean;
 }
@@ -112,6 +119,8 @@ export class CloudImporter {
   private minTime = Number.POSITIVE_INFINITY;
   private maxTime = Number.NEGATIVE_INFINITY;
   private readonly keepErrors: number;
+  private readonly cutoffs: { flows: number; rollups: number } | null;
+  private old = { flows: 0, rollups: 0 };
 
   constructor(
     private readonly db: Db,
@@ -121,10 +130,17 @@ export class CloudImporter {
     // The import's own sink over the shared store: its flush waits for this import's records
     // only (not for UDP traffic in a serving process), and its counters are the import's.
     this.sink = new FlowSink(store, { maxBatch: opts.maxBatch ?? 50_000 });
+    const ret = opts.retention;
+    const now = Date.now();
+    this.cutoffs = ret && (ret.flowsDays || ret.rollupDays) ? { flows: ret.flowsDays ? now - ret.flowsDays * 86_400_000 : 0, rollups: ret.rollupDays ? now - ret.rollupDays * 86_400_000 : 0 } : null;
     this.folder = new Folder((r) => {
       this.batch.push(r);
       if (r.start < this.minTime) this.minTime = r.start;
       if (r.end > this.maxTime) this.maxTime = r.end;
+      if (this.cutoffs) {
+        if (r.start < this.cutoffs.flows) this.old.flows++;
+        if (r.start < this.cutoffs.rollups) this.old.rollups++;
+      }
     }, opts.fold);
     this.keepErrors = opts.keepErrors ?? 100;
     this.summary = {
@@ -144,6 +160,7 @@ export class CloudImporter {
       storeRejected: 0,
       orientation: {},
       timeRange: null,
+      beyondRetention: null,
       seconds: 0,
       interrupted: false,
     };
@@ -312,6 +329,8 @@ export class CloudImporter {
     s.orientation = { ...this.folder.stats.orientation };
     s.timeRange = Number.isFinite(this.minTime) ? { from: new Date(this.minTime).toISOString(), to: new Date(this.maxTime).toISOString() } : null;
     s.seconds = Math.round((performance.now() - this.t0) / 10) / 100;
+    const ret = this.opts.retention;
+    s.beyondRetention = ret && (this.old.flows || this.old.rollups) ? { ...this.old, flowsDays: ret.flowsDays, rollupDays: ret.rollupDays } : null;
   }
 
   async finish(): Promise<CloudImportSummary> {

@@ -1,6 +1,6 @@
 // Applying inventory: workloads, labels and bindings with history, on SQLite and ClickHouse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../../test/support';
+import { createPgDatabase, pgSkipReason, pgUrl, testConfig } from '../../test/support';
 import { openRuntime, type Runtime } from '../runtime';
 import { applyInventory } from './apply';
 
@@ -140,5 +140,30 @@ describe('applyInventory', () => {
     const dry = await applyInventory(p, null, [{ name: 'ghost', addresses: [{ ip: '10.5.0.77' }] }], { source: 'aws', dryRun: true });
     expect(dry.workloads.created).toBe(1);
     expect(await p.workload.findUnique({ where: { name: 'ghost' } })).toBeNull();
+  });
+});
+
+describe('applyInventory on PostgreSQL', () => {
+  const skip = !pgUrl();
+  if (skip) console.warn(`PostgreSQL cases not run: ${pgSkipReason()}`);
+  it.skipIf(skip)('applies moves and intervals in one transaction', async () => {
+    const url = await createPgDatabase();
+    const rt = await openRuntime(testConfig({}, { DATABASE_URL: url }));
+    try {
+      expect(rt.db.provider).toBe('postgresql');
+      const p = rt.db.prisma;
+      await applyInventory(p, rt.store, [{ name: 'a', addresses: [{ ip: '10.9.0.1' }], labels: { app: 'x' } }], { source: 'json', at: T('2026-03-01T00:00:00Z') });
+      const r = await applyInventory(p, rt.store, [{ name: 'b', externalId: 'e-b', addresses: [{ ip: '10.9.0.1' }, { ip: '10.9.0.2', from: T('2026-02-01T00:00:00Z'), to: T('2026-02-10T00:00:00Z') }] }], { source: 'json', at: T('2026-03-05T00:00:00Z') });
+      expect(r.bindings).toMatchObject({ opened: 2, moved: 1 });
+      expect(r.synced).toBe(3);
+      const rows = await p.addressBinding.findMany({ orderBy: [{ ip: 'asc' }, { validFrom: 'asc' }], include: { workload: true } });
+      expect(rows.map((b) => [b.ip, b.workload.name, b.validTo?.toISOString() ?? null])).toEqual([
+        ['10.9.0.1', 'a', '2026-03-05T00:00:00.000Z'],
+        ['10.9.0.1', 'b', null],
+        ['10.9.0.2', 'b', '2026-02-10T00:00:00.000Z'],
+      ]);
+    } finally {
+      await rt.close();
+    }
   });
 });
