@@ -24,7 +24,7 @@ export async function writeAwsFlowLog(path: string, n: number, opts: { mix?: 'vp
   let bytes = 0;
   const write = async (text: string) => {
     bytes += Buffer.byteLength(text);
-    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   };
   await write('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n');
   const hosts = 4000;

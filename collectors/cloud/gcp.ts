@@ -31,7 +31,8 @@ export class GcpParser {
   private docs = 0;
 
   constructor(
-    private readonly ctx: FileContext,
+    /** the file (GCP entries carry their own times, so nothing of it is needed yet) */
+    readonly ctx: FileContext,
     private readonly out: ParseOutput,
   ) {}
 
@@ -42,7 +43,7 @@ export class GcpParser {
     const wrapped = entries !== (doc as unknown) && !(entries.length === 1 && entries[0] === doc);
     entries.forEach((e, k) => {
       const where = wrapped ? (Array.isArray(doc) ? `[${k}]` : `entries[${k}]`) : undefined;
-      const reason = this.entry(e, n, where);
+      const reason = this.entry(e);
       if (reason) {
         if (first && k === 0 && this.records === 0 && !looksLikeLogEntry(e)) this.notFlowLog = reason;
         else this.out.reject(n, reason, where);
@@ -51,9 +52,7 @@ export class GcpParser {
   }
 
   /** Parses one LogEntry; returns why it was refused, or null. */
-  private entry(e: unknown, n: number, where: string | undefined): string | null {
-    void n;
-    void where;
+  private entry(e: unknown): string | null {
     const entry = obj(e);
     if (!entry) return 'not a JSON object: not a Cloud Logging entry';
     const logName = str(entry.logName) ?? '';
@@ -140,7 +139,6 @@ export class GcpParser {
     this.records++;
     // The reporting side identifies the observer: a SRC and a DEST report of one direction are one flow.
     this.out.observation({ record, observer: `${reporter}:${reportingName ?? (reporter.startsWith('SRC') ? src : dst)}` });
-    void this.ctx;
     return null;
   }
 }
