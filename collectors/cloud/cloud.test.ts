@@ -128,6 +128,24 @@ describe('AWS VPC flow logs', () => {
   });
 });
 
+describe('AWS through a transit gateway', () => {
+  it('folds the instance ENI and the TGW attachment ENIs of one flow (pkt-srcaddr/pkt-dstaddr), oriented by flags', () => {
+    const records: FlowRecord[] = [];
+    const folder = new Folder((r) => records.push(r));
+    const fields = parseFormat('version interface-id account-id vpc-id subnet-id instance-id srcaddr dstaddr srcport dstport protocol tcp-flags type pkt-srcaddr pkt-dstaddr action log-status');
+    const p = new AwsParser({ path: 'tgw', at: Date.UTC(2026, 0, 2) }, { observation: (o) => folder.add(o), status: () => {}, reject: (_n, r) => expect.fail(r) }, { fields });
+    // the server's reply at a TGW ENI of the server's VPC first, then the instance's ENI, then the client's VPC TGW ENI
+    p.line('3 eni-0tgw2 111122223333 vpc-0b subnet-0b - 10.60.2.8 10.60.2.40 443 51000 6 19 IPv4 10.60.2.8 10.50.1.7 ACCEPT OK', 1);
+    p.line('3 eni-0inst 111122223333 vpc-0a subnet-0a i-0client 10.50.1.7 10.60.2.8 51000 443 6 3 IPv4 10.50.1.7 10.60.2.8 ACCEPT OK', 2);
+    p.line('3 eni-0inst 111122223333 vpc-0a subnet-0a i-0client 10.60.2.8 10.50.1.7 443 51000 6 19 IPv4 10.60.2.8 10.50.1.7 ACCEPT OK', 3);
+    p.line('3 eni-0tgw1 111122223333 vpc-0a subnet-0a - 10.50.1.60 10.60.2.8 51000 443 6 3 IPv4 10.50.1.7 10.60.2.8 ACCEPT OK', 4);
+    folder.flush();
+    expect(folder.stats).toMatchObject({ observations: 4, duplicates: 2, merged: 1, emitted: 1 });
+    expect(records[0]).toMatchObject({ srcAddr: '10.50.1.7', dstAddr: '10.60.2.8', srcPort: 51000, dstPort: 443, orientation: 'tcp-flags', tcpFlags: 19 });
+    expect(records[0]!.extras!.observers!.split(',').sort()).toEqual(['eni-0inst', 'eni-0tgw1', 'eni-0tgw2']);
+  });
+});
+
 describe('GCP VPC flow logs', () => {
   it('folds SRC and DEST reports of both directions into one record, client -> server', async () => {
     const r = await importAll('gcp', ['gcp-both-reporters.ndjson']);
