@@ -222,7 +222,9 @@ export const COMMANDS: CommandSpec[] = [
       '                           (kubectl get pods,services,nodes -A -o json), aws (ec2 describe-instances,\n' +
       '                           describe-network-interfaces); --stdin reads standard input\n' +
       '  import inventory --from-flows [--since 7d]   VM identity the flows carry (VMware, AWS, GCP)\n' +
-      'docs/inventory.md.',
+      'docs/inventory.md.\n' +
+      'Policy:\n' +
+      '  import baseline FILE     rules of a Bulkhead baseline (YAML/JSON, docs/baseline.schema.json); --stdin reads stdin',
     options: [
       { flags: '--fields <format>', description: 'aws: the fields of files without a header line ("version account-id ..." or "${version} ...")' },
       { flags: '--at <time>', description: 'inventory: when it was true (default now); aws: time for formats without start/end' },
@@ -269,5 +271,186 @@ export const COMMANDS: CommandSpec[] = [
     store: 'shared',
     permission: 'map:read',
     load: () => import('./commands/networks'),
+  },
+  {
+    name: 'analyze',
+    usage: 'analyze',
+    summary: 'discover applications and dependencies over a window (default: the last 30 days)',
+    details:
+      'Prints coverage, dependencies, shared core services, management paths, scanners left out,\n' +
+      'applications with roles, and whether discovery has converged; --json prints the stable JSON\n' +
+      'form (docs/discovery.md). Inferred applications, roles and environments are saved as\n' +
+      'suggestions (labels with source "inferred", unconfirmed) unless --no-save; labels from\n' +
+      'inventory or people always win.',
+    options: [
+      { flags: '--from <time>', description: 'start of the window (ISO 8601, e.g. 2026-03-01 or 2026-03-01T00:00:00Z)' },
+      { flags: '--to <time>', description: 'end of the window, exclusive (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--json', description: 'print the analysis as JSON (docs/discovery.md)' },
+      { flags: '--level <level>', description: 'print the graph at one level: environment, application, role or workload' },
+      { flags: '--application <id>', description: 'with --level: only edges touching this application (e.g. orders@prod)' },
+      { flags: '--no-save', description: 'do not save inferred labels and applications as suggestions' },
+      { flags: '--no-labels', description: 'ignore existing labels (measures what structure and names alone find; nothing is saved)' },
+      { flags: '--no-names', description: 'ignore hostnames as evidence' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/analyze'),
+  },
+  {
+    name: 'demo',
+    usage: 'demo',
+    summary: 'load a generated multi-environment estate with its ground truth (for demos and measuring discovery)',
+    details:
+      'Generates a few hundred workloads in tiered applications over prod, staging and dev, shared\n' +
+      'core services, jump hosts, scanners, IP reuse, users, internet clients and weeks of flows,\n' +
+      'then writes the inventory and generates the flows inside ClickHouse. Load it into an empty\n' +
+      'home (BULKHEAD_HOME=./demo-home bulkhead demo); --evaluate measures the analysis against\n' +
+      'the ground truth (adjusted mutual information, edge precision and recall).',
+    options: [
+      { flags: '--workloads <n>', description: 'approximate number of workloads (default 300)' },
+      { flags: '--days <n>', description: 'days of flows ending now (default 35)' },
+      { flags: '--seed <n>', description: 'seed: the same seed gives the same estate (default 1)' },
+      { flags: '--replace', description: 'replace a demo loaded before' },
+      { flags: '--evaluate', description: 'measure the analysis against the ground truth (loads the demo first if none is loaded)' },
+      { flags: '--json', description: 'print the result as JSON' },
+    ],
+    store: 'shared',
+    permission: 'inventory:write',
+    load: () => import('./commands/demo'),
+  },
+  {
+    name: 'propose',
+    usage: 'propose',
+    summary: 'propose label-based allow rules from discovery over a window (re-proposing updates, never duplicates)',
+    details:
+      'Runs discovery over the window (default the last 30 days), saves the inferred labels as suggestions,\n' +
+      'and proposes rules coarse to fine: shared core services (one rule for everyone), management from\n' +
+      'jump hosts only, application to application, role to role, clients and internet egress. Scanners\n' +
+      'never produce rules. Approved rules are never changed; new ports next to them become new proposals.\n' +
+      'docs/policy.md.',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--granularity <g>', description: 'environment | application | role | workload (default role)', choices: ['environment', 'application', 'role', 'workload'] },
+      { flags: '--ports <p>', description: 'exact | ranges | protocol: observed ports, nearby ports as ranges, or every port (default exact)', choices: ['exact', 'ranges', 'protocol'] },
+      { flags: '--range-gap <n>', description: 'with --ports ranges: ports at most this far apart join a range (default 10)' },
+      { flags: '--cover <share>', description: 'use a coarser selector for core-service clients when this share of it are clients (default 0.5)' },
+      { flags: '--dry-run', description: 'show the proposals without saving anything' },
+      { flags: '--json', description: 'print the proposals as JSON' },
+    ],
+    store: 'shared',
+    permission: 'rules:propose',
+    load: () => import('./commands/propose'),
+  },
+  {
+    name: 'rules',
+    usage: 'rules <action> [ids...]',
+    summary: 'review allow rules: list, show (evidence, history), approve, reject, narrow, add',
+    details:
+      'Actions:\n' +
+      '  rules list [--status proposed,approved|all] [--app APP] [--json]\n' +
+      '  rules show ID                         evidence, intent and history\n' +
+      '  rules approve ID... | --app APP | --all [--comment C] [--expires TIME]   (--expires: a temporary exception)\n' +
+      '  rules reject ID... --comment C\n' +
+      '  rules narrow ID [--from SEL] [--to SEL] [--ports P] [--intent T] [--expires TIME|never] --comment C\n' +
+      '  rules add --from SEL --to SEL --ports P --intent T [--app APP]\n' +
+      'IDs: the full id or at least 6 of its last characters (as listed). Selectors: app=orders,role=db,\n' +
+      'a CIDR (10.0.0.0/8, "0.0.0.0/0 except 10.0.0.0/8"), * (every workload) or any. Ports: tcp/5432,\n' +
+      'tcp/8000-8100, udp/53, icmp, tcp (every port), any. App owners review rules of their applications.',
+    options: [
+      { flags: '--status <list>', description: 'list: statuses, comma separated, or all (default proposed,approved)' },
+      { flags: '--app <app>', description: 'the rules of one application (name or id)' },
+      { flags: '--kind <kind>', description: 'list: core-service, core-agent, management, intra-app, cross-app, ingress, egress, environment' },
+      { flags: '--all', description: 'approve/reject: every proposed rule you may review' },
+      { flags: '--comment <text>', description: 'why (required to reject and narrow)' },
+      { flags: '--expires <time>', description: 'approve/narrow/add: stop allowing at this time (a temporary exception); never removes it' },
+      { flags: '--from <selector>', description: 'narrow/add: the client side' },
+      { flags: '--to <selector>', description: 'narrow/add: the server side' },
+      { flags: '--ports <ports>', description: 'narrow/add: ports' },
+      { flags: '--intent <text>', description: 'narrow/add: the business reason, one sentence' },
+      { flags: '--limit <n>', description: 'list: at most n rules' },
+      { flags: '--json', description: 'print JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/rules'),
+  },
+  {
+    name: 'simulate',
+    usage: 'simulate',
+    summary: 'what a policy would allow and block in observed traffic: per application, top would-block, coverage; --monitor: drift, stale, expired',
+    details:
+      'Policies: approved (default), proposed (approved + open proposals), baseline:NAME[@VERSION], a\n' +
+      'baseline file (YAML/JSON), or - (a baseline on standard input). Evaluated in ClickHouse over the\n' +
+      'hourly rollup with identity by time. --monitor: traffic since the last approval the approved policy\n' +
+      'would block (drift), approved rules without hits in --stale-days, exceptions past their expiry.',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 7)' },
+      { flags: '--policy <policy>', description: 'approved | proposed | baseline:NAME[@V] | FILE | - (default approved)' },
+      { flags: '--top <n>', description: 'would-block dependencies to list (default 20)' },
+      { flags: '--monitor', description: 'monitor mode for the approved policy' },
+      { flags: '--since <time>', description: 'monitor: drift since this time (default the latest approval)' },
+      { flags: '--stale-days <n>', description: 'monitor: rules without hits for this many days are stale (default 30)' },
+      { flags: '--json', description: 'print the result as JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    readsStdin: (o) => o.policy === '-',
+    load: () => import('./commands/simulate'),
+  },
+  {
+    name: 'blast-radius',
+    usage: 'blast-radius [workload]',
+    summary: 'what a compromised workload can reach: flat network vs proposed vs approved policy, one hop and lateral movement',
+    options: [{ flags: '--json', description: 'print the result as JSON' }],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/blast-radius'),
+  },
+  {
+    name: 'export',
+    usage: 'export',
+    summary: 'policy files: baseline (YAML/JSON), Kubernetes, Cilium, Calico (staged too), AWS security groups (Terraform), NSX, nftables',
+    details:
+      'Formats: baseline, kubernetes, cilium, calico, calico-staged, aws, nsx, nftables. Without -o the\n' +
+      'files go to standard output. nftables writes one ruleset per host into the -o directory; --check\n' +
+      'runs nft -c on each. docs/exports.md says what each format cannot express.',
+    options: [
+      { flags: '--format <format>', description: 'baseline | kubernetes | cilium | calico | calico-staged | aws | nsx | nftables' },
+      { flags: '--status <status>', description: 'approved | proposed | all (approved + proposed) (default approved)' },
+      { flags: '--baseline <ref>', description: 'export a stored baseline (NAME or NAME@VERSION) instead of the current rules' },
+      { flags: '-o, --output <path>', description: 'file (baseline: .yaml/.yml/.json decides the format), or directory for nftables' },
+      { flags: '--namespace <ns>', description: 'kubernetes/cilium: namespace (default "default"); calico-staged: StagedNetworkPolicy in it' },
+      { flags: '--label-prefix <prefix>', description: 'kubernetes/cilium/calico: prefix for label keys, e.g. bulkhead.io/' },
+      { flags: '--domain <domain>', description: 'nsx: policy domain (default "default")' },
+      { flags: '--name <name>', description: 'name written into the baseline document' },
+      { flags: '--check', description: 'nftables: check every ruleset with nft -c' },
+      { flags: '--schema', description: 'print the JSON Schema of the baseline format and exit' },
+    ],
+    store: 'shared',
+    permission: 'policy:export',
+    load: () => import('./commands/export'),
+  },
+  {
+    name: 'baselines',
+    usage: 'baselines <action> [args...]',
+    summary: 'immutable, versioned snapshots of the approved rules: list, show, create, diff',
+    details:
+      'Actions:\n' +
+      '  baselines list [NAME]\n' +
+      '  baselines show NAME[@VERSION] [--json]\n' +
+      '  baselines create NAME [--note TEXT]        snapshot the approved rules as the next version\n' +
+      '  baselines diff NAME@1 NAME@2               rules added, removed, changed; workloads relabelled',
+    options: [
+      { flags: '--note <text>', description: 'create: what this version is for' },
+      { flags: '--json', description: 'print JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/baselines'),
   },
 ];

@@ -86,6 +86,8 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     endpointAddrs.set(key, Math.max(endpointAddrs.get(key) ?? 0, addrs));
     return key;
   };
+  // when each edge was first seen over the whole periodicity span (for convergence)
+  const firstEver: Date[] = q.edges.map((r) => new Date(q.dayZero + Math.min(...r.days) * DAY_MS));
   const edges: AnalysisEdge[] = q.edges.map((r: EdgeRow) => ({
     from: endpoint(r.ckey, r.c_addresses),
     to: endpoint(r.skey, r.s_addresses),
@@ -304,7 +306,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     window,
     sources,
     daysWithData(sourceRows, window),
-    edges.map((e) => e.firstSeen),
+    firstEver,
     { scanners, ephemeralConversations: q.noise.conversations, ephemeralFlows: q.noise.flows },
     { workloads: inventory.size, bindings: [...inventory.values()].filter((w) => w.addresses.length).length },
   );

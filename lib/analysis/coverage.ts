@@ -71,17 +71,23 @@ export function daysWithData(rows: readonly SourceRow[], w: AnalysisWindow): num
   return days.size;
 }
 
-/** New dependencies per day of the window, from each edge's first appearance in it. */
+/**
+ * New dependencies per day of the window. `firstSeen` is when each edge was first seen over the
+ * whole periodicity span: an edge already seen before the window is known, not new, and counts in
+ * the starting total.
+ */
 export function convergence(firstSeen: readonly Date[], w: AnalysisWindow, lastDataDay: number | null): { days: ConvergenceDay[]; converged: boolean } {
   const day0 = Math.floor(w.from.getTime() / DAY_MS);
   const n = Math.ceil(w.to.getTime() / DAY_MS) - day0;
   const counts = new Array<number>(n).fill(0);
+  let known = 0;
   for (const t of firstSeen) {
     const i = Math.floor(t.getTime() / DAY_MS) - day0;
-    if (i >= 0 && i < n) counts[i]!++;
+    if (i < 0) known++;
+    else if (i < n) counts[i]!++;
   }
   const days: ConvergenceDay[] = [];
-  let cum = 0;
+  let cum = known;
   const last = lastDataDay === null ? -1 : lastDataDay - day0;
   for (let i = 0; i <= Math.min(n - 1, last); i++) {
     cum += counts[i]!;

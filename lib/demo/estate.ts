@@ -240,6 +240,8 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
   };
 
   const cont = (pct: number, businessHours = false): Schedule => ({ type: 'continuous', pct, businessHours });
+  // monthly jobs run on a day of the month the data holds twice when it spans more than a month
+  const monthDay = (offsetDays: number) => Math.min(28, new Date(start + offsetDays * DAY).getUTCDate());
   const byApp = new Map<string, Instance>();
   for (const inst of instances) byApp.set(`${inst.app}@${inst.env}`, inst);
   const regionOf = (app: string) => {
@@ -252,10 +254,10 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
     const front = m.web.length ? m.web : m.api;
     const cachePort = tpl.cachePort ?? 6379;
     const queuePort = tpl.queuePort ?? 5672;
-    for (const w of m.web) for (const a of m.api) talk(w, a, 6, tpl.apiPort, cont(95), 'app', 3, 4000);
+    for (const w of m.web) for (const a of m.api) talk(w, a, 6, tpl.apiPort, cont(95), 'app', 2, 4000);
     for (const a of m.api) {
-      for (const d of m.db.slice(0, 1)) talk(a, d, 6, tpl.dbPort, cont(90), 'app', 3, 6000);
-      for (const c of m.cache) talk(a, c, 6, cachePort, cont(90), 'app', 3, 800);
+      for (const d of m.db.slice(0, 1)) talk(a, d, 6, tpl.dbPort, cont(90), 'app', 2, 6000);
+      for (const c of m.cache) talk(a, c, 6, cachePort, cont(90), 'app', 2, 800);
       for (const q of m.queue) talk(a, q, 6, queuePort, cont(80), 'app', 2, 1200);
     }
     // web tiers without an api talk to the database directly
@@ -263,7 +265,7 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
     const workerDb: Schedule =
       tpl.batch === 'daily' ? { type: 'daily', hour: 1 + (tpl.name.length % 4), hours: 2 } :
       tpl.batch === 'weekly' ? { type: 'weekly', dow: 6, hour: 2, hours: 3 } :
-      tpl.batch === 'monthly' ? { type: 'monthly', dom: 1, hour: 3, hours: 4 } : cont(60);
+      tpl.batch === 'monthly' ? { type: 'monthly', dom: monthDay(1), hour: 3, hours: 4 } : cont(60);
     for (const w of m.worker) {
       for (const q of m.queue) talk(w, q, 6, queuePort, cont(90), 'app', 2, 1200);
       for (const d of m.db.slice(0, 1)) talk(w, d, 6, tpl.dbPort, workerDb, 'app', 2, 20000);
@@ -301,7 +303,7 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
       for (const c of callers) for (const s of callees) talk(c, s, 6, dep.tpl.apiPort, cont(70), 'cross-app', 2, 3000);
     }
     if (tpl.reads) {
-      const sched: Schedule = tpl.reads.schedule === 'weekly' ? { type: 'weekly', dow: 7, hour: 3, hours: 2 } : tpl.reads.schedule === 'monthly' ? { type: 'monthly', dom: 2, hour: 4, hours: 3 } : { type: 'daily', hour: 4, hours: 1 };
+      const sched: Schedule = tpl.reads.schedule === 'weekly' ? { type: 'weekly', dow: 7, hour: 3, hours: 2 } : tpl.reads.schedule === 'monthly' ? { type: 'monthly', dom: monthDay(2), hour: 4, hours: 3 } : { type: 'daily', hour: 4, hours: 1 };
       const readers = m.worker.length ? m.worker : m.api;
       for (const other of tpl.reads.apps) {
         const dep = byApp.get(`${other}${region}@${env}`);
@@ -336,7 +338,7 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
   const business = instances.flatMap((i) => TIERS.flatMap((t) => i.members[t]));
   const everyone = [...business, vcenter, jumps[0]!, jumps[1]!, ...esx.slice(0, 0)];
   for (const w of everyone) {
-    talk(w, dns[0]!, 17, 53, cont(80), 'core', 4, 80);
+    talk(w, dns[0]!, 17, 53, cont(80), 'core', 2, 80);
     talk(w, dns[1]!, 17, 53, cont(25), 'core', 1, 80);
     talk(w, ntp[0]!, 17, 123, cont(90), 'core', 1, 90);
     talk(w, log, w.windows ? 6 : 17, w.windows ? 6514 : 514, cont(60), 'core', 2, 3000);

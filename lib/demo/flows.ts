@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
 const SPEC_COLUMNS = ['id', 'client_addr', 'server_addr', 'protocol', 'port', 'ports', 'open', 'stype', 'p1', 'p2', 'p3', 'hfrom', 'hto', 'fph', 'mean_bytes', 'failed', 'noise', 'exporter', 'gfrom', 'gto'] as const;
 
 export interface ExpandProgress {
-  (doneHours: number, totalHours: number, records: number): void;
+  (doneHours: number, totalHours: number): void;
 }
 
 /**
@@ -50,17 +50,16 @@ export async function writeEstateFlows(store: Store, estate: Estate, opts: { sli
     const h0 = Math.floor(estate.start / HOUR);
     const h1 = Math.ceil(estate.end / HOUR);
     const slice = Math.max(1, opts.sliceHours ?? 24);
-    let written = 0;
     for (let a = h0; a < h1; a += slice) {
       const b = Math.min(h1, a + slice);
       await store.command(expandSql(store, specs), { a, b });
-      const [n] = await store.rows<{ n: number }>(
-        `SELECT count() AS n FROM ${store.t('flows')} WHERE start_time >= toDateTime64({a:UInt32} * 3600, 3, 'UTC') AND start_time < toDateTime64({b:UInt32} * 3600, 3, 'UTC') AND source_kind = 'synthetic'`,
-        { a, b },
-      );
-      written += n?.n ?? 0;
-      opts.onProgress?.(b - h0, h1 - h0, written);
+      opts.onProgress?.(b - h0, h1 - h0);
     }
+    const [n] = await store.rows<{ n: number }>(
+      `SELECT sum(flows) AS n FROM ${store.t('sources_hourly')} WHERE hour >= toDateTime({a:UInt32} * 3600) AND hour < toDateTime({b:UInt32} * 3600) AND source_kind = 'synthetic'`,
+      { a: h0, b: h1 },
+    );
+    const written = n?.n ?? 0;
     return written;
   } finally {
     await store.command(`DROP TABLE IF EXISTS ${specs}`);

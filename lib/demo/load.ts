@@ -94,7 +94,7 @@ export async function loadDemo(stores: Stores, opts: LoadDemoOptions = {}): Prom
   if (foreign.workloads || foreign.flows) {
     throw new DemoError(
       `the stores already hold other data (${foreign.workloads} workloads, ${foreign.flows} hours of flows from real sources); ` +
-        'the demo goes into an empty home so it never mixes with real data: BULKHEAD_HOME=./demo-home bulkhead demo',
+        'the demo goes into an empty BULKHEAD_HOME so it never mixes with real data: BULKHEAD_HOME=./demo-home bulkhead demo',
     );
   }
   if (existing || (await db.workload.count())) await removeDemo(stores);
@@ -125,7 +125,7 @@ export async function loadDemo(stores: Stores, opts: LoadDemoOptions = {}): Prom
 
   // flows, generated in the engine
   const flows = await writeEstateFlows(store, estate, {
-    onProgress: (done, total, records) => opts.onProgress?.('flows', done, total, `${records.toLocaleString('en-US')} flow records`),
+    onProgress: (done, total) => opts.onProgress?.('flows', done, total),
   });
   const t2 = performance.now();
 

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { nameHints } from './names';
+
+describe('hostname hints', () => {
+  it('reads application, role and environment from conventional names', () => {
+    expect(nameHints('orders-api-02-stg')).toEqual({ stem: 'orders', role: 'api', env: 'staging' });
+    expect(nameHints('storefront-eu-web-01')).toEqual({ stem: 'storefront-eu', role: 'web', env: null });
+    expect(nameHints('prd-payments-pg01.corp.example')).toEqual({ stem: 'payments', role: 'db', env: 'prod' });
+    expect(nameHints('hr-portal-redis-01-dev')).toEqual({ stem: 'hr-portal', role: 'cache', env: 'dev' });
+  });
+
+  it('finds nothing in machine names', () => {
+    for (const n of ['vm-3f2a1', 'srv4102', 'ip-10-20-3-4', 'WIN-8K2J3AB', 'i-0abcdef1234567890', 'ec2-54-1-2-3']) {
+      expect(nameHints(n).stem, n).toBeNull();
+    }
+  });
+});
