@@ -75,7 +75,7 @@ export async function build() {
   utimesSync(tmp, started / 1000, started / 1000);
   renameSync(tmp, pointer);
   for (const e of readdirSync(outdir, { withFileTypes: true })) {
-    if (!e.isDirectory() || e.name === dir) continue;
+    if (e.name === dir || e.name === 'current.json' || e.name.endsWith('.tmp')) continue;
     const p = join(outdir, e.name);
     if (Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
   }
