@@ -78,26 +78,69 @@ export function parseFormat(text: string): string[] {
   return fields;
 }
 
+/** Token index of each field the parser reads, -1 when the format lacks it (a fixed shape: fast property reads). */
+interface Ix {
+  status: number;
+  pktSrc: number;
+  pktDst: number;
+  src: number;
+  dst: number;
+  iface: number;
+  tgwAttachment: number;
+  start: number;
+  end: number;
+  srcPort: number;
+  dstPort: number;
+  protocol: number;
+  packets: number;
+  bytes: number;
+  flags: number;
+  action: number;
+  direction: number;
+  account: number;
+  region: number;
+  vpc: number;
+  tgwSrcVpc: number;
+  instance: number;
+}
+
 interface Layout {
   fields: readonly string[];
   /** where it came from, for messages: "header line 3", "--fields", "default format (version 2)" */
   origin: string;
-  /** token index of each field the parser reads, -1 when the format lacks it */
-  ix: Record<(typeof READ)[number], number>;
+  ix: Ix;
   extras: Array<[string, number]>;
   lost: Array<[string, number]>;
 }
 
-const READ = [
-  'log-status', 'pkt-srcaddr', 'pkt-dstaddr', 'srcaddr', 'dstaddr', 'interface-id', 'tgw-attachment-id', 'start', 'end', 'srcport',
-  'dstport', 'protocol', 'packets', 'bytes', 'tcp-flags', 'action', 'flow-direction', 'account-id', 'region', 'vpc-id', 'tgw-src-vpc-id',
-  'instance-id',
-] as const;
-
 function layoutOf(fields: readonly string[], origin: string): Layout {
   const i: Record<string, number> = {};
   fields.forEach((f, k) => (i[f] ??= k));
-  const ix = Object.fromEntries(READ.map((f) => [f, i[f] ?? -1])) as Layout['ix'];
+  const at = (f: string) => i[f] ?? -1;
+  const ix: Ix = {
+    status: at('log-status'),
+    pktSrc: at('pkt-srcaddr'),
+    pktDst: at('pkt-dstaddr'),
+    src: at('srcaddr'),
+    dst: at('dstaddr'),
+    iface: at('interface-id'),
+    tgwAttachment: at('tgw-attachment-id'),
+    start: at('start'),
+    end: at('end'),
+    srcPort: at('srcport'),
+    dstPort: at('dstport'),
+    protocol: at('protocol'),
+    packets: at('packets'),
+    bytes: at('bytes'),
+    flags: at('tcp-flags'),
+    action: at('action'),
+    direction: at('flow-direction'),
+    account: at('account-id'),
+    region: at('region'),
+    vpc: at('vpc-id'),
+    tgwSrcVpc: at('tgw-src-vpc-id'),
+    instance: at('instance-id'),
+  };
   return {
     fields,
     origin,
@@ -304,15 +347,15 @@ export class AwsParser {
     // A line of a known layout shows the file is a flow log, whatever its values are worth.
     if (this.held) this.release();
     const x = L.ix;
-    const status = x['log-status'] < 0 ? 'OK' : t[x['log-status']]!;
-    const pktSrc = x['pkt-srcaddr'] < 0 ? undefined : t[x['pkt-srcaddr']];
-    const pktDst = x['pkt-dstaddr'] < 0 ? undefined : t[x['pkt-dstaddr']];
-    const ifSrc = x.srcaddr < 0 ? undefined : t[x.srcaddr];
-    const ifDst = x.dstaddr < 0 ? undefined : t[x.dstaddr];
+    const status = x.status < 0 ? 'OK' : t[x.status]!;
+    const pktSrc = x.pktSrc < 0 ? undefined : t[x.pktSrc];
+    const pktDst = x.pktDst < 0 ? undefined : t[x.pktDst];
+    const ifSrc = x.src < 0 ? undefined : t[x.src];
+    const ifDst = x.dst < 0 ? undefined : t[x.dst];
     // pkt-* are the packet's own addresses behind a NAT gateway or a TGW ENI: the real endpoints.
     const src = pktSrc !== undefined && pktSrc !== '-' ? pktSrc : ifSrc;
     const dst = pktDst !== undefined && pktDst !== '-' ? pktDst : ifDst;
-    const interfaceId = nz(x['interface-id'] < 0 ? undefined : t[x['interface-id']]) ?? nz(x['tgw-attachment-id'] < 0 ? undefined : t[x['tgw-attachment-id']]) ?? '';
+    const interfaceId = nz(x.iface < 0 ? undefined : t[x.iface]) ?? nz(x.tgwAttachment < 0 ? undefined : t[x.tgwAttachment]) ?? '';
 
     let start: number;
     let end: number;
@@ -352,10 +395,10 @@ export class AwsParser {
     if (fd === 0) return this.out.reject(n, `${dst === pktDst ? 'pkt-dstaddr' : 'dstaddr'}: "${dst}" is not an IP address`, where);
     if (fs !== fd) return this.out.reject(n, `source ${src} and destination ${dst} are of different address families: no packet carries both`, where);
 
-    const srcPort = port(tok(t, x.srcport));
-    const dstPort = port(tok(t, x.dstport));
-    if (Number.isNaN(srcPort)) return this.out.reject(n, `srcport: "${tok(t, x.srcport)}" is not a port (0-65535)`, where);
-    if (Number.isNaN(dstPort)) return this.out.reject(n, `dstport: "${tok(t, x.dstport)}" is not a port (0-65535)`, where);
+    const srcPort = port(tok(t, x.srcPort));
+    const dstPort = port(tok(t, x.dstPort));
+    if (Number.isNaN(srcPort)) return this.out.reject(n, `srcport: "${tok(t, x.srcPort)}" is not a port (0-65535)`, where);
+    if (Number.isNaN(dstPort)) return this.out.reject(n, `dstport: "${tok(t, x.dstPort)}" is not a port (0-65535)`, where);
     const p = tok(t, x.protocol);
     const protocol = p === undefined || p === '-' ? 0 : int(p);
     if (!(protocol >= 0 && protocol <= 255)) return this.out.reject(n, `protocol: "${p}" is not an IANA protocol number`, where);
@@ -363,15 +406,15 @@ export class AwsParser {
     const bytes = counter(tok(t, x.bytes));
     if (Number.isNaN(packets)) return this.out.reject(n, `packets: "${tok(t, x.packets)}" is not a count`, where);
     if (Number.isNaN(bytes)) return this.out.reject(n, `bytes: "${tok(t, x.bytes)}" is not a count`, where);
-    const f = tok(t, x['tcp-flags']);
+    const f = tok(t, x.flags);
     const tcpFlags = f === undefined || f === '-' ? undefined : int(f);
     if (tcpFlags !== undefined && !(tcpFlags <= 255)) return this.out.reject(n, `tcp-flags: "${f}" is not a flag bitmask`, where);
     const a = tok(t, x.action);
     if (a !== undefined && a !== '-' && a !== 'ACCEPT' && a !== 'REJECT') return this.out.reject(n, `action: "${a}" is not ACCEPT or REJECT`, where);
-    const fd2 = tok(t, x['flow-direction']);
+    const fd2 = tok(t, x.direction);
     const direction: Direction = fd2 === 'ingress' ? 'ingress' : fd2 === 'egress' ? 'egress' : 'unknown';
 
-    const account = nz(tok(t, x['account-id']));
+    const account = nz(tok(t, x.account));
     const region = nz(tok(t, x.region));
     const record: FlowRecord = {
       start,
@@ -391,11 +434,14 @@ export class AwsParser {
       direction,
       action: a === 'ACCEPT' ? 'accept' : a === 'REJECT' ? 'reject' : 'unknown',
       interfaceId,
+      // every field present (undefined when unknown): one object shape for every record
+      vpcId: nz(tok(t, x.vpc)) ?? nz(tok(t, x.tgwSrcVpc)),
+      srcVm: undefined,
+      dstVm: undefined,
+      extras: undefined,
     };
-    const vpc = nz(tok(t, x['vpc-id'])) ?? nz(tok(t, x['tgw-src-vpc-id']));
-    if (vpc) record.vpcId = vpc;
     // The ENI's instance is the local side: the destination of ingress, the source of egress.
-    const instance = nz(tok(t, x['instance-id']));
+    const instance = nz(tok(t, x.instance));
     let extras: Record<string, string> | undefined;
     if (instance) {
       if (direction === 'ingress') record.dstVm = instance;

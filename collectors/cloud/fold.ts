@@ -376,21 +376,19 @@ export class Folder {
       direction,
       action,
       interfaceId: base.interfaceId,
+      // every field present (undefined when unknown): one object shape for every record
+      tcpFlags: e.hasFlags ? e.fFlags | (hasRev ? e.rFlags : 0) : undefined,
+      vpcId: base.vpcId || undefined,
+      srcVm: (swap ? e.dstVm : e.srcVm) || undefined,
+      dstVm: (swap ? e.srcVm : e.dstVm) || undefined,
+      extras: e.extras ? (swap ? swapExtras(e.extras) : e.extras) : undefined,
     };
-    if (e.hasFlags) r.tcpFlags = e.fFlags | (hasRev ? e.rFlags : 0);
-    if (base.vpcId) r.vpcId = base.vpcId;
-    const sVm = swap ? e.dstVm : e.srcVm;
-    const dVm = swap ? e.srcVm : e.dstVm;
-    if (sVm) r.srcVm = sVm;
-    if (dVm) r.dstVm = dVm;
-    let extras = e.extras ? (swap ? swapExtras(e.extras) : e.extras) : undefined;
     if (!single) {
       const all = new Set<string>([e.fObs, ...(e.fMore ?? [])]);
       if (e.rObs !== null) all.add(e.rObs);
       for (const x of e.rMore ?? []) all.add(x);
-      if (all.size > 1) extras = { ...extras, observers: [...all].join(',') };
+      if (all.size > 1) r.extras = { ...r.extras, observers: [...all].join(',') };
     }
-    if (extras) r.extras = extras;
     this.stats.emitted++;
     this.stats.orientation[o.orientation] = (this.stats.orientation[o.orientation] ?? 0) + 1;
     this.emit(r);
