@@ -51,10 +51,12 @@ export function parseSince(text: string | undefined, fallbackDays = 7): Date {
 
 export async function run(ctx: CommandContext, opts: ImportOptions, args: string[]) {
   const [what, ...paths] = args;
+  // policy baselines have their own permissions (docs/policy.md)
+  if (what === 'baseline') return (await import('./import-baseline')).importBaseline(ctx, opts, paths);
   await ctx.authorize('inventory:write');
   if (what === 'inventory') return importInventory(ctx, opts, paths);
   if (!CLOUD_KINDS.includes(what as CloudKind)) {
-    throw new UserError(`bulkhead import: "${what ?? ''}" is not something to import; use aws, gcp, azure (flow logs) or inventory (bulkhead help import)`);
+    throw new UserError(`bulkhead import: "${what ?? ''}" is not something to import; use aws, gcp, azure (flow logs), inventory or baseline (bulkhead help import)`);
   }
   return importFlowLogs(ctx, what as CloudKind, opts, paths);
 }
@@ -86,10 +88,10 @@ async function importFlowLogs(ctx: CommandContext, kind: CloudKind, opts: Import
     signal: ctx.signal,
     onProgress: ({ bytes, totalBytes }) => {
       if (opts.watch && !paths.length) return;
-      const mb = (n: number) => Math.round(n / 1e5) / 10;
-      if (!bar) bar = ctx.io.progress(`import ${kind}`, mb(totalBytes), 'MB');
+      const kib = (n: number) => Math.ceil(n / 1024);
+      if (!bar) bar = ctx.io.progress(`import ${kind}`, kib(totalBytes), 'KiB');
       if (totalBytes !== lastTotal) lastTotal = totalBytes;
-      bar.update(Math.min(mb(bytes), mb(totalBytes)), mb(totalBytes));
+      bar.update(Math.min(kib(bytes), kib(totalBytes)), kib(totalBytes));
     },
   });
   try {
