@@ -169,6 +169,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--status <seconds>', description: 'status line interval (default 10; 0 = none)' },
       { flags: '--duration <seconds>', description: 'stop after this long (default: until Ctrl-C)' },
       { flags: '--json', description: 'print the final statistics as JSON on stdout' },
+      { flags: '--extras <policy>', description: 'decoded extras to store: identity (VM/app/NAT/VRF identity; default), all, none' },
     ],
     store: 'owner',
     load: () => import('./commands/collect'),
@@ -200,6 +201,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--port <ports>', description: 'only UDP datagrams to these ports, comma separated' },
       { flags: '--force', description: 'store captures that were ingested before again' },
+      { flags: '--extras <policy>', description: 'decoded extras to store: identity (default), all, none' },
     ],
     store: 'shared',
     load: () => import('./commands/ingest'),

@@ -7,7 +7,7 @@ import type { ExporterStatus } from '../lib/flow/collector-status';
 import type { FlowRecord } from '../lib/flow/record';
 import { ExporterTable } from './exporter-stats';
 import { decode, DecoderState, detectVersion, type DecoderOptions } from './flowdecode';
-import { FlowNormalizer } from './normalize';
+import { FlowNormalizer, type ExtrasPolicy } from './normalize';
 import { readCapture, type CaptureStats } from './pcap';
 
 export interface CaptureFileResult {
@@ -57,7 +57,7 @@ const KEEP_ERRORS = 50;
 
 export class CaptureDecoder {
   readonly state: DecoderState;
-  readonly normalizer = new FlowNormalizer();
+  readonly normalizer: FlowNormalizer;
   readonly table = new ExporterTable();
   private readonly files: CaptureFileResult[] = [];
   private readonly errors: CaptureErrorLine[] = [];
@@ -65,8 +65,9 @@ export class CaptureDecoder {
   private records = 0;
   private lastTime = 0;
 
-  constructor(options: DecoderOptions = {}) {
+  constructor(options: DecoderOptions = {}, extras: ExtrasPolicy = 'all') {
     this.state = new DecoderState(options);
+    this.normalizer = new FlowNormalizer(undefined, extras);
   }
 
   /** Decode one file; records go to `onRecords` in batches (one per datagram), awaited when it returns a promise. */

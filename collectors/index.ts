@@ -15,7 +15,7 @@ import type { FlowSink } from '../lib/store/sink';
 import { AddressFilter } from './address-filter';
 import { ExporterTable } from './exporter-stats';
 import { decode, DecoderState, type DecoderOptions } from './flowdecode';
-import { FlowNormalizer } from './normalize';
+import { FlowNormalizer, type ExtrasPolicy } from './normalize';
 
 export type ListenerKind = 'netflow' | 'ipfix' | 'sflow';
 
@@ -33,6 +33,8 @@ export interface CollectorOptions {
   housekeepingMs?: number;
   /** bind every enabled listener to an ephemeral port instead of its configured one (tests, benchmarks) */
   ephemeralPorts?: boolean;
+  /** which decoded extras are stored (default identity: see collectors/normalize.ts) */
+  extras?: ExtrasPolicy;
 }
 
 export interface Collectors extends CollectorStatusSource {
@@ -68,7 +70,7 @@ export function kernelSocketCounters(port: number): { drops: number; rxQueue: nu
 export async function startCollectors(config: Config, sink: FlowSink, log: Logger, options: CollectorOptions = {}): Promise<Collectors> {
   const filter = new AddressFilter(config.collect.allow);
   const state = new DecoderState(options.decoder);
-  const normalizer = new FlowNormalizer();
+  const normalizer = new FlowNormalizer(undefined, options.extras ?? 'identity');
   const table = new ExporterTable();
   table.onNew = (exporter, version) => log.info({ exporter, version }, 'new exporter');
   const refused: Record<string, number> = {};
@@ -149,9 +151,13 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
   }, options.housekeepingMs ?? 1000);
   timer.unref();
 
+  // The kernel's counters vanish with the socket: the last reading is kept for the final status.
+  const lastKernel: Array<{ drops: number; rxQueue: number } | null> = listeners.map(() => null);
+  let socketsOpen = true;
   const listenerStatus = (): ListenerStatus[] =>
     listeners.map((l, i) => {
-      const k = kernelSocketCounters(l.port);
+      const k = socketsOpen ? kernelSocketCounters(l.port) : lastKernel[i]!;
+      if (socketsOpen) lastKernel[i] = k;
       return { ...l, datagrams: received.get(sockets[i]!) ?? 0, kernelDrops: k?.drops ?? null, receiveQueueBytes: k?.rxQueue ?? null };
     });
   const status = (): CollectorStatus => ({ startedAt, listeners: listenerStatus(), exporters: table.snapshot(state), refused: { ...refused } });
@@ -165,6 +171,8 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
     close() {
       closed ??= (async () => {
         clearInterval(timer);
+        listenerStatus();
+        socketsOpen = false;
         await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
         // What still waits for a template now never gets one: count it as dropped.
         const rep = state.expire(Number.POSITIVE_INFINITY);

@@ -10,12 +10,52 @@
 //              This is weak on purpose: softflowd -b orders a biflow by address, not by who
 //              opened it, so a biflow alone does not prove its source is the client.
 //   guess      the lower port
-import { PeerTracker } from '../lib/flow/orientation';
+import { PeerTracker, serviceScore } from '../lib/flow/orientation';
 import type { FlowRecord } from '../lib/flow/record';
 import type { DecodedFlow } from './flowdecode';
 
+/**
+ * Which decoded extras a record keeps for storage. `identity` (the default) keeps what says who
+ * or what an endpoint is: VM and interface identity (VMware), application names and labels,
+ * VRFs, NAT translations, firewall events, user names, overlay (VXLAN / IP-in-IP inner)
+ * endpoints, MPLS labels, QinQ customer VLANs, sFlow agent addresses. Routing detail (next hops,
+ * AS numbers, prefix lengths, ToS, TTLs, MAC addresses, end reasons, other counters) is shown by
+ * `bulkhead decode` but not stored: it costs a third of the insert time and no discovery question
+ * needs it. `all` stores everything; `none` nothing.
+ */
+export type ExtrasPolicy = 'identity' | 'all' | 'none';
+export const EXTRAS_POLICIES: readonly ExtrasPolicy[] = ['identity', 'all', 'none'];
+
+const IDENTITY_PREFIXES = ['vmware.', 'cisco.app', 'pmacct.', 'inner', 'postNAT', 'postNAPT', 'xlate', 'virtualStation', 'application'];
+const IDENTITY_NAMES = new Set([
+  'interfaceName', 'interfaceName#2', 'interfaceDescription', 'interfaceDescription#2', 'ingressVRFID', 'egressVRFID', 'VRFname',
+  'firewallEvent', 'fwEvent', 'fwExtEvent', 'natEvent', 'userName', 'vxlanVni', 'mplsLabels', 'dot1qCustomerVlanId', 'agentAddress',
+  'observationPointId', 'layer2SegmentId', 'ingressAclId', 'egressAclId', 'className', 'samplerName', 'discardReason',
+]);
+const identityCache = new Map<string, boolean>();
+
+function isIdentity(name: string): boolean {
+  let v = identityCache.get(name);
+  if (v === undefined) {
+    v = IDENTITY_NAMES.has(name) || IDENTITY_PREFIXES.some((p) => name.startsWith(p));
+    if (identityCache.size < 10_000) identityCache.set(name, v);
+  }
+  return v;
+}
+
+function keepExtras(extras: Record<string, string> | null, policy: ExtrasPolicy): Record<string, string> | undefined {
+  if (!extras || policy === 'none') return undefined;
+  if (policy === 'all') return extras;
+  let out: Record<string, string> | undefined;
+  for (const k in extras) if (isIdentity(k)) (out ??= {})[k] = extras[k]!;
+  return out;
+}
+
 export class FlowNormalizer {
-  constructor(readonly peers: PeerTracker = new PeerTracker()) {}
+  constructor(
+    readonly peers: PeerTracker = new PeerTracker(),
+    readonly extras: ExtrasPolicy = 'all',
+  ) {}
 
   toRecord(f: DecodedFlow): FlowRecord {
     const input = {
@@ -26,7 +66,14 @@ export class FlowNormalizer {
       protocol: f.protocol,
       tcpFlags: f.protocol === 6 && f.tcpFlags !== 0 ? f.tcpFlags : undefined,
     };
-    this.peers.observe(input);
+    // Peers are counted for the side that may be the service: the side with the more
+    // service-like port, or both when the ports look alike. The client's ephemeral port of a
+    // flow to a service port is never asked about, and counting it would fill the tracker with
+    // one-off endpoints (see PeerTracker.observeEndpoint).
+    const ss = serviceScore(f.srcPort);
+    const ds = serviceScore(f.dstPort);
+    if (ss >= ds) this.peers.observeEndpoint(f.srcAddr, f.srcPort, f.protocol, f.dstAddr);
+    if (ds >= ss) this.peers.observeEndpoint(f.dstAddr, f.dstPort, f.protocol, f.srcAddr);
     let serverSide: FlowRecord['serverSide'];
     let orientation: FlowRecord['orientation'];
     if (f.initiator === 'src' || f.initiator === 'dst') {
@@ -42,6 +89,7 @@ export class FlowNormalizer {
         orientation = o.orientation;
       }
     }
+    // Every field set, in one order: one object shape for the sink and the encoder to work on.
     const r: FlowRecord = {
       start: Math.trunc(f.start),
       end: Math.trunc(f.end),
@@ -52,6 +100,8 @@ export class FlowNormalizer {
       protocol: f.protocol,
       bytes: f.bytes,
       packets: f.packets,
+      revBytes: f.revBytes,
+      revPackets: f.revPackets,
       tcpFlags: f.tcpFlags | f.revTcpFlags,
       serverSide,
       orientation,
@@ -59,19 +109,17 @@ export class FlowNormalizer {
       exporter: f.exporter,
       observationDomain: f.observationDomain,
       samplingRate: f.samplingRate,
+      direction: f.direction || 'unknown',
+      action: 'unknown',
+      inIf: f.inIf,
+      outIf: f.outIf,
+      vlan: f.vlan,
+      srcVm: f.srcVm,
+      dstVm: f.dstVm,
+      vpcId: '',
+      interfaceId: f.interfaceId,
+      extras: keepExtras(f.extras, this.extras),
     };
-    if (f.biflow) {
-      r.revBytes = f.revBytes;
-      r.revPackets = f.revPackets;
-    }
-    if (f.direction) r.direction = f.direction;
-    if (f.inIf) r.inIf = f.inIf;
-    if (f.outIf) r.outIf = f.outIf;
-    if (f.vlan) r.vlan = f.vlan;
-    if (f.srcVm) r.srcVm = f.srcVm;
-    if (f.dstVm) r.dstVm = f.dstVm;
-    if (f.interfaceId) r.interfaceId = f.interfaceId;
-    if (f.extras) r.extras = f.extras;
     return r;
   }
 }
@@ -92,15 +140,15 @@ export function recordJson(r: FlowRecord): string {
     packets: r.packets,
     bytes: r.bytes,
   };
-  if (r.revPackets !== undefined) {
-    out.revPackets = r.revPackets;
+  if (r.revPackets || r.revBytes) {
+    out.revPackets = r.revPackets ?? 0;
     out.revBytes = r.revBytes ?? 0;
   }
   out.tcpFlags = r.tcpFlags ?? 0;
   out.samplingRate = r.samplingRate ?? 1;
   out.serverSide = r.serverSide;
   out.orientation = r.orientation;
-  if (r.direction) out.direction = r.direction;
+  if (r.direction && r.direction !== 'unknown') out.direction = r.direction;
   if (r.inIf) out.inIf = r.inIf;
   if (r.outIf) out.outIf = r.outIf;
   if (r.vlan) out.vlan = r.vlan;

@@ -3,7 +3,9 @@
 // serve. Prints its listeners, a status line now and then, and on Ctrl-C (or after --duration)
 // stops listening, stores what is buffered, and prints the per-exporter summary.
 import { startCollectors, statusLine, type Collectors } from '../../collectors';
+import { EXTRAS_POLICIES, type ExtrasPolicy } from '../../collectors/normalize';
 import type { CollectorStatus } from '../../lib/flow/collector-status';
+import { FlowSink } from '../../lib/store/sink';
 import { UserError, type CommandContext } from '../context';
 
 interface CollectOptions {
@@ -16,6 +18,7 @@ interface CollectOptions {
   status?: string;
   duration?: string;
   json?: boolean;
+  extras?: string;
 }
 
 function port(value: string | undefined, flag: string, fallback: number): number {
@@ -52,6 +55,8 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
   } catch (e) {
     throw new UserError(`--allow: ${(e as Error).message} (examples: 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)`);
   }
+  const extras = (opts.extras ?? 'identity') as ExtrasPolicy;
+  if (!EXTRAS_POLICIES.includes(extras)) throw new UserError(`--extras: "${opts.extras}" is not one of ${EXTRAS_POLICIES.join(', ')}`);
   const statusEvery = seconds(opts.status, '--status', 10);
   const duration = seconds(opts.duration, '--duration', 0);
 
@@ -63,9 +68,16 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
 
   const rt = await ctx.runtime();
   const config = { ...ctx.config, collect };
+  // A sink of its own, sized for a collector: smaller batches and a lower drop mark keep memory
+  // bounded when the store falls behind (see docs/collectors.md).
+  const sink = new FlowSink(rt.store, {
+    maxBatch: 25_000,
+    dropAbove: 100_000,
+    onError: (err, n) => rt.log.warn({ err: err.message.split('\n')[0], records: n }, 'flow insert failed; retrying'),
+  });
   let collectors: Collectors;
   try {
-    collectors = await startCollectors(config, rt.sink, rt.log);
+    collectors = await startCollectors(config, sink, rt.log, { extras });
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -97,18 +109,18 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
 
   io.err(stopping.signal.reason === 'duration' ? 'duration reached: stopping' : `${String(stopping.signal.reason)}: stopping (storing buffered flows)...`);
   await collectors.close();
-  await rt.sink.flush();
+  await sink.close();
   const final = collectors.status();
   rt.collectors = undefined;
-  const sink = rt.sink.stats();
-  if (opts.json) io.out(JSON.stringify({ ...final, sink }, null, 2));
+  const stored = sink.stats();
+  if (opts.json) io.out(JSON.stringify({ ...final, sink: stored }, null, 2));
   io.err(statusLine(final, null, 0));
   for (const e of final.exporters) {
     const lost = e.lost ? `, ${e.lost} ${e.lostUnit} lost per sequence numbers` : '';
     io.err(`exporter ${e.exporter} ${e.version}: ${e.datagrams} datagrams, ${e.records} records, ${e.templates} templates, ${e.decodeErrors} decode errors${lost}, ${e.droppedRecords} dropped by us${e.lastError ? `; last error: ${e.lastError}` : ''}`);
   }
   for (const [addr, n] of Object.entries(final.refused)) io.err(`refused      ${n} datagrams from ${addr} (not in the allow-list)`);
-  io.err(`stored       ${sink.inserted.toLocaleString('en-US')} records (${sink.rejected} refused by validation, ${sink.dropped} dropped while the store was behind)`);
+  io.err(`stored       ${stored.inserted.toLocaleString('en-US')} records (${stored.rejected} refused by validation, ${stored.dropped} dropped while the store was behind)`);
   if (!final.exporters.length) io.err('No exporter sent anything. Point exporters at this host on the ports above (softflowd -n HOST:2055, an IPFIX target HOST:4739, sFlow HOST:6343).');
   return 0;
 }

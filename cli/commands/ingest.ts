@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CaptureDecoder, summaryLines } from '../../collectors/capture';
+import { EXTRAS_POLICIES, type ExtrasPolicy } from '../../collectors/normalize';
 import { CaptureError } from '../../collectors/pcap';
 import type { FlowRecord } from '../../lib/flow/record';
 import { invalidReason } from '../../lib/store/flow-rows';
@@ -16,6 +17,7 @@ import { parsePorts } from './decode';
 interface IngestOptions {
   port?: string;
   force?: boolean;
+  extras?: string;
 }
 
 async function sha256(path: string): Promise<string> {
@@ -31,10 +33,12 @@ export async function run(ctx: CommandContext, opts: IngestOptions, args: string
   const files = rest.map((f) => resolve(ctx.cwd, f));
   for (const f of files) if (!existsSync(f)) throw new UserError(`${f}: no such file`);
   const ports = parsePorts(opts.port);
+  const extras = (opts.extras ?? 'identity') as ExtrasPolicy;
+  if (!EXTRAS_POLICIES.includes(extras)) throw new UserError(`--extras: "${opts.extras}" is not one of ${EXTRAS_POLICIES.join(', ')}`);
   const rt = await ctx.runtime();
   const db = rt.db.prisma;
   const { sink } = rt;
-  const dec = new CaptureDecoder();
+  const dec = new CaptureDecoder({}, extras);
   const total = files.reduce((a, f) => a + statSync(f).size, 0);
   const bar = ctx.io.progress('ingest pcap', Math.ceil(total / 1024), 'KiB');
   let before = 0;

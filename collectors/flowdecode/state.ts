@@ -40,6 +40,8 @@ export interface Template {
   fields: TemplateField[];
   /** smallest record: variable-length fields count their 1-byte length prefix */
   minLength: number;
+  /** has variable-length fields (records differ in size) */
+  variable: boolean;
   /** the definition as text, to tell a refresh from a change */
   signature: string;
 }

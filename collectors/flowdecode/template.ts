@@ -122,7 +122,7 @@ export function compileTemplate(id: number, specs: FieldSpec[], scopeCount: numb
   if (minLength === 0) return 'every field has length 0';
   // A record must fit in a set of a UDP datagram.
   if (minLength > 65515) return `records of ${minLength} bytes cannot fit a datagram`;
-  return { id, options, scopeCount, fields, minLength, signature };
+  return { id, options, scopeCount, fields, minLength, variable: specs.some((s) => s.length === 65535), signature };
 }
 
 /** Everything a data record needs besides its bytes. */
@@ -171,6 +171,7 @@ export function decodeDataSet(b: Uint8Array, off: number, end: number, tpl: Temp
   const fields = tpl.fields;
   const nf = fields.length;
   const d = ctx.domain;
+  const variable = tpl.variable;
   while (end - off >= tpl.minLength) {
     const f = new DecodedFlow(ctx.version, ctx.exporter, ctx.domainId);
     let startMs = -1;
@@ -207,25 +208,29 @@ export function decodeDataSet(b: Uint8Array, off: number, end: number, tpl: Temp
     for (let i = 0; i < nf; i++) {
       const fd = fields[i]!;
       let len = fd.length;
-      if (len === 65535) {
-        if (off >= end) {
-          truncated = true;
-          break;
-        }
-        len = b[off]!;
-        off++;
-        if (len === 255) {
-          if (off + 2 > end) {
+      // A template without variable-length fields has records of exactly minLength bytes, which
+      // the loop condition already checked: only variable-length records check field by field.
+      if (variable) {
+        if (len === 65535) {
+          if (off >= end) {
             truncated = true;
             break;
           }
-          len = u16(b, off);
-          off += 2;
+          len = b[off]!;
+          off++;
+          if (len === 255) {
+            if (off + 2 > end) {
+              truncated = true;
+              break;
+            }
+            len = u16(b, off);
+            off += 2;
+          }
         }
-      }
-      if (off + len > end) {
-        truncated = true;
-        break;
+        if (off + len > end) {
+          truncated = true;
+          break;
+        }
       }
       switch (fd.kind) {
         case SRC4:

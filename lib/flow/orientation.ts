@@ -85,7 +85,10 @@ export function orient(r: OrientationInput): Oriented {
  * (10.0.0.5:7777 talked to by 40 clients) outvotes a client side (a random port used once).
  */
 export class PeerTracker {
-  private readonly peers = new Map<string, Set<string>>();
+  // An endpoint seen with one peer (most client ports) keeps that peer as a string; a Set is
+  // made only for a second distinct peer. Collectors call observe() for every record, so this
+  // keeps the common case to one map operation and no allocation beyond the key.
+  private readonly peers = new Map<string, string | Set<string>>();
 
   constructor(
     private readonly maxEndpoints = 200_000,
@@ -94,22 +97,31 @@ export class PeerTracker {
   ) {}
 
   observe(r: OrientationInput): void {
-    this.add(`${r.srcAddr}|${r.srcPort}|${r.protocol}`, r.dstAddr);
-    this.add(`${r.dstAddr}|${r.dstPort}|${r.protocol}`, r.srcAddr);
+    this.add(r.srcAddr + '|' + r.srcPort + '|' + r.protocol, r.dstAddr);
+    this.add(r.dstAddr + '|' + r.dstPort + '|' + r.protocol, r.srcAddr);
+  }
+
+  /**
+   * Count one peer of one endpoint. Collectors use it to count only the side that may be the
+   * service (the client's ephemeral port of a flow to a service port is never asked about).
+   */
+  observeEndpoint(addr: string, port: number, protocol: number, peer: string): void {
+    this.add(addr + '|' + port + '|' + protocol, peer);
   }
 
   peersOf(addr: string, port: number, protocol: number): number {
-    return this.peers.get(`${addr}|${port}|${protocol}`)?.size ?? 0;
+    const v = this.peers.get(addr + '|' + port + '|' + protocol);
+    return v === undefined ? 0 : typeof v === 'string' ? 1 : v.size;
   }
 
   /** Orientation with the peers evidence applied when the ports alone only allow a guess. */
   orient(r: OrientationInput): Oriented {
     const o = orient(r);
     if (o.orientation !== 'guess' && o.orientation !== 'port') return o;
-    const s = this.peersOf(r.srcAddr, r.srcPort, r.protocol);
-    const d = this.peersOf(r.dstAddr, r.dstPort, r.protocol);
     // Only a clear majority overrules the ports: at least three peers and twice the other side.
     if (o.orientation === 'guess' || serviceScore(r.srcPort) === serviceScore(r.dstPort)) {
+      const s = this.peersOf(r.srcAddr, r.srcPort, r.protocol);
+      const d = this.peersOf(r.dstAddr, r.dstPort, r.protocol);
       if (d >= 3 && d >= 2 * s) return { serverSide: 'dst', orientation: 'peers' };
       if (s >= 3 && s >= 2 * d) return { serverSide: 'src', orientation: 'peers' };
     }
@@ -117,16 +129,16 @@ export class PeerTracker {
   }
 
   private add(key: string, peer: string) {
-    let set = this.peers.get(key);
-    if (!set) {
+    const v = this.peers.get(key);
+    if (v === undefined) {
       if (this.peers.size >= this.maxEndpoints) {
         // Forget the oldest endpoint (Map keeps insertion order): bounded memory, recent evidence.
         const oldest = this.peers.keys().next().value;
         if (oldest !== undefined) this.peers.delete(oldest);
       }
-      set = new Set();
-      this.peers.set(key, set);
-    }
-    if (set.size < this.cap) set.add(peer);
+      this.peers.set(key, peer);
+    } else if (typeof v === 'string') {
+      if (v !== peer && this.cap > 1) this.peers.set(key, new Set([v, peer]));
+    } else if (v.size < this.cap) v.add(peer);
   }
 }

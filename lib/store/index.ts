@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig, Config } from '../config';
 import type { FlowRecord } from '../flow/record';
 import { connect, type Connection } from './connection';
-import { encodeFlowColumns, FLOW_COLUMNS } from './flow-rows';
+import { encodeFlowBatch } from './flow-rows';
 import { migrate, type MigrateResult } from './migrate';
 import { applyRetention } from './retention';
 
@@ -83,11 +83,9 @@ export class Store {
    */
   async insertFlows(records: readonly FlowRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.client.command({ query: `${this.flowInsertPrefix}\n${encodeFlowColumns(records)}` });
-  }
-
-  private get flowInsertPrefix() {
-    return `INSERT INTO ${this.t('flows')} (${FLOW_COLUMNS.join(', ')}) FORMAT JSONCompactColumns`;
+    // Only the columns this batch uses: the others take their DEFAULT (see encodeFlowBatch).
+    const { columns, body } = encodeFlowBatch(records);
+    await this.client.command({ query: `INSERT INTO ${this.t('flows')} (${columns.join(', ')}) FORMAT JSONCompactColumns\n${body}` });
   }
 
   async health(): Promise<StoreHealth> {

@@ -21,6 +21,12 @@ export interface SinkOptions {
   concurrency?: number;
   /** waiting records above which write() returns false (default 500,000) */
   highWaterMark?: number;
+  /**
+   * waiting records above which writeOrDrop() drops (default: the high-water mark, at most
+   * 200,000). Lower than for files because a UDP collector's memory must stay bounded while the
+   * store is behind; file importers just wait.
+   */
+  dropAbove?: number;
   /** first retry delay after a failed insert; doubles up to 10 s (default 200 ms) */
   retryDelayMs?: number;
   /** called for every refused record, with the reason naming the field */
@@ -76,6 +82,7 @@ export class FlowSink {
       maxDelayMs: options.maxDelayMs ?? 1_000,
       concurrency: options.concurrency ?? 2,
       highWaterMark: options.highWaterMark ?? 500_000,
+      dropAbove: options.dropAbove ?? Math.min(options.highWaterMark ?? 500_000, 200_000),
       retryDelayMs: options.retryDelayMs ?? 200,
       onReject: options.onReject,
       onError: options.onError,
@@ -109,7 +116,7 @@ export class FlowSink {
 
   /** For sources that cannot wait (UDP): over the high-water mark the records are dropped and counted. */
   writeOrDrop(records: readonly FlowRecord[]): number {
-    if (this.s.pending >= this.opts.highWaterMark) {
+    if (this.s.pending >= this.opts.dropAbove) {
       this.s.dropped += records.length;
       return 0;
     }

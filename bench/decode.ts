@@ -1,0 +1,71 @@
+// Benchmark: decode rate on one core for NetFlow v9 and IPFIX records (and, for reference, v5
+// and sFlow), decoder alone and decoder + normalization with orientation (what a listener does
+// per record before the sink). Datagrams are built once (bench/flow-datagrams.ts: router-like
+// templates, 1,400-byte datagrams); the timed loop only decodes. Prints records/s per run and
+// the median; writes bench/results/decode-<time>.json.
+//
+//   npm run bench -- decode                    (5 runs of 3 s per protocol)
+//   npm run bench -- decode --runs 7 --seconds 5
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decode, DecoderState } from '../collectors/flowdecode';
+import { FlowNormalizer } from '../collectors/normalize';
+import { flowDatagrams, type BenchProtocol } from './decode-datagrams';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '3' }, protocols: { type: 'string', default: 'netflow9,ipfix,netflow5,sflow5' } } });
+const RUNS = Number(values.runs);
+const SECONDS = Number(values.seconds);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function measure(protocol: BenchProtocol, normalize: boolean): number {
+  const { templates, datagrams, recordsPerDatagram } = flowDatagrams(protocol, { datagrams: 2000, flows: 200_000 });
+  const state = new DecoderState();
+  const normalizer = new FlowNormalizer();
+  const src = { address: '192.0.2.1', port: 40000, receivedAt: Date.now() };
+  for (const t of templates) decode(t, src, state);
+  // warm up
+  for (let i = 0; i < 500; i++) decode(datagrams[i % datagrams.length]!, src, state);
+  let records = 0;
+  let sink = 0;
+  const t0 = performance.now();
+  const end = t0 + SECONDS * 1000;
+  let i = 0;
+  while (performance.now() < end) {
+    for (let k = 0; k < 100; k++) {
+      const r = decode(datagrams[i++ % datagrams.length]!, src, state);
+      records += r.records.length;
+      if (normalize) for (const f of r.records) sink += normalizer.toRecord(f).bytes;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (records === 0 || (normalize && sink === 0)) throw new Error(`${protocol}: nothing decoded`);
+  void recordsPerDatagram;
+  return records / seconds;
+}
+
+const results: Record<string, { decode: number[]; normalized: number[]; recordsPerDatagram: number }> = {};
+const protocols = values.protocols!.split(',') as BenchProtocol[];
+for (const p of protocols) {
+  results[p] = { decode: [], normalized: [], recordsPerDatagram: flowDatagrams(p, { datagrams: 1, flows: 10 }).recordsPerDatagram };
+  for (let run = 1; run <= RUNS; run++) {
+    const d = measure(p, false);
+    const n = measure(p, true);
+    results[p]!.decode.push(Math.round(d));
+    results[p]!.normalized.push(Math.round(n));
+    console.log(`${p.padEnd(9)} run ${run}: decode ${fmt(d)} records/s, decode + normalize + orient ${fmt(n)} records/s`);
+  }
+}
+const summary = {
+  benchmark: 'decode',
+  date: new Date().toISOString(),
+  node: process.version,
+  secondsPerRun: SECONDS,
+  runs: RUNS,
+  medians: Object.fromEntries(Object.entries(results).map(([p, r]) => [p, { decode: median(r.decode), normalized: median(r.normalized), recordsPerDatagram: r.recordsPerDatagram }])),
+  results,
+};
+for (const [p, m] of Object.entries(summary.medians)) console.log(`median ${p.padEnd(9)} decode ${fmt(m.decode)} records/s, with normalization ${fmt(m.normalized)} records/s (${m.recordsPerDatagram} records/datagram)`);
+mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(join(import.meta.dirname, 'results', `decode-${summary.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(summary, null, 2));
