@@ -1,0 +1,247 @@
+// Every exporter on one baseline whose meaning is known, read back the way its target reads it
+// (YAML, JSON, Terraform JSON, nft -c) and checked rule by rule; the baseline format round trip,
+// its errors with file:line, and its JSON Schema in docs/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { addressValue } from '../identity/networks';
+import { baselineFormatOf, baselineJsonSchema, exportPolicy, parseBaseline, serializeBaseline, type BaselineDoc } from './index';
+import { cidrsOf } from './common';
+import { checkNftables } from './nft-check';
+
+const FUTURE = '2099-01-01T00:00:00.000Z';
+const PAST = '2020-01-01T00:00:00.000Z';
+
+const doc: BaselineDoc = {
+  apiVersion: 'bulkhead/v1',
+  kind: 'Baseline',
+  metadata: { name: 'shop', generatedAt: '2026-03-29T00:00:00.000Z', window: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-29T00:00:00.000Z' }, version: 3, policy: 'approved' },
+  workloads: [
+    { name: 'web-1', addresses: ['10.10.0.11', '2001:db8:10::11'], labels: { app: 'shop', env: 'prod', role: 'web' } },
+    { name: 'api-1', addresses: ['10.10.0.21'], labels: { app: 'shop', env: 'prod', role: 'api' } },
+    { name: 'db-1', addresses: ['10.10.0.31'], labels: { app: 'shop', env: 'prod', role: 'db' } },
+    { name: 'dns-1', addresses: ['10.0.0.3'], labels: { app: 'dns', role: 'core' } },
+    { name: 'mon-1', addresses: ['10.0.0.4'], labels: { app: 'monitoring', role: 'core' } },
+  ],
+  rules: [
+    { id: 'r-web-api', action: 'allow', from: { labels: { app: 'shop', role: 'web' } }, to: { labels: { app: 'shop', role: 'api' } }, ports: [{ protocol: 'tcp', port: 8080 }], intent: 'web calls api', owner: 'shop', status: 'approved' },
+    { id: 'r-api-db', action: 'allow', from: { labels: { app: 'shop', role: 'api' } }, to: { labels: { app: 'shop', role: 'db' } }, ports: [{ protocol: 'tcp', port: 5432, endPort: 5433 }], intent: 'api uses db', owner: 'shop', status: 'approved' },
+    { id: 'r-dns', action: 'allow', from: { labels: {} }, to: { labels: { app: 'dns' } }, ports: [{ protocol: 'udp', port: 53 }, { protocol: 'tcp', port: 53 }], intent: 'everyone resolves names', owner: 'dns', status: 'approved' },
+    { id: 'r-internet', action: 'allow', from: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] }, to: { labels: { app: 'shop', role: 'web' } }, ports: [{ protocol: 'tcp', port: 443 }], intent: 'internet clients', owner: 'shop', status: 'approved' },
+    { id: 'r-egress', action: 'allow', from: { labels: { app: 'shop', role: 'api' } }, to: { cidr: '198.51.100.10/32' }, ports: [{ protocol: 'tcp', port: 443 }], intent: 'payment provider', owner: 'shop', expires: FUTURE, status: 'approved' },
+    { id: 'r-mon', action: 'allow', from: { labels: { app: 'monitoring' } }, to: { labels: {} }, ports: [{ protocol: 'tcp', port: 9100 }, { protocol: 'icmp' }], intent: 'monitoring scrapes and pings', owner: 'monitoring', status: 'approved' },
+    { id: 'r-expired', action: 'allow', from: { labels: { app: 'shop', role: 'web' } }, to: { labels: { app: 'shop', role: 'db' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'old exception', owner: 'shop', expires: PAST, status: 'approved' },
+    { id: 'r-nets', action: 'allow', from: { cidr: '10.100.0.0/16' }, to: { cidr: '198.51.100.0/24' }, ports: [{ protocol: 'any' }], intent: 'users to a partner', status: 'approved' },
+  ],
+};
+
+const objects = (text: string) => parseAllDocuments(text).map((d) => d.toJS()) as Array<{ kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> }>;
+const byRule = (objs: ReturnType<typeof objects>, id: string) => objs.filter((o) => o.metadata.annotations?.['bulkhead.io/rule-id'] === id);
+
+describe('the baseline format', () => {
+  it('round-trips through YAML and JSON', () => {
+    for (const f of ['yaml', 'json'] as const) expect(parseBaseline(serializeBaseline(doc, f), `x.${f}`)).toEqual(doc);
+    expect(baselineFormatOf('a/b.YML')).toBe('yaml');
+    expect(() => baselineFormatOf('policy.txt')).toThrow(/\.yaml, \.yml or \.json/);
+  });
+
+  it('reports broken files with file:line and the field', () => {
+    const text = serializeBaseline(doc, 'yaml').replace('port: 5432', 'port: 99999');
+    const line = text.split('\n').findIndex((l) => l.includes('99999')) + 1;
+    expect(() => parseBaseline(text, 'shop.yaml')).toThrow(new RegExp(`shop\\.yaml:${line}: rules\\.1\\.ports\\.0\\.port: .*65535`));
+    expect(() => parseBaseline('apiVersion: bulkhead/v1\nkind: [unclosed\n', 'bad.yaml')).toThrow(/bad\.yaml:\d+:/);
+    const dup = serializeBaseline({ ...doc, rules: [doc.rules[0]!, doc.rules[0]!] }, 'json');
+    expect(() => parseBaseline(dup, 'dup.json')).toThrow(/dup\.json:\d+: rules\.1\.id: "r-web-api" is also the id of rules\.0/);
+    const badSel = serializeBaseline(doc, 'json').replace('"cidr": "198.51.100.10/32"', '"cidr": "198.51.100.10"');
+    expect(() => parseBaseline(badSel, 'sel.json')).toThrow(/sel\.json:\d+: rules\.4\.to\.cidr: .*not a CIDR/);
+  });
+
+  it('is documented by docs/baseline.schema.json, generated from the schema the code validates with', () => {
+    const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/baseline.schema.json'), 'utf8'));
+    expect(file, 'regenerate: npx bulkhead export --schema > docs/baseline.schema.json').toEqual(baselineJsonSchema());
+    expect(file.properties.rules.items.required).toEqual(expect.arrayContaining(['id', 'action', 'from', 'to', 'ports', 'intent', 'status']));
+  });
+});
+
+describe('CIDR arithmetic for targets without exceptions', () => {
+  it('writes a range minus its exceptions as the CIDRs that remain, exactly', () => {
+    const parts = cidrsOf({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] });
+    let total = 0n;
+    const ranges = parts.map((c) => {
+      const [a, p] = c.split('/');
+      const lo = addressValue(a!)!;
+      const size = 1n << BigInt(32 - Number(p));
+      total += size;
+      return [lo, lo + size - 1n] as const;
+    });
+    expect(total).toBe((1n << 32n) - (1n << 24n) - 1n);
+    const inside = (ip: string) => ranges.some(([lo, hi]) => addressValue(ip)! >= lo && addressValue(ip)! <= hi);
+    expect(inside('8.8.8.8')).toBe(true);
+    expect(inside('10.1.2.3')).toBe(false);
+    expect(inside('192.0.2.66')).toBe(false);
+    expect(inside('192.0.2.67')).toBe(true);
+    expect(cidrsOf({ cidr: '2000::/3' })).toEqual(['2000::/3']);
+  });
+});
+
+describe('Kubernetes NetworkPolicy', () => {
+  const r = exportPolicy(doc, 'kubernetes', { namespace: 'shop', now: new Date('2026-04-01T00:00:00Z') });
+  const objs = objects(r.files[0]!.content);
+  it('denies by default, then allows each rule on both sides', () => {
+    expect(objs[0]).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    const [ing, eg] = byRule(objs, 'r-api-db');
+    expect(ing!.spec).toEqual({
+      podSelector: { matchLabels: { app: 'shop', role: 'db' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'api' } } }], ports: [{ protocol: 'TCP', port: 5432, endPort: 5433 }] }],
+    });
+    expect(eg!.spec).toMatchObject({ podSelector: { matchLabels: { app: 'shop', role: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'db' } } }] }] });
+    for (const o of objs) expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+  });
+  it('writes addresses as ipBlock with exceptions, every workload as all namespaces', () => {
+    expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+    expect(byRule(objs, 'r-dns').find((o) => (o.spec.policyTypes as string[])[0] === 'Ingress')!.spec.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
+  });
+  it('leaves out what it cannot express, and says so', () => {
+    expect(byRule(objs, 'r-expired')).toEqual([]);
+    expect(byRule(objs, 'r-nets')).toEqual([]);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/r-mon: icmp .* left out/), expect.stringMatching(/r-nets: neither side selects pods/), expect.stringMatching(/r-expired: expired/)]));
+    expect(byRule(objs, 'r-mon')[0]!.spec.ingress).toEqual([{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9100 }] }]);
+  });
+});
+
+describe('CiliumNetworkPolicy', () => {
+  const objs = objects(exportPolicy(doc, 'cilium', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
+  it('denies by default and matches label peers in every namespace', () => {
+    expect(objs[0]).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } });
+    const ing = byRule(objs, 'r-api-db')[0]!;
+    expect(ing.spec.endpointSelector).toEqual({ matchLabels: { app: 'shop', role: 'db' } });
+    expect(ing.spec.ingress).toEqual([
+      { fromEndpoints: [{ matchLabels: { app: 'shop', role: 'api' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '5432', endPort: 5433, protocol: 'TCP' }] }] },
+    ]);
+  });
+  it('writes CIDR sets with exceptions and ICMP by type', () => {
+    expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ fromCIDRSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }]);
+    const mon = byRule(objs, 'r-mon').find((o) => 'egress' in o.spec)!;
+    expect(mon.spec.egress).toEqual([{ toEndpoints: [{ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '9100', protocol: 'TCP' }] }], icmps: [{ fields: [{ type: 8, family: 'IPv4' }, { type: 128, family: 'IPv6' }] }] }]);
+    expect(byRule(objs, 'r-egress')[0]!.spec.egress).toEqual([{ toCIDRSet: [{ cidr: '198.51.100.10/32' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }]);
+  });
+});
+
+describe('Calico', () => {
+  it('writes GlobalNetworkPolicy with selector expressions, one rule per protocol, and an explicit default deny', () => {
+    const objs = objects(exportPolicy(doc, 'calico', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
+    const ing = byRule(objs, 'r-api-db').find((o) => (o.spec.types as string[])[0] === 'Ingress')!;
+    expect(ing).toMatchObject({ kind: 'GlobalNetworkPolicy', spec: { selector: "app == 'shop' && role == 'db'", ingress: [{ action: 'Allow', protocol: 'TCP', source: { selector: "app == 'shop' && role == 'api'" }, destination: { ports: ['5432:5433'] } }] } });
+    const dns = byRule(objs, 'r-dns').find((o) => (o.spec.types as string[])[0] === 'Ingress')!;
+    expect((dns.spec.ingress as unknown[]).length).toBe(2);
+    expect(dns.spec.ingress).toContainEqual({ action: 'Allow', protocol: 'UDP', source: { selector: 'all()' }, destination: { ports: [53] } });
+    expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ action: 'Allow', protocol: 'TCP', source: { nets: ['0.0.0.0/0'], notNets: ['10.0.0.0/8', '192.0.2.66/32'] }, destination: { ports: [443] } }]);
+    const mon = byRule(objs, 'r-mon').find((o) => (o.spec.types as string[])[0] === 'Egress')!;
+    expect((mon.spec.egress as Array<{ protocol: string }>).map((x) => x.protocol)).toEqual(['TCP', 'ICMP', 'ICMPv6']);
+    expect(objs[objs.length - 1]).toMatchObject({ metadata: { name: 'bulkhead-default-deny' }, spec: { order: 10000, selector: 'all()', ingress: [{ action: 'Deny' }], egress: [{ action: 'Deny' }] } });
+  });
+  it('stages the same policies for a dry run, cluster-wide or in a namespace', () => {
+    const staged = objects(exportPolicy(doc, 'calico-staged').files[0]!.content);
+    expect(new Set(staged.map((o) => o.kind))).toEqual(new Set(['StagedGlobalNetworkPolicy']));
+    expect(staged.every((o) => o.spec.stagedAction === 'Set')).toBe(true);
+    const ns = objects(exportPolicy(doc, 'calico-staged', { namespace: 'shop' }).files[0]!.content);
+    expect(new Set(ns.map((o) => `${o.kind}/${(o.metadata as { namespace?: string }).namespace}`))).toEqual(new Set(['StagedNetworkPolicy/shop']));
+  });
+});
+
+describe('AWS security groups (Terraform JSON)', () => {
+  const r = exportPolicy(doc, 'aws', { now: new Date('2026-04-01T00:00:00Z') });
+  const tf = JSON.parse(r.files[0]!.content) as { resource: Record<string, Record<string, Record<string, unknown>>>; output: { workload_security_groups: { value: Record<string, string[]> } } };
+  const sg = (selector: string) => Object.entries(tf.resource.aws_security_group!).find(([, v]) => (v.tags as Record<string, string>)['bulkhead:selector'] === selector)![0];
+  it('makes a group per selector and rules between groups as references', () => {
+    expect(r.files[0]!.name).toBe('bulkhead-security-groups.tf.json');
+    const db = sg('app=shop,role=db');
+    const api = sg('app=shop,role=api');
+    const ingress = Object.values(tf.resource.aws_vpc_security_group_ingress_rule!);
+    expect(ingress).toContainEqual(expect.objectContaining({ security_group_id: `\${aws_security_group.${db}.id}`, referenced_security_group_id: `\${aws_security_group.${api}.id}`, ip_protocol: 'tcp', from_port: 5432, to_port: 5433 }));
+    const egress = Object.values(tf.resource.aws_vpc_security_group_egress_rule!);
+    expect(egress).toContainEqual(expect.objectContaining({ security_group_id: `\${aws_security_group.${api}.id}`, cidr_ipv4: '198.51.100.10/32', from_port: 443, to_port: 443 }));
+    expect(egress).toContainEqual(expect.objectContaining({ ip_protocol: 'icmp', from_port: -1, to_port: -1 }));
+    expect(tf.output.workload_security_groups.value['db-1']).toEqual([`\${aws_security_group.${sg('every workload')}.id}`, `\${aws_security_group.${db}.id}`].sort((a, b) => Object.keys(tf.resource.aws_security_group!).indexOf(a.split('.')[1]!) - Object.keys(tf.resource.aws_security_group!).indexOf(b.split('.')[1]!)));
+  });
+  it('writes a range with exceptions as what remains, and denies single addresses in network ACLs', () => {
+    const web = sg('app=shop,role=web');
+    const cidrs = Object.values(tf.resource.aws_vpc_security_group_ingress_rule!).filter((x) => x.security_group_id === `\${aws_security_group.${web}.id}` && x.from_port === 443).map((x) => x.cidr_ipv4 as string);
+    expect(cidrs.length).toBeGreaterThan(5);
+    expect(cidrs.some((c) => c.startsWith('10.'))).toBe(false);
+    expect(cidrs).toContain('128.0.0.0/1');
+    expect(Object.values(tf.resource.aws_network_acl_rule!)).toEqual([expect.objectContaining({ cidr_block: '192.0.2.66/32', rule_action: 'deny', egress: false, network_acl_id: '${each.value}' })]);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/network ACLs/), expect.stringMatching(/r-nets: neither side/)]));
+  });
+});
+
+describe('NSX distributed firewall', () => {
+  const body = JSON.parse(exportPolicy(doc, 'nsx', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
+  const domain = body.children.find((c: { resource_type: string }) => c.resource_type === 'ChildResourceReference');
+  const groups = domain.children.filter((c: { resource_type: string }) => c.resource_type === 'ChildGroup').map((c: { Group: { id: string } }) => c.Group);
+  const policy = domain.children.find((c: { resource_type: string }) => c.resource_type === 'ChildSecurityPolicy').SecurityPolicy;
+  it('makes tag groups ANDed per label, services per port set, an allow per rule', () => {
+    const db = groups.find((g: { id: string }) => g.id === 'bulkhead-app-shop-role-db');
+    expect(db.expression).toEqual([
+      { resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Tag', operator: 'EQUALS', value: 'app|shop' },
+      { resource_type: 'ConjunctionOperator', conjunction_operator: 'AND' },
+      { resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Tag', operator: 'EQUALS', value: 'role|db' },
+    ]);
+    const rule = policy.rules.find((x: { description?: string }) => x.description === 'r-api-db');
+    expect(rule).toMatchObject({ action: 'ALLOW', source_groups: ['/infra/domains/default/groups/bulkhead-app-shop-role-api'], destination_groups: ['/infra/domains/default/groups/bulkhead-app-shop-role-db'] });
+    const svc = body.children.find((c: { Service?: { id: string } }) => c.Service && `/infra/services/${c.Service.id}` === rule.services[0]).Service;
+    expect(svc.service_entries).toEqual([{ resource_type: 'L4PortSetServiceEntry', id: 'tcp-0', display_name: 'tcp 5432-5433', l4_protocol: 'TCP', destination_ports: ['5432-5433'] }]);
+  });
+  it('drops exceptions just before the allow, and everything else at the end', () => {
+    const seq = policy.rules.map((x: { id: string; action: string; sequence_number: number }) => [x.id, x.action, x.sequence_number]);
+    const drop = seq.findIndex(([id]: [string]) => id === 'bulkhead-r-internet-except-source');
+    expect(seq[drop]![1]).toBe('DROP');
+    expect(seq[drop + 1]![0]).toBe('bulkhead-r-internet');
+    expect(seq[drop + 1]![2]).toBeGreaterThan(seq[drop]![2]);
+    expect(groups.find((g: { id: string }) => g.id === 'bulkhead-except-r-internet-source').expression[0].ip_addresses).toEqual(['10.0.0.0/8', '192.0.2.66/32']);
+    expect(seq[seq.length - 1]).toEqual(['bulkhead-default-drop', 'DROP', expect.any(Number)]);
+    expect(policy.rules.some((x: { description?: string }) => x.description === 'r-expired')).toBe(false);
+  });
+});
+
+describe('nftables, one ruleset per host', () => {
+  const r = exportPolicy(doc, 'nftables', { now: new Date('2026-04-01T00:00:00Z') });
+  const file = (host: string) => r.files.find((f) => f.name === `${host}.nft`)!.content;
+  it('allows each host exactly what the rules give it, both ways', () => {
+    expect(r.files.map((f) => f.name).sort()).toEqual(['api-1.nft', 'db-1.nft', 'dns-1.nft', 'mon-1.nft', 'web-1.nft']);
+    const db = file('db-1');
+    expect(db).toMatch(/chain input \{\n\s+type filter hook input priority filter; policy drop;/);
+    expect(db).toContain('ip saddr 10.10.0.21 tcp dport 5432-5433 accept comment "r-api-db');
+    expect(db).toContain('ip saddr 10.0.0.4 tcp dport 9100 accept');
+    expect(db).toContain('ip daddr 10.0.0.3 udp dport 53 accept');
+    expect(db).not.toContain('r-expired');
+    const web = file('web-1');
+    expect(web).toContain('ip saddr != { 10.0.0.0/8, 192.0.2.66/32 } tcp dport 443 accept');
+    expect(web).toContain('ip daddr 10.10.0.21 tcp dport 8080 accept');
+    const api = file('api-1');
+    expect(api).toContain('ip daddr 198.51.100.10 tcp dport 443 accept');
+    expect(api).toContain('ip saddr 10.10.0.11 tcp dport 8080 accept');
+    expect(file('mon-1')).toMatch(/ip daddr \{ [0-9., ]+\} meta l4proto \{ icmp, ipv6-icmp \} accept/);
+  });
+  it('passes nft -c (in a network namespace of its own: the host ruleset is never touched)', () => {
+    const checks = checkNftables(r.files);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks).toHaveLength(5);
+  });
+  it('is caught by nft -c when broken', () => {
+    const broken = [{ name: 'broken.nft', content: file('db-1').replace('tcp dport 5432-5433', 'tcp dport 5433-5432') }];
+    const [c] = checkNftables(broken);
+    expect(c!.ok).toBe(false);
+    expect(c!.error).toMatch(/broken\.nft:\d+/);
+  });
+});
+
+describe('the baseline export', () => {
+  it('is the document itself, YAML with a comment naming the schema', () => {
+    const r = exportPolicy(doc, 'baseline');
+    expect(r.files[0]!.content.split('\n')[0]).toMatch(/schema: docs\/baseline\.schema\.json/);
+    expect(parseYaml(r.files[0]!.content)).toEqual(doc);
+  });
+});
