@@ -7,7 +7,7 @@ import type { ExporterStatus } from '../lib/flow/collector-status';
 import type { FlowRecord } from '../lib/flow/record';
 import { ExporterTable } from './exporter-stats';
 import { decode, DecoderState, detectVersion, type DecoderOptions } from './flowdecode';
-import { FlowNormalizer, type ExtrasPolicy } from './normalize';
+import { decoderExtras, FlowNormalizer, type ExtrasPolicy } from './normalize';
 import { readCapture, type CaptureStats } from './pcap';
 
 export interface CaptureFileResult {
@@ -66,7 +66,7 @@ export class CaptureDecoder {
   private lastTime = 0;
 
   constructor(options: DecoderOptions = {}, extras: ExtrasPolicy = 'all') {
-    this.state = new DecoderState(options);
+    this.state = new DecoderState({ extras: decoderExtras(extras), ...options });
     this.normalizer = new FlowNormalizer(undefined, extras);
   }
 

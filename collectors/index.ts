@@ -15,7 +15,7 @@ import type { FlowSink } from '../lib/store/sink';
 import { AddressFilter } from './address-filter';
 import { ExporterTable } from './exporter-stats';
 import { decode, DecoderState, type DecoderOptions } from './flowdecode';
-import { FlowNormalizer, type ExtrasPolicy } from './normalize';
+import { decoderExtras, FlowNormalizer, type ExtrasPolicy } from './normalize';
 
 export type ListenerKind = 'netflow' | 'ipfix' | 'sflow';
 
@@ -69,7 +69,7 @@ export function kernelSocketCounters(port: number): { drops: number; rxQueue: nu
 
 export async function startCollectors(config: Config, sink: FlowSink, log: Logger, options: CollectorOptions = {}): Promise<Collectors> {
   const filter = new AddressFilter(config.collect.allow);
-  const state = new DecoderState(options.decoder);
+  const state = new DecoderState({ extras: decoderExtras(options.extras ?? 'identity'), ...options.decoder });
   const normalizer = new FlowNormalizer(undefined, options.extras ?? 'identity');
   const table = new ExporterTable();
   table.onNew = (exporter, version) => log.info({ exporter, version }, 'new exporter');

@@ -34,7 +34,13 @@ const IDENTITY_NAMES = new Set([
 ]);
 const identityCache = new Map<string, boolean>();
 
-function isIdentity(name: string): boolean {
+/** The decoder's extras option for a storage policy: unwanted elements are not even decoded. */
+export function decoderExtras(policy: ExtrasPolicy): boolean | ((name: string) => boolean) {
+  return policy === 'all' ? true : policy === 'none' ? false : isIdentity;
+}
+
+/** Whether an extra says who or what an endpoint is (the `identity` policy). */
+export function isIdentity(name: string): boolean {
   let v = identityCache.get(name);
   if (v === undefined) {
     v = IDENTITY_NAMES.has(name) || IDENTITY_PREFIXES.some((p) => name.startsWith(p));

@@ -57,7 +57,7 @@ export function decodeNetflow5(b: Uint8Array, src: DatagramSource, state: Decode
       if (b[o + 44]) ex.sourceIPv4PrefixLength = String(b[o + 44]);
       if (b[o + 45]) ex.destinationIPv4PrefixLength = String(b[o + 45]);
       for (const _ in ex) {
-        f.extras = ex;
+        f.extras = state.filterExtras(ex);
         break;
       }
     }

@@ -217,5 +217,6 @@ function flowSample(b: Uint8Array, off: number, end: number, expanded: boolean, 
   }
   if (!haveHeader && !haveIp) return; // nothing to make a flow of (e.g. a non-IP frame)
   if (agent && extras) (f.extras ??= {}).agentAddress = agent;
+  f.extras = state.filterExtras(f.extras);
   r.records.push(f);
 }

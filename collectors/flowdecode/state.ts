@@ -15,8 +15,11 @@ export interface DecoderOptions {
   pendingMaxAgeMs?: number;
   /** a session that sent nothing for this long is forgotten with its templates (default 1 h) */
   sessionIdleMs?: number;
-  /** decode elements the normalized record has no field for into `extras` (default true) */
-  extras?: boolean;
+  /**
+   * decode elements the normalized record has no field for into `extras`: true (default), false,
+   * or a test by element name (decided once per template, so unwanted elements cost nothing)
+   */
+  extras?: boolean | ((name: string) => boolean);
 }
 
 /** One field of a compiled template. */
@@ -93,7 +96,9 @@ export interface ExpireReport {
 
 export class DecoderState {
   readonly sessions = new Map<string, Session>();
-  readonly opts: Required<DecoderOptions>;
+  readonly opts: Required<Omit<DecoderOptions, 'extras'>> & { extras: boolean };
+  private readonly extrasTest: ((name: string) => boolean) | null;
+  private readonly extrasCache = new Map<string, boolean>();
 
   constructor(options: DecoderOptions = {}) {
     this.opts = {
@@ -102,8 +107,29 @@ export class DecoderState {
       pendingMaxBytes: options.pendingMaxBytes ?? 1 << 20,
       pendingMaxAgeMs: options.pendingMaxAgeMs ?? 10_000,
       sessionIdleMs: options.sessionIdleMs ?? 3_600_000,
-      extras: options.extras ?? true,
+      extras: options.extras !== false,
     };
+    this.extrasTest = typeof options.extras === 'function' ? options.extras : null;
+  }
+
+  /** Whether an extra of this name is wanted. */
+  keepExtra(name: string): boolean {
+    if (!this.opts.extras) return false;
+    if (!this.extrasTest) return true;
+    let v = this.extrasCache.get(name);
+    if (v === undefined) {
+      v = this.extrasTest(name);
+      if (this.extrasCache.size < 10_000) this.extrasCache.set(name, v);
+    }
+    return v;
+  }
+
+  /** Drop the extras of a record that are not wanted (for decoders that build them as they go). */
+  filterExtras(extras: Record<string, string> | null): Record<string, string> | null {
+    if (!extras || !this.extrasTest) return extras;
+    let out: Record<string, string> | null = null;
+    for (const k in extras) if (this.keepExtra(k)) (out ??= {})[k] = extras[k]!;
+    return out;
   }
 
   session(address: string, port: number, now: number): Session {

@@ -104,7 +104,7 @@ export interface FieldSpec {
 }
 
 /** Compile a template definition; null with a reason when it cannot be used. */
-export function compileTemplate(id: number, specs: FieldSpec[], scopeCount: number, options: boolean, netflowV9: boolean): Template | string {
+export function compileTemplate(id: number, specs: FieldSpec[], scopeCount: number, options: boolean, netflowV9: boolean, keepExtra: (name: string) => boolean = () => true): Template | string {
   if (specs.length === 0) return 'no fields';
   const fields: TemplateField[] = [];
   const seen = new Map<string, number>();
@@ -114,7 +114,11 @@ export function compileTemplate(id: number, specs: FieldSpec[], scopeCount: numb
     const info = elementInfo(s.id, s.pen, netflowV9);
     const n = (seen.get(info.name) ?? 0) + 1;
     seen.set(info.name, n);
-    fields.push({ id: s.id, pen: s.pen, length: s.length, kind: options ? EXTRA : kindOf(s.id, s.pen, s.length), name: n > 1 ? `${info.name}#${n}` : info.name, type: info.type });
+    const name = n > 1 ? `${info.name}#${n}` : info.name;
+    let kind = options ? EXTRA : kindOf(s.id, s.pen, s.length);
+    // An element only extras would hold, and nobody wants: skipped without reading it.
+    if (kind === EXTRA && !options && !keepExtra(name)) kind = IGNORE;
+    fields.push({ id: s.id, pen: s.pen, length: s.length, kind, name, type: info.type });
     minLength += s.length === 65535 ? 1 : s.length;
     signature += `,${s.pen}:${s.id}:${s.length}`;
   }

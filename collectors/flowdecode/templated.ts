@@ -255,7 +255,7 @@ function templateSet(b: Uint8Array, off: number, end: number, options: boolean, 
       r.errors.push({ code: 'template', message: `${name}: ${what} id ${tid} is below 256 and cannot be used`, offset: start });
       continue;
     }
-    const tpl = compileTemplate(tid, specs, scopeCount, options, v9);
+    const tpl = compileTemplate(tid, specs, scopeCount, options, v9, (name) => state.keepExtra(name));
     if (typeof tpl === 'string') {
       r.errors.push({ code: 'template', message: `${name}: ${what} ${tid} of domain ${h.domainId} cannot be used: ${tpl}`, offset: start });
       continue;
