@@ -132,3 +132,13 @@ export async function analysisResult(rt: Runtime, window: { from?: string | Date
 export function invalidateAnalyses() {
   cache().clear();
 }
+
+/**
+ * For read routes over a window's analysis: the handler's answer once the analysis is ready, or
+ * 202 with its progress (the page shows it and asks again).
+ */
+export async function withAnalysis<T>(rt: Runtime, window: { from?: string; to?: string; days?: number }, fn: (r: AnalysisResult) => Promise<T> | T): Promise<T | Response> {
+  const s = await analysisFor(rt, window);
+  if (!s.ready) return Response.json({ status: 'running', progress: s.progress }, { status: 202 });
+  return fn(s.result);
+}
