@@ -7,7 +7,7 @@ import { baselineSchema, buildBaseline, type BaselineDoc, type BaselineRule } fr
 import { describeRule, NotFoundError, PolicyError, selectorKey, type Rule } from './model';
 import type { PolicyView } from './labels';
 import { normalizePorts } from './ports';
-import type { Who } from './workflow';
+import { stableJson, type Who } from './workflow';
 
 export interface BaselineInfo {
   id: string;
@@ -140,7 +140,7 @@ export function diffBaselines(a: BaselineDoc, b: BaselineDoc): BaselineDiff {
       addedList.push(r);
       continue;
     }
-    const fields = (['from', 'to', 'ports', 'intent', 'owner', 'expires', 'status'] as const).filter((f) => JSON.stringify(f === 'ports' ? normalizePorts(p.ports) : p[f] ?? null) !== JSON.stringify(f === 'ports' ? normalizePorts(r.ports) : r[f] ?? null));
+    const fields = (['from', 'to', 'ports', 'intent', 'owner', 'expires', 'status'] as const).filter((f) => stableJson(f === 'ports' ? normalizePorts(p.ports) : (p[f] ?? null)) !== stableJson(f === 'ports' ? normalizePorts(r.ports) : (r[f] ?? null)));
     if (fields.length) changed.push({ id: r.id, before: p, after: r, fields });
     else unchanged++;
   }
@@ -161,7 +161,7 @@ export function diffBaselines(a: BaselineDoc, b: BaselineDoc): BaselineDiff {
   const relabelled: BaselineDiff['workloads']['relabelled'] = [];
   for (const [n, w] of wb) {
     const p = wa.get(n);
-    if (p && JSON.stringify(p.labels) !== JSON.stringify(w.labels)) relabelled.push({ name: n, before: p.labels, after: w.labels });
+    if (p && stableJson(p.labels) !== stableJson(w.labels)) relabelled.push({ name: n, before: p.labels, after: w.labels });
   }
   return {
     from: { name: a.metadata.name, version: a.metadata.version },

@@ -8,7 +8,7 @@ import { activeBaselineRules, baselineView, buildBaseline, overlayView, parseBas
 import type { Store } from '../store';
 import { getBaseline } from './baselines';
 import { blastRadius, type BlastResult } from './blast';
-import { loadPolicyView, type PolicyView } from './labels';
+import { loadPolicyView, type PolicyView, type ViewOptions } from './labels';
 import { PolicyError, type Rule } from './model';
 import { buildProposals, type ProposeOptions, type ProposalSet } from './propose';
 import { policyRules, type PolicySource } from './rules';
@@ -82,10 +82,10 @@ export interface ResolvedPolicy {
 
 export type PolicyRef = { kind: 'rules'; which: PolicySource } | { kind: 'baseline'; ref: string } | { kind: 'file'; text: string; name: string };
 
-export async function resolvePolicy(rt: PolicyStores, ref: PolicyRef, opts: { now?: Date; includeProposed?: boolean; viewWindow?: { from: Date; to: Date } } = {}): Promise<ResolvedPolicy> {
+export async function resolvePolicy(rt: PolicyStores, ref: PolicyRef, opts: { now?: Date; includeProposed?: boolean; view?: ViewOptions } = {}): Promise<ResolvedPolicy> {
   const db = rt.db.prisma;
   const now = opts.now ?? new Date();
-  const dbView = await loadPolicyView(db, opts.viewWindow ? { window: opts.viewWindow } : { at: now });
+  const dbView = await loadPolicyView(db, opts.view ?? { at: now });
   if (ref.kind === 'rules') {
     await expireRules(db, now);
     const rules = await policyRules(db, ref.which, now);
@@ -97,7 +97,9 @@ export async function resolvePolicy(rt: PolicyStores, ref: PolicyRef, opts: { no
 }
 
 export async function simulate(rt: PolicyStores, ref: PolicyRef, opts: SimulateOptions = {}): Promise<SimulationResult> {
-  const p = await resolvePolicy(rt, ref, { viewWindow: undefined });
+  // every workload: traffic of the window is resolved to whoever held the address then, including
+  // workloads gone since (labels decide, addresses do not)
+  const p = await resolvePolicy(rt, ref, { view: { all: true } });
   return simulatePolicy(rt.store, rt.db.prisma, p.rules, p.view, { ...opts, policyName: opts.policyName ?? p.name });
 }
 

@@ -21,6 +21,11 @@ type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 // Reviews of hundreds of rules at once run in one transaction; Prisma's default is 5 s.
 const TX = { timeout: 120_000, maxWait: 30_000 };
 
+/** JSON with object keys sorted: PostgreSQL's jsonb does not keep key order. */
+export function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+}
+
 const actorId = (a: Actor) => ('userId' in a ? (a.userId ?? null) : (a.id ?? null));
 
 /** What a RuleEvent and the audit log keep of a rule: its meaning, not its bookkeeping. */
@@ -148,7 +153,7 @@ export async function saveProposals(db: Db, set: ProposalSet, who: Who): Promise
         s.keptEdited++;
         continue;
       }
-      if (row.intent === p.intent && JSON.stringify(row.owner) === JSON.stringify(p.owner) && JSON.stringify(row.evidence) === JSON.stringify(p.evidence)) s.unchanged++;
+      if (row.intent === p.intent && row.owner === p.owner && stableJson(row.evidence) === stableJson(p.evidence)) s.unchanged++;
       else {
         await tx.rule.update({ where: { id: row.id }, data });
         s.updated++;
@@ -317,7 +322,7 @@ export async function narrowRule(db: Db, id: string, change: NarrowChange, who: 
       `rule ${shortId(current.id)} is approved and the change would let more through (${describeRule(next)} is not inside ${describeRule(current)}); narrow it, or propose a new rule for the extra traffic`,
     );
   }
-  const same = JSON.stringify(snapshot(current)) === JSON.stringify(snapshot(next));
+  const same = stableJson(snapshot(current)) === stableJson(snapshot(next));
   const action = narrower ? 'narrow' : 'edit';
   if (!same) {
     await db.$transaction(async (tx) => {
