@@ -28,12 +28,19 @@ export interface HoldoutResult {
   proposalKinds: Record<string, number>;
   flows: {
     total: number;
+    /** flows of legitimate conversations whose client is not a scanner */
     legitimate: number;
     legitimateAllowed: number;
     /** share of legitimate held-out flows the approved-as-proposed policy allows */
     legitimateAllowedRatio: number;
+    /** every flow a scanner sent: its probes and its own lookups (scanners get no rules at all) */
     scanner: number;
     scannerAllowed: number;
+    /** of those, the probes (ground truth kind "scan") */
+    scannerProbes: number;
+    /** and the scanner's own DNS/NTP and the like; counted as legitimate instead, the ratio would be this */
+    scannerOwn: number;
+    legitimateAllowedRatioCountingScannersOwn: number;
     noise: number;
     noiseAllowed: number;
     /** decided rows the ground truth does not know (must be 0) */
@@ -63,6 +70,15 @@ export function truthIndex(estate: Estate): Map<string, string> {
   return m;
 }
 
+/** The addresses scanners send from: outside scanning addresses and the scanner workloads' addresses. */
+export function scannerAddresses(estate: Estate): Set<string> {
+  const names = new Set(estate.scanners);
+  const out = new Set<string>();
+  for (const w of estate.workloads) if (names.has(w.name)) for (const b of w.bindings) out.add(b.ip);
+  for (const s of estate.scanners) if (/^[0-9a-f.:]+$/i.test(s) && !estate.workloads.some((w) => w.name === s)) out.add(s);
+  return out;
+}
+
 export async function evaluateHoldout(rt: { store: Store; db: { prisma: Db } }, estate: Estate, opts: HoldoutOptions, who: Who = { actor: { type: 'system', name: 'holdout evaluation' }, via: 'system' }): Promise<HoldoutResult> {
   const db = rt.db.prisma;
   const t0 = performance.now();
@@ -76,16 +92,19 @@ export async function evaluateHoldout(rt: { store: Store; db: { prisma: Db } }, 
   const sim = await simulatePolicy(rt.store, db, rules, view, { from: opts.test.from, to: opts.test.to, detail: true, policyName: 'approved as proposed' });
   const t3 = performance.now();
   const truth = truthIndex(estate);
-  const f = { total: 0, legitimate: 0, legitimateAllowed: 0, legitimateAllowedRatio: 1, scanner: 0, scannerAllowed: 0, noise: 0, noiseAllowed: 0, unknown: 0 };
+  const scannerAddrs = scannerAddresses(estate);
+  const f = { total: 0, legitimate: 0, legitimateAllowed: 0, legitimateAllowedRatio: 1, scanner: 0, scannerAllowed: 0, scannerProbes: 0, scannerOwn: 0, legitimateAllowedRatioCountingScannersOwn: 1, noise: 0, noiseAllowed: 0, unknown: 0 };
   const byKind: Record<string, number> = {};
   const blocked: HoldoutResult['blockedLegitimate']['top'] = [];
   for (const d of sim.detail ?? []) {
     const kind = truth.get(key(d.client, d.server, d.protocol, d.port));
     f.total += d.flows;
     if (!kind) f.unknown += d.flows;
-    else if (kind === 'scan') {
+    else if (kind === 'scan' || scannerAddrs.has(d.client)) {
       f.scanner += d.flows;
       f.scannerAllowed += d.allowedFlows;
+      if (kind === 'scan') f.scannerProbes += d.flows;
+      else if (kind !== 'noise') f.scannerOwn += d.flows;
     } else if (kind === 'noise') {
       f.noise += d.flows;
       f.noiseAllowed += d.allowedFlows;
@@ -100,6 +119,7 @@ export async function evaluateHoldout(rt: { store: Store; db: { prisma: Db } }, 
     }
   }
   f.legitimateAllowedRatio = f.legitimate ? f.legitimateAllowed / f.legitimate : 1;
+  f.legitimateAllowedRatioCountingScannersOwn = f.legitimate + f.scannerOwn ? f.legitimateAllowed / (f.legitimate + f.scannerOwn) : 1;
   const nowView = await loadPolicyView(db, { at: new Date(opts.test.to.getTime() - 1) });
   const blast: BlastResult = blastRadius(rules, nowView, { policy: 'approved' });
   const t4 = performance.now();

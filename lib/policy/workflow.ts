@@ -181,13 +181,17 @@ export async function saveProposals(db: Db, set: ProposalSet, who: Who): Promise
 export async function createRules(db: Db, drafts: Array<RuleDraft & { status?: 'proposed' | 'approved'; application?: string | null }>, who: Who, opts: { origin: RuleOrigin; comment?: string | null }): Promise<{ created: Rule[]; existing: Rule[] }> {
   const created: Rule[] = [];
   const existingOut: Rule[] = [];
+  // a rule that means the same (selectors and ports) and still counts is not created twice,
+  // whatever made it: re-importing a baseline exported from here creates nothing
+  const meaning = (r: { from: Selector; to: Selector; ports: readonly PortSpec[] }) => proposalKey({ ...r, ports: normalizePorts(r.ports) });
+  const active = new Map((await listRules(db, { status: ['proposed', 'approved'] })).map((r) => [meaning(r), r]));
   await db.$transaction(async (tx) => {
     for (const d of drafts) {
       const ports = normalizePorts(d.ports);
       const key = `${opts.origin}:${proposalKey({ ...d, ports })}`;
-      const prior = await tx.rule.findFirst({ where: { proposalKey: key, status: { in: ['proposed', 'approved'] } } });
+      const prior = active.get(meaning(d));
       if (prior) {
-        existingOut.push(toRule(prior));
+        existingOut.push(prior);
         continue;
       }
       const status = d.status ?? 'proposed';
@@ -212,6 +216,7 @@ export async function createRules(db: Db, drafts: Array<RuleDraft & { status?: '
       if (status === 'approved') await event(tx, who, row.id, { action: 'approve', fromStatus: 'proposed', toStatus: 'approved', comment: opts.comment ?? `approved as ${opts.origin}ed` });
       await record(tx, who, { action: status === 'approved' ? 'rule.approve' : 'rule.create', target: { type: 'rule', id: row.id }, summary: `${opts.origin === 'import' ? 'imported' : 'created'} ${status} rule ${shortId(row.id)}: ${describeRule(rule)}`, after: snapshot(rule) });
       created.push(rule);
+      active.set(meaning(rule), rule);
     }
   }, TX);
   return { created, existing: existingOut };

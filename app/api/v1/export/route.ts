@@ -1,0 +1,37 @@
+// GET /api/v1/export?format=F&status=approved|proposed|all&baseline=NAME[@V]&namespace&labelPrefix&domain:
+// policy files as JSON ({ files: [{ name, content }], warnings }), or with download=1 the one file
+// itself (formats with one file per host answer JSON). Recorded in the audit log.
+import { EXPORT_FORMATS, exportPolicy, writesDirectory, type ExportFormat } from '../../../../lib/export';
+import { exportDocument } from '../../../../lib/policy/service';
+import { apiRoute, z } from '../../_lib/route';
+
+const query = z.object({
+  format: z.enum(EXPORT_FORMATS as unknown as [ExportFormat, ...ExportFormat[]]),
+  status: z.enum(['approved', 'proposed', 'all']).optional(),
+  baseline: z.string().max(200).optional(),
+  namespace: z.string().max(63).optional(),
+  labelPrefix: z.string().max(200).optional(),
+  domain: z.string().max(200).optional(),
+  json: z.enum(['0', '1']).optional(),
+  download: z.enum(['0', '1']).optional(),
+});
+
+const TYPES: Record<string, string> = { yaml: 'application/yaml', json: 'application/json', nft: 'text/plain' };
+
+export const GET = apiRoute({ permission: 'policy:export', query }, async ({ rt, query, audit }) => {
+  const status = query.status ?? 'approved';
+  const doc = await exportDocument(rt, { status, baseline: query.baseline });
+  const result = exportPolicy(doc, query.format, { namespace: query.namespace, labelPrefix: query.labelPrefix, domain: query.domain, baselineFormat: query.json === '1' ? 'json' : 'yaml' });
+  await audit({
+    action: 'policy.export',
+    target: { type: 'export', id: query.format },
+    summary: `exported ${result.exported} ${query.baseline ? `rules of baseline ${query.baseline}` : `${status} rules`} as ${query.format} through the API`,
+    after: { format: query.format, status, baseline: query.baseline ?? null, rules: doc.rules.map((r) => r.id), warnings: result.warnings.length },
+  });
+  if (query.download === '1' && !writesDirectory(query.format)) {
+    const f = result.files[0]!;
+    const ext = f.name.split('.').pop() ?? '';
+    return new Response(f.content, { headers: { 'content-type': `${TYPES[ext] ?? 'text/plain'}; charset=utf-8`, 'content-disposition': `attachment; filename="${f.name}"` } });
+  }
+  return result;
+});

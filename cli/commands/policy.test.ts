@@ -1,0 +1,168 @@
+// The policy on a generated estate, through the commands people run: the hold-out measurement of
+// the Done-when (propose on the first five weeks, approve as proposed, simulate the last week
+// against the ground truth), then propose again (nothing new), review, simulate, blast radius,
+// every export format read back (nft -c on every host), import of the baseline, baselines.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../test/support';
+import { queryAudit } from '../../lib/audit';
+import type { Estate } from '../../lib/demo/estate';
+import { loadDemo } from '../../lib/demo/load';
+import { checkNftables } from '../../lib/export/nft-check';
+import { evaluateHoldout, type HoldoutResult } from '../../lib/policy/holdout';
+import { listRules } from '../../lib/policy/rules';
+import { openRuntime, type Runtime } from '../../lib/runtime';
+import { bufferIO } from '../io';
+import { runCli } from '../main';
+
+const DAY = 86_400_000;
+const END = new Date('2026-03-30T00:00:00Z');
+const TEST_FROM = new Date(END.getTime() - 7 * DAY);
+
+let rt: Runtime;
+let estate: Estate;
+let holdout: HoldoutResult;
+const dir = mkdtempSync(join(tmpdir(), 'bulkhead-policy-cli-'));
+
+async function cli(...argv: string[]) {
+  const io = bufferIO();
+  const code = await runCli(argv, { io, cwd: dir, forwardedRuntime: async () => rt, env: { BULKHEAD_HOME: rt.config.home, BULKHEAD_LOG_LEVEL: 'silent' } });
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+beforeAll(async () => {
+  rt = await openRuntime(testConfig());
+  const loaded = await loadDemo({ db: rt.db.prisma, store: rt.store }, { seed: 7, workloads: 120, days: 42, end: END });
+  estate = loaded.estate;
+  holdout = await evaluateHoldout(rt, estate, { train: { from: new Date(estate.start), to: TEST_FROM }, test: { from: TEST_FROM, to: END } });
+}, 240_000);
+afterAll(() => rt?.close());
+
+describe('the policy on a generated estate with a held-out final week', () => {
+  it('allows at least 99.9% of legitimate held-out flows, no scanner flow, and shrinks one-hop blast radius', () => {
+    const f = holdout.flows;
+    expect(f.unknown, 'every decided conversation is known to the ground truth').toBe(0);
+    expect(f.scannerProbes).toBeGreaterThan(1000);
+    expect(f.scannerOwn, 'the scanner resolves names too: none of its flows are allowed').toBeGreaterThan(0);
+    expect(f.scannerAllowed).toBe(0);
+    expect(f.legitimate).toBeGreaterThan(50_000);
+    expect(f.legitimateAllowedRatio, JSON.stringify(holdout.blockedLegitimate)).toBeGreaterThanOrEqual(0.999);
+    // 120 workloads: the flat network is small, so the bar here is lower than the benchmark's 90% at 300
+    expect(holdout.blast.oneHopReduction).toBeGreaterThanOrEqual(0.85);
+    expect(holdout.proposalKinds).toMatchObject({ 'core-service': expect.any(Number), management: expect.any(Number), 'intra-app': expect.any(Number), ingress: expect.any(Number) });
+  });
+});
+
+describe('bulkhead propose, rules, simulate, blast-radius', () => {
+  it('proposes again without duplicating or touching approved rules', async () => {
+    const before = (await listRules(rt.db.prisma, { status: ['approved'] })).length;
+    const r = await cli('propose', '--from', new Date(estate.start).toISOString(), '--to', TEST_FROM.toISOString(), '--json');
+    expect(r.code, r.err).toBe(0);
+    const run = JSON.parse(r.out);
+    expect(run.saved).toMatchObject({ created: 0, coveredByApproved: before });
+    expect((await listRules(rt.db.prisma, { status: ['approved'] })).length).toBe(before);
+  });
+
+  it('lists, shows and reviews rules, with the audit log keeping track', async () => {
+    const list = await cli('rules', 'list', '--kind', 'intra-app');
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/^ID\s+STATUS\s+APP\s+KIND\s+FROM\s+TO\s+PORTS/);
+    const rules = JSON.parse((await cli('rules', 'list', '--json')).out) as Array<{ id: string; status: string; rule: string; evidence: { kind: string } | null; application: string | null }>;
+    const intra = rules.find((r) => r.evidence?.kind === 'intra-app' && r.rule.includes('tcp/'))!;
+    const show = await cli('rules', 'show', intra.id.slice(-8));
+    expect(show.out).toContain(intra.rule);
+    expect(show.out).toMatch(/history[\s\S]*approve/);
+
+    const widen = await cli('rules', 'narrow', intra.id.slice(-8), '--ports', 'tcp/1-65535', '--comment', 'try');
+    expect(widen.code).toBe(1);
+    expect(widen.err).toMatch(/would let more through/);
+    const add = await cli('rules', 'add', '--from', '10.100.0.0/16', '--to', 'app=wiki', '--ports', 'tcp/443', '--intent', 'Users read the wiki.', '--app', 'wiki');
+    expect(add.code, add.err).toBe(0);
+    const id = /rule (\w{8})/.exec(add.out)![1]!;
+    expect((await cli('rules', 'reject', id)).err).toMatch(/--comment/);
+    expect((await cli('rules', 'approve', id, '--expires', '2099-01-01', '--comment', 'until the wiki moves')).out).toMatch(/1 rules approved/);
+    const ev = (await queryAudit(rt.db.prisma, { action: 'rule.approve', targetId: (await listRules(rt.db.prisma)).find((r) => r.id.endsWith(id))!.id })).events[0]!;
+    expect(ev).toMatchObject({ via: 'cli', summary: expect.stringContaining('until the wiki moves'), after: expect.objectContaining({ status: 'approved', expires: '2099-01-01T00:00:00.000Z' }) });
+  });
+
+  it('simulates the approved policy over the held-out week', async () => {
+    const r = await cli('simulate', '--from', TEST_FROM.toISOString(), '--to', END.toISOString(), '--json');
+    expect(r.code, r.err).toBe(0);
+    const sim = JSON.parse(r.out);
+    expect(sim.totals.flows).toBe(holdout.flows.total);
+    expect(sim.totals.allowedFlows).toBeGreaterThanOrEqual(holdout.flows.legitimateAllowed);
+    expect(sim.blocked.length).toBeGreaterThan(0);
+    const text = await cli('simulate', '--from', TEST_FROM.toISOString(), '--to', END.toISOString(), '--top', '5');
+    expect(text.out).toMatch(/Policy "approved" \(\d+ rules\)/);
+    expect(text.out).toMatch(/Largest would-block dependencies \(5 of/);
+    const monitor = await cli('simulate', '--monitor', '--json');
+    expect(monitor.code, monitor.err).toBe(0);
+    expect(JSON.parse(monitor.out)).toMatchObject({ approvedRules: expect.any(Number), stale: { days: 30 } });
+  });
+
+  it('shows blast radius overall and for one workload', async () => {
+    const r = JSON.parse((await cli('blast-radius', '--json')).out);
+    expect(r.approved.reduction.oneHop).toBeGreaterThanOrEqual(0.85);
+    expect(r.flat.oneHop).toBe(r.workloads - 1);
+    const name = estate.workloads.find((w) => w.role === 'api' && w.env === 'prod')!.name;
+    const one = await cli('blast-radius', name);
+    expect(one.code, one.err).toBe(0);
+    expect(one.out).toContain(`Blast radius of ${name}`);
+    expect((await cli('blast-radius', 'no-such-host')).err).toMatch(/no workload no-such-host/);
+  });
+});
+
+describe('bulkhead export, import baseline, baselines', () => {
+  it('exports every format, read back by its parser; nftables passes nft -c on every host', async () => {
+    for (const f of ['kubernetes', 'cilium', 'calico', 'calico-staged']) {
+      const r = await cli('export', '--format', f, '-o', `${f}.yaml`);
+      expect(r.code, r.err).toBe(0);
+      const docs = parseAllDocuments(readFileSync(join(dir, `${f}.yaml`), 'utf8'));
+      expect(docs.every((d) => d.errors.length === 0)).toBe(true);
+      expect(docs.length).toBeGreaterThan(50);
+    }
+    for (const f of ['aws', 'nsx']) {
+      expect((await cli('export', '--format', f, '-o', `${f}.json`)).code).toBe(0);
+      expect(() => JSON.parse(readFileSync(join(dir, `${f}.json`), 'utf8'))).not.toThrow();
+    }
+    const nft = await cli('export', '--format', 'nftables', '-o', 'nft', '--check');
+    expect(nft.code, nft.err).toBe(0);
+    expect(nft.err).toMatch(/nft -c: (\d+) of \1 rulesets valid/);
+    const files = readdirSync(join(dir, 'nft'));
+    expect(files.length).toBeGreaterThan(100);
+    expect(checkNftables(files.slice(0, 3).map((n) => ({ name: n, content: readFileSync(join(dir, 'nft', n), 'utf8') }))).every((c) => c.ok)).toBe(true);
+    const exports = await queryAudit(rt.db.prisma, { action: 'policy.export' });
+    expect(exports.events.length).toBe(7);
+  });
+
+  it('exports the baseline and imports it back without creating anything twice', async () => {
+    expect((await cli('export', '--format', 'baseline', '-o', 'policy.json')).code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, 'policy.json'), 'utf8'));
+    expect(doc).toMatchObject({ apiVersion: 'bulkhead/v1', kind: 'Baseline', metadata: { policy: 'approved' } });
+    const dry = await cli('import', 'baseline', 'policy.json', '--dry-run');
+    expect(dry.out).toMatch(/valid baseline/);
+    const r = await cli('import', 'baseline', 'policy.json', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ created: [], existing: expect.arrayContaining([expect.any(String)]) });
+    const broken = await cli('import', 'baseline', 'missing.yaml');
+    expect(broken.err).toMatch(/cannot read missing\.yaml/);
+  });
+
+  it('snapshots approved rules as versioned baselines and diffs them', async () => {
+    expect((await cli('baselines', 'create', 'estate', '--note', 'first review')).out).toMatch(/Created baseline estate v1/);
+    const rules = await listRules(rt.db.prisma, { status: 'approved' });
+    const target = rules.find((r) => r.ports.length > 1 && r.ports.every((p) => p.protocol === 'tcp' && p.port !== undefined))!;
+    const keep = `tcp/${target.ports[0]!.port}`;
+    expect((await cli('rules', 'narrow', target.id, '--ports', keep, '--comment', 'one port is enough')).code).toBe(0);
+    const v2 = await cli('baselines', 'create', 'estate');
+    expect(v2.out).toMatch(/Created baseline estate v2/);
+    expect(v2.out).toMatch(/0 added, 0 removed, 1 changed/);
+    const diff = JSON.parse((await cli('baselines', 'diff', 'estate@1', 'estate@2', '--json')).out);
+    expect(diff.changed).toEqual([expect.objectContaining({ id: target.id, fields: ['ports'] })]);
+    expect((await cli('export', '--baseline', 'estate@1', '--format', 'baseline', '-o', 'v1.yaml')).code).toBe(0);
+    expect(readFileSync(join(dir, 'v1.yaml'), 'utf8')).toMatch(/version: 1/);
+  });
+});
