@@ -21,6 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     runs: { type: 'string', default: '3' },
     protocol: { type: 'string', default: 'netflow9' },
+    batch: { type: 'string', default: '50000' },
     nfcapd: { type: 'boolean', default: true },
   },
   allowNegative: true,
@@ -96,7 +97,7 @@ async function oneRun(run: number): Promise<RunResult> {
   const nfPort = await freePort();
   try {
     const isIpfix = PROTOCOL === 'ipfix';
-    const collector = spawn(process.execPath, [join(root, 'bin/bulkhead.mjs'), 'collect', '--listen', '127.0.0.1', '--netflow-port', isIpfix ? '0' : String(port), '--ipfix-port', isIpfix ? String(port) : '0', '--sflow-port', '0', '--status', '10', '--json'], {
+    const collector = spawn(process.execPath, [join(root, 'bin/bulkhead.mjs'), 'collect', '--listen', '127.0.0.1', '--netflow-port', isIpfix ? '0' : String(port), '--ipfix-port', isIpfix ? String(port) : '0', '--sflow-port', '0', '--status', '10', '--batch', values.batch!, '--json'], {
       env: { ...process.env, BULKHEAD_HOME: home, BULKHEAD_LOG_LEVEL: 'warn', BULKHEAD_FLOW_RETENTION_DAYS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

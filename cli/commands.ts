@@ -170,6 +170,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--duration <seconds>', description: 'stop after this long (default: until Ctrl-C)' },
       { flags: '--json', description: 'print the final statistics as JSON on stdout' },
       { flags: '--extras <policy>', description: 'decoded extras to store: identity (VM/app/NAT/VRF identity; default), all, none' },
+      { flags: '--batch <records>', description: 'records per insert (default 50000); up to three batches wait before records are dropped' },
     ],
     store: 'owner',
     load: () => import('./commands/collect'),

@@ -19,6 +19,7 @@ interface CollectOptions {
   duration?: string;
   json?: boolean;
   extras?: string;
+  batch?: string;
 }
 
 function port(value: string | undefined, flag: string, fallback: number): number {
@@ -57,6 +58,8 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
   }
   const extras = (opts.extras ?? 'identity') as ExtrasPolicy;
   if (!EXTRAS_POLICIES.includes(extras)) throw new UserError(`--extras: "${opts.extras}" is not one of ${EXTRAS_POLICIES.join(', ')}`);
+  const batch = opts.batch !== undefined ? Number(opts.batch) : 50_000;
+  if (!Number.isInteger(batch) || batch < 1000) throw new UserError(`--batch: "${opts.batch}" is not a number of records (at least 1000)`);
   const statusEvery = seconds(opts.status, '--status', 10);
   const duration = seconds(opts.duration, '--duration', 0);
 
@@ -71,8 +74,8 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
   // A sink of its own, sized for a collector: smaller batches and a lower drop mark keep memory
   // bounded when the store falls behind (see docs/collectors.md).
   const sink = new FlowSink(rt.store, {
-    maxBatch: 25_000,
-    dropAbove: 100_000,
+    maxBatch: batch,
+    dropAbove: batch * 3,
     onError: (err, n) => rt.log.warn({ err: err.message.split('\n')[0], records: n }, 'flow insert failed; retrying'),
   });
   let collectors: Collectors;
