@@ -2,6 +2,7 @@
 // (approved, proposed, a stored baseline, a file) for simulation and export, blast radius under
 // flat / proposed / approved. Thin shells call these; nothing here knows HTTP or terminals.
 import { analyze } from '../analysis/analyze';
+import { saveSuggestions } from '../analysis/suggestions';
 import type { AnalysisResult, AnalysisStep } from '../analysis/types';
 import type { Db } from '../db';
 import { activeBaselineRules, baselineView, buildBaseline, overlayView, parseBaseline, type BaselineDoc } from '../export/baseline';
@@ -13,7 +14,6 @@ import { PolicyError, type Rule } from './model';
 import { buildProposals, type ProposeOptions, type ProposalSet } from './propose';
 import { policyRules, type PolicySource } from './rules';
 import { simulatePolicy, type SimRule, type SimulateOptions, type SimulationResult } from './simulate';
-import { saveInferredLabels } from './suggestions';
 import { expireRules, saveProposals, type SaveSummary, type Who } from './workflow';
 
 export interface PolicyStores {
@@ -45,7 +45,11 @@ export async function proposeFromDiscovery(rt: PolicyStores, opts: ProposeRunOpt
   const result: AnalysisResult = await analyze(rt, { from: opts.from, to: opts.to, days: opts.days, onStep: (s, d, t) => opts.onStep?.(s, d, t + 3) });
   const ms = Math.round(performance.now() - t0);
   let labels = { written: 0, removed: 0 };
-  if (!opts.dryRun) labels = await saveInferredLabels(db, result);
+  if (!opts.dryRun) {
+    // discovery's suggestions (unconfirmed labels) are what the rules' label selectors select
+    const saved = await saveSuggestions(db, result);
+    labels = { written: saved.labelsWritten, removed: saved.labelsRemoved };
+  }
   opts.onStep?.('labels', 8, 10);
   // The label view as the database holds it now: rules select exactly what simulation, blast
   // radius and exports will resolve their labels to.
