@@ -15,16 +15,40 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+/** Open connections held at most; beyond, the oldest connection starts are stored as they are. */
+const MAX_OPEN = 500_000;
+
 /** Open connections across the files of one import: B tuples waiting for their C/E. */
 export class AzureConnections {
   readonly open = new Map<string, { start: number; pending: Observation | null }>();
   /** B tuples folded into a later C/E of the same connection */
   beginsFolded = 0;
+  /** the newest tuple time seen */
+  newest = 0;
+
+  /** Connection starts waiting more than `maxAgeMs` behind the newest tuple are stored as they are (--watch). */
+  flushOlderThan(maxAgeMs: number, emit: (o: Observation) => void): void {
+    const cutoff = this.newest - maxAgeMs;
+    for (const [k, s] of this.open) {
+      if (s.start >= cutoff) continue;
+      if (s.pending) emit(s.pending);
+      this.open.delete(k);
+    }
+  }
 
   /** The connections that began and were never reported again: stored as they are. */
   flush(emit: (o: Observation) => void): void {
     for (const s of this.open.values()) if (s.pending) emit(s.pending);
     this.open.clear();
+  }
+
+  /** Keep memory bounded: past MAX_OPEN, the oldest (Map order) go out as they are. */
+  trim(emit: (o: Observation) => void): void {
+    for (const [k, s] of this.open) {
+      if (this.open.size <= MAX_OPEN) break;
+      if (s.pending) emit(s.pending);
+      this.open.delete(k);
+    }
   }
 }
 
@@ -184,11 +208,13 @@ export class AzureParser {
     if (denied || kind === 'nsg1') return this.out.observation(o);
     const key = `${meta.mac}|${src}|${srcPort}|${dst}|${dstPort}|${protocol}`;
     const s = this.conns.open.get(key);
+    if (t > this.conns.newest) this.conns.newest = t;
     if (state === 'B') {
       // a new B for a connection still open (ports reused quickly): store the old one as it was
       if (s?.pending) this.out.observation(s.pending);
       this.conns.open.set(key, { start: t, pending: o });
       this.held++;
+      if (this.conns.open.size > MAX_OPEN) this.conns.trim((x) => this.out.observation(x));
       return;
     }
     if (s) {

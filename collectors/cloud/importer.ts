@@ -306,8 +306,11 @@ export class CloudImporter {
    * Store everything read so far and mark its files done (or interrupted, with where to resume).
    * --watch calls it when no new file arrived for a while; finish() calls it at the end.
    */
-  async settle(): Promise<void> {
-    this.azure.flush((o) => this.folder.add(o));
+  async settle(final = false): Promise<void> {
+    // Azure connection starts wait for their end, which may be in the next hour's blob: between
+    // --watch rounds only those an hour behind the newest tuple go out as they are.
+    if (final) this.azure.flush((o) => this.folder.add(o));
+    else this.azure.flushOlderThan(3600_000, (o) => this.folder.add(o));
     this.folder.flush();
     await this.pump('');
     await this.sink.flush();
@@ -334,7 +337,7 @@ export class CloudImporter {
   }
 
   async finish(): Promise<CloudImportSummary> {
-    await this.settle();
+    await this.settle(true);
     await this.sink.close();
     this.refreshCounters();
     return this.summary;
