@@ -167,3 +167,19 @@ describe('applyInventory on PostgreSQL', () => {
     }
   });
 });
+
+describe('applyInventory: intervals of a workload that holds the address anyway', () => {
+  it('keeps an open holding open when an interval inside it is imported', async () => {
+    const rt = await openRuntime(testConfig());
+    try {
+      const p = rt.db.prisma;
+      await applyInventory(p, null, [{ name: 'w', addresses: [{ ip: '10.8.0.1', from: T('2026-01-01T00:00:00Z') }] }], { source: 'vcenter', at: T('2026-03-01T00:00:00Z') });
+      const r = await applyInventory(p, null, [{ name: 'w', addresses: [{ ip: '10.8.0.1', from: T('2026-02-01T00:00:00Z'), to: T('2026-02-15T00:00:00Z') }] }], { source: 'json', at: T('2026-03-01T00:00:00Z') });
+      expect(r.bindings).toEqual({ opened: 0, moved: 0, closed: 0, extended: 0, trimmed: 0 });
+      const rows = await p.addressBinding.findMany({ where: { ip: '10.8.0.1' } });
+      expect(rows.map((b) => [b.validFrom.toISOString(), b.validTo])).toEqual([['2026-01-01T00:00:00.000Z', null]]);
+    } finally {
+      await rt.close();
+    }
+  });
+});

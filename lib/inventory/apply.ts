@@ -311,18 +311,17 @@ export async function applyInventory(db: Db, store: Store | null, observations: 
     own.sort((a, b) => a.from - b.from);
     let from = c.from;
     let to: number | null = until;
+    // The union: an interval says the workload held the address then, not that it stopped
+    // holding it outside the interval (that is what "no longer listed" and moves are for).
     for (const b of own) {
       from = Math.min(from, b.from);
-      if (b.to === null) {
-        // an open holding of the same workload stays open unless an explicit end says otherwise
-        if (until === null || b.from >= until) to = null;
-      } else if (to !== null) to = Math.max(to, b.to);
+      if (b.to === null) to = null;
+      else if (to !== null) to = Math.max(to, b.to);
     }
     const keep = own[0]!;
     for (const b of own.slice(1)) b.state = 'deleted';
     if (keep.from !== from || keep.to !== to || own.length > 1) {
-      if (keep.to === null && to !== null) result.bindings.closed++;
-      else result.bindings.extended++;
+      result.bindings.extended++;
       keep.from = from;
       keep.to = to;
       touch(keep);
