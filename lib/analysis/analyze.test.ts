@@ -18,7 +18,7 @@ const H = 3_600_000;
 const T0 = Date.UTC(2026, 2, 1); // window 2026-03-01 .. 2026-03-15
 const FROM = new Date(T0);
 const TO = new Date(T0 + 14 * 24 * H);
-const HANDOVER = T0 + 7 * 24 * H;
+const HANDOVER = T0 + 7 * 24 * H + 12 * H; // midday: the day is read hour by hour
 
 function flow(src: string, dst: string, dport: number, at: number, o: Partial<FlowRecord> = {}): FlowRecord {
   return {
@@ -81,7 +81,7 @@ describe('analyze', () => {
     const everyone = [...apps.map((a) => a.addresses[0]!.ip), '10.1.9.8'];
     for (const ip of everyone) for (let d = 0; d < days; d++) flows.push(flow(ip, '10.0.0.53', 53, T0 + d * 24 * H + 5 * H, { protocol: 17, tcpFlags: 0 }));
     // identity by time: before the handover 10.1.9.7 is a worker writing to the ledger, after it a cache the shop's api reads
-    flows.push(...hourly('10.1.9.7', '10.1.9.8', 5432, T0 + 2 * 24 * H, 30));
+    flows.push(...hourly('10.1.9.7', '10.1.9.8', 5432, HANDOVER - 30 * H, 30));
     flows.push(...hourly('10.1.0.2', '10.1.9.7', 6379, HANDOVER + 8 * H, 30));
     // a scanner: 60 hosts x 3 ports, SYN only, never answered (one-way records)
     for (let i = 0; i < 60; i++) for (const p of [22, 80, 3389]) flows.push(flow('10.1.9.99', `10.1.20.${i + 1}`, p, T0 + 3 * 24 * H + i * 1_000, { tcpFlags: 0x02, revBytes: 0, revPackets: 0, orientation: 'tcp-flags', bytes: 60, packets: 1 }));
@@ -134,6 +134,9 @@ describe('analyze', () => {
     const cache = r.edges.find((e) => e.to === w.get('new-cache')!.id)!;
     expect(cache.firstSeen.getTime()).toBeGreaterThanOrEqual(HANDOVER + 8 * H);
     expect(cache.activeHours).toBe(30);
+    const ledger = r.edges.find((e) => e.from === w.get('old-worker')!.id)!;
+    expect(ledger.lastSeen.getTime()).toBeLessThan(HANDOVER);
+    expect(ledger).toMatchObject({ activeHours: 30, flows: 30 });
   });
 
   it('keeps scanners and ephemeral noise out of the graph and says so', () => {
@@ -175,6 +178,15 @@ describe('analyze', () => {
     expect(w.get('crm-api-01')!.role).toBe('api');
     const shop = r.applications.find((a) => a.id === 'shop@prod')!;
     expect(shop.members.map(nameOf).sort()).toEqual(['shop-api-01', 'shop-db-01', 'shop-web-01', 'new-cache'].sort());
+  });
+
+  it('counts exactly over windows that do not start or end at midnight', async () => {
+    const odd = await analyze(rt, { from: new Date(T0 + 5 * H), to: new Date(TO.getTime() - 3 * H) });
+    const id = (n: string) => odd.workloads.find((w) => w.name === n)!.id;
+    const e = odd.edges.find((x) => x.from === id('blog-web-01') && x.to === id('blog-api-01'))!;
+    expect(e).toMatchObject({ activeHours: 14 * 24 - 8, flows: 14 * 24 - 8, activeDays: 14 });
+    expect(odd.edges.find((x) => x.from === id('old-worker'))).toMatchObject({ activeHours: 30 });
+    expect(odd.window).toEqual({ from: new Date(T0 + 5 * H), to: new Date(TO.getTime() - 3 * H) });
   });
 
   it('judges periodicity and coverage', () => {

@@ -102,7 +102,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     lastSeen: parseChTime(r.last_seen),
     activeHours: r.active_hours,
     activeDays: r.days.filter((d) => d >= wDay0).length,
-    periodicity: classifyPeriodicity({ days: r.days, hoursOfDay: r.hods, activeHours: r.active_hours }),
+    periodicity: classifyPeriodicity({ days: r.days, hoursOfDay: bitsOf(r.hods), activeHours: r.active_hours }),
     flags: { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false },
     service: null,
     failedFlows: r.failed_flows,
@@ -326,6 +326,9 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     computedAt: new Date(),
   };
 }
+
+/** The set bits of a mask (hours of the day). */
+const bitsOf = (mask: number) => Array.from({ length: 24 }, (_, h) => h).filter((h) => (mask >>> h) & 1);
 
 export function portName(protocol: number, port: number): string {
   const p = protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 1 ? 'icmp' : protocol === 58 ? 'ipv6-icmp' : protocol === 132 ? 'sctp' : String(protocol);

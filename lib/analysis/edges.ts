@@ -2,11 +2,14 @@
 // and ephemeral-noise detection, and the grouping of unknown endpoints into named networks all
 // happen in the engine, so that what comes back is small (one row per dependency).
 //
-//  1. Every rollup row in the periodicity span is resolved to workloads by the time it was seen:
-//     ASOF joins on address_bindings pick the binding that started last before the
-//     conversation's first_seen and keep it only while it was valid (first_seen < valid_to),
-//     which is lib/identity/bindings.ts's [valid_from, valid_to) contract. An address that
-//     changed hands therefore gives each holder its own edges.
+//  1. Rollup rows of the periodicity span are resolved to workloads by the time they were seen:
+//     ASOF joins on address_bindings pick the binding that started last before the row's
+//     first_seen and keep it only while it was valid (first_seen < valid_to), which is
+//     lib/identity/bindings.ts's [valid_from, valid_to) contract. Whole days come from the
+//     daily rollup (about 30 rows per dependency a month instead of up to 720), except days on
+//     which one of the addresses changed hands, and the partial days at the window's edges:
+//     those come from the hourly rollup, so an address that changed hands gives each holder
+//     its own edges, hour by hour.
 //  2. Rows are grouped per (client, server, protocol, server port), where an unbound endpoint is
 //     its address. Counters are those of the window; active days are kept over the whole
 //     periodicity span (monthly jobs need two months to be seen twice).
@@ -40,8 +43,8 @@ export interface EdgeRow {
   active_hours: number;
   /** day indexes from `dayZero` (UTC midnight) over the periodicity span */
   days: number[];
-  /** hours of day (UTC) with traffic */
-  hods: number[];
+  /** hours of day (UTC) with traffic in the window, bit h = hour h */
+  hods: number;
   /** distinct addresses behind a grouped client / server endpoint */
   c_addresses: number;
   s_addresses: number;
@@ -82,21 +85,32 @@ const textOf = (x: string) => `replaceRegexpOne(IPv6NumToString(${x}), '^::ffff:
 const isV4 = (x: string) => `(${x} BETWEEN toIPv6('::ffff:0.0.0.0') AND toIPv6('::ffff:255.255.255.255'))`;
 
 export function edgeSql(store: Store): string {
-  const net = (x: string) => `arrayFirst(n -> ${x} >= n.1 AND ${x} <= n.2, nets)`;
-  // a named network (not a built-in class) names the endpoint by its CIDR
-  const clientKey = (x: string) =>
-    `multiIf(${net(x)}.6 = 0 AND ${net(x)}.3 != '', ${net(x)}.3, ${net(x)}.5 = 'internet', if(${isV4(x)}, '0.0.0.0/0', '::/0'), ${textOf(x)})`;
-  const serverKey = (x: string) => `if(${net(x)}.6 = 0 AND ${net(x)}.3 != '', ${net(x)}.3, ${textOf(x)})`;
+  // The network of an unknown endpoint, looked up once per row and only for unknown endpoints:
+  // the index of the most specific range that holds it, then its code (1 a named network, which
+  // names the endpoint by its CIDR; 2 the built-in internet; 0 anything else) and its CIDR by
+  // transform() over constant arrays (indexing a constant array per row would copy it per row).
+  const code = (i: string) => `transform(${i}, range(1, length(net_codes) + 1), net_codes, 0)`;
+  const cidr = (i: string) => `transform(${i}, range(1, length(net_cidrs) + 1), net_cidrs, '')`;
+  const clientKey = (x: string, i: string) => `multiIf(${code(i)} = 1, ${cidr(i)}, ${code(i)} = 2, if(${isV4(x)}, '0.0.0.0/0', '::/0'), ${textOf(x)})`;
+  const serverKey = (x: string, i: string) => `if(${code(i)} = 1, ${cidr(i)}, ${textOf(x)})`;
+  const ordered = `(SELECT range_start, range_end, cidr, kind, builtin FROM ${store.t('named_networks')} ORDER BY prefix DESC, builtin ASC, name)`;
+  const bindings = store.t('address_bindings');
+  // (address, day) pairs on which a binding starts or ends: read hour by hour there
+  const changed = `(SELECT addr, toDate(valid_from) FROM ${bindings} WHERE valid_from >= {pfrom:DateTime} - INTERVAL 1 DAY AND valid_from < {to:DateTime}
+      UNION ALL SELECT addr, toDate(valid_to) FROM ${bindings} WHERE valid_to >= {pfrom:DateTime} AND valid_to < {to:DateTime})`;
+  const fullDay = (d: string) => `((${d} >= {lbLo:Date} AND ${d} < {lbHi:Date}) OR (${d} >= {wLo:Date} AND ${d} < {wHi:Date}))`;
   return `
 WITH
-  (SELECT groupArray(tuple(range_start, range_end, cidr, name, kind, builtin))
-     FROM (SELECT range_start, range_end, cidr, name, kind, builtin FROM ${store.t('named_networks')} ORDER BY prefix DESC, builtin ASC, name)) AS nets
+  (SELECT groupArray(tuple(range_start, range_end)) FROM ${ordered}) AS net_ranges,
+  (SELECT groupArray(cidr) FROM ${ordered}) AS net_cidrs,
+  (SELECT groupArray(toUInt8(multiIf(builtin = 0, 1, kind = 'internet', 2, 0))) FROM ${ordered}) AS net_codes
 SELECT
   kind, ckey, skey, g_protocol AS protocol, g_port AS port,
   sum(flows) AS flows, sum(b_c2s) AS bytes_c2s, sum(b_s2c) AS bytes_s2c, sum(pk) AS packets, sum(ff) AS failed_flows,
   toString(min(fs)) AS first_seen, toString(max(ls)) AS last_seen,
-  uniqIfMerge(hs) AS active_hours,
-  groupUniqArrayArray(days) AS days, groupUniqArrayArray(hods) AS hods,
+  -- active hours: exact over the endpoints folded into one (a network's addresses), by hour of day per day
+  if(count() = 1, any(hw), arrayReduce('uniqExact', arrayFlatten(arrayMap(t -> arrayMap(h -> toUInt32(t.1) * 24 + h, arrayFilter(h -> bitTest(t.2, h), range(24))), groupArrayArrayIf(hl, kind = 'edge'))))) AS active_hours,
+  groupUniqArrayArrayIf(days, kind = 'edge') AS days, groupBitOr(hod) AS hods,
   count() AS rows, uniqExact(ca) AS c_addresses, uniqExact(sa) AS s_addresses,
   any(c_targets) AS targets, any(c_failed) AS failed_targets, any(c_hosts) AS hosts, any(c_ports) AS ports
 FROM (
@@ -106,8 +120,10 @@ FROM (
       protocol IN (6, 17, 132) AND (port >= 32768 OR port = 0) AND port NOT IN {highServicePorts:Array(UInt16)}
         AND p_clients = 1 AND p_hours <= 2 AND length(days) <= 1, 'noise',
       'edge') AS kind,
-    multiIf(kind = 'noise', '', cw != '', concat('w:', cw), kind = 'scanner', ${textOf('ca')}, ${clientKey('ca')}) AS ckey,
-    if(kind = 'edge', if(sw != '', concat('w:', sw), ${serverKey('sa')}), '') AS skey,
+    if(kind = 'edge' AND cw = '', arrayFirstIndex(n -> ca >= n.1 AND ca <= n.2, net_ranges), 0) AS cni,
+    if(kind = 'edge' AND sw = '', arrayFirstIndex(n -> sa >= n.1 AND sa <= n.2, net_ranges), 0) AS sni,
+    multiIf(kind = 'noise', '', cw != '', concat('w:', cw), kind = 'scanner', ${textOf('ca')}, ${clientKey('ca', 'cni')}) AS ckey,
+    multiIf(kind != 'edge', '', sw != '', concat('w:', sw), ${serverKey('sa', 'sni')}) AS skey,
     if(kind = 'edge', protocol, 0) AS g_protocol,
     if(kind = 'edge', port, 0) AS g_port
   FROM (
@@ -119,28 +135,42 @@ FROM (
       count() OVER (PARTITION BY sw, sa, protocol, port) AS p_clients,
       sum(hw) OVER (PARTITION BY sw, sa, protocol, port) AS p_hours
     FROM (
-      SELECT
-        if(c.first_seen < bc.valid_to, bc.workload_id, '') AS cw,
-        if(cw = '', c.client_addr, toIPv6('::')) AS ca,
-        if(c.first_seen < bs.valid_to, bs.workload_id, '') AS sw,
-        if(sw = '', c.server_addr, toIPv6('::')) AS sa,
-        c.protocol AS protocol,
-        if(c.protocol IN (1, 58), 0, c.server_port) AS port,
-        sumIf(c.flows, c.hour >= {from:DateTime}) AS flows,
-        sumIf(c.bytes_c2s, c.hour >= {from:DateTime}) AS b_c2s,
-        sumIf(c.bytes_s2c, c.hour >= {from:DateTime}) AS b_s2c,
-        sumIf(c.packets_c2s + c.packets_s2c, c.hour >= {from:DateTime}) AS pk,
-        sumIf(c.rejected_flows + c.unanswered_flows, c.hour >= {from:DateTime}) AS ff,
-        minIf(c.first_seen, c.hour >= {from:DateTime}) AS fs,
-        maxIf(c.last_seen, c.hour >= {from:DateTime}) AS ls,
-        uniqIfState(c.hour, c.hour >= {from:DateTime}) AS hs,
-        uniqIf(c.hour, c.hour >= {from:DateTime}) AS hw,
-        groupUniqArray(toUInt16(intDiv(toUInt32(c.hour) - {dayZero:UInt32}, 86400))) AS days,
-        groupUniqArrayIf(toHour(c.hour), c.hour >= {from:DateTime}) AS hods
-      FROM ${store.t('conversations_hourly')} AS c
-      ASOF LEFT JOIN ${store.t('address_bindings')} AS bc ON c.client_addr = bc.addr AND c.first_seen >= bc.valid_from
-      ASOF LEFT JOIN ${store.t('address_bindings')} AS bs ON c.server_addr = bs.addr AND c.first_seen >= bs.valid_from
-      WHERE c.hour >= {pfrom:DateTime} AND c.hour < {to:DateTime}
+      -- one row per (client, server, protocol, port): counters of the window, days of the span
+      SELECT cw, ca, sw, sa, protocol, port,
+        sumIf(flows, in_w) AS flows, sumIf(b_c2s, in_w) AS b_c2s, sumIf(b_s2c, in_w) AS b_s2c, sumIf(pk, in_w) AS pk, sumIf(ff, in_w) AS ff,
+        minIf(fs, in_w) AS fs, maxIf(ls, in_w) AS ls,
+        sumIf(bitCount(mask), in_w) AS hw,
+        groupArrayIf(tuple(toUInt16(dateDiff('day', {day0:Date}, d)), mask), in_w) AS hl,
+        groupUniqArray(toUInt16(dateDiff('day', {day0:Date}, d))) AS days,
+        groupBitOrIf(mask, in_w) AS hod
+      FROM (
+        -- identity by time, per day (or per hour where an address changed hands that day)
+        SELECT
+          if(r.first_seen < bc.valid_to, bc.workload_id, '') AS cw,
+          if(cw = '', r.client_addr, toIPv6('::')) AS ca,
+          if(r.first_seen < bs.valid_to, bs.workload_id, '') AS sw,
+          if(sw = '', r.server_addr, toIPv6('::')) AS sa,
+          r.protocol AS protocol,
+          if(r.protocol IN (1, 58), 0, r.server_port) AS port,
+          r.d AS d, r.in_w AS in_w,
+          sum(r.flows) AS flows, sum(r.bytes_c2s) AS b_c2s, sum(r.bytes_s2c) AS b_s2c, sum(r.pk) AS pk, sum(r.ff) AS ff,
+          groupBitOr(r.mask) AS mask, min(r.first_seen) AS fs, max(r.last_seen) AS ls
+        FROM (
+          SELECT day AS d, hours AS mask, day >= {wLo:Date} AS in_w, first_seen, last_seen, client_addr, server_addr, server_port, protocol,
+                 flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
+          FROM ${store.t('conversations_daily')}
+          WHERE ${fullDay('day')} AND (client_addr, day) NOT IN ${changed} AND (server_addr, day) NOT IN ${changed}
+          UNION ALL
+          SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
+                 client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
+          FROM ${store.t('conversations_hourly')}
+          WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime}
+            AND (NOT ${fullDay('toDate(hour)')} OR (client_addr, toDate(hour)) IN ${changed} OR (server_addr, toDate(hour)) IN ${changed})
+        ) AS r
+        ASOF LEFT JOIN ${bindings} AS bc ON r.client_addr = bc.addr AND r.first_seen >= bc.valid_from
+        ASOF LEFT JOIN ${bindings} AS bs ON r.server_addr = bs.addr AND r.first_seen >= bs.valid_from
+        GROUP BY cw, ca, sw, sa, protocol, port, d, in_w
+      )
       GROUP BY cw, ca, sw, sa, protocol, port
       HAVING flows > 0
     )
@@ -149,13 +179,22 @@ FROM (
 GROUP BY kind, ckey, skey, g_protocol, g_port`;
 }
 
+const dayText = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 export async function queryEdges(store: Store, window: AnalysisWindow, periodicity: AnalysisWindow): Promise<EdgeQueryResult> {
   const dayZero = Math.floor(periodicity.from.getTime() / DAY_MS) * DAY_MS;
+  const ceilDay = (ms: number) => Math.ceil(ms / DAY_MS) * DAY_MS;
+  const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
   const rows = await store.rows<RawRow>(edgeSql(store), {
     from: chTime(window.from),
     to: chTime(window.to),
     pfrom: chTime(periodicity.from),
-    dayZero: dayZero / 1000,
+    day0: dayText(dayZero),
+    // whole days read from the daily rollup: before the window (periodicity only) and inside it
+    lbLo: dayText(ceilDay(periodicity.from.getTime())),
+    lbHi: dayText(Math.max(ceilDay(periodicity.from.getTime()), floorDay(window.from.getTime()))),
+    wLo: dayText(ceilDay(window.from.getTime())),
+    wHi: dayText(Math.max(ceilDay(window.from.getTime()), floorDay(window.to.getTime()))),
     minTargets: SCANNER.minTargets,
     failedRatio: SCANNER.failedRatio,
     sweepPorts: SCANNER.sweepPorts,

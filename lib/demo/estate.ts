@@ -144,6 +144,15 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
     return wl;
   };
 
+  /** machine names are random: draw again until unused (names are unique across an estate) */
+  const freshOpaque = (style: number, ip: string, windows: boolean) => {
+    for (;;) {
+      const n = opaqueName(r, style, ip, windows);
+      if (!byName.has(n)) return n;
+      style = (style + 1) % 2;
+    }
+  };
+
   // --- shared infrastructure --------------------------------------------------------------
   const coreLabeled = r.chance(0.5);
   const core = (name: string, kind: CoreServiceKind, app: string) =>
@@ -190,7 +199,7 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
             const ip = addrOf(env);
             const name = named
               ? `${app}-${ROLE_TOKENS[tier]![(app.length + i) % ROLE_TOKENS[tier]!.length]}-${String(i).padStart(2, '0')}${ENV_SUFFIX[env]}`
-              : opaqueName(r, style, ip, tpl.windows ?? false);
+              : freshOpaque(style, ip, tpl.windows ?? false);
             const labels: Record<string, string> = labeled ? { app, env, role: tier } : r.chance(0.3) ? { env } : {};
             members[tier].push(add({ name, kind: r.chance(0.2) ? 'instance' : 'vm', env, app, role: tier, coreService: null, windows: tpl.windows ?? false, labels, ip }));
             made++;
@@ -399,7 +408,7 @@ export function generateEstate(opts: EstateOptions = {}): Estate {
     retire(old, at, conversations);
     const newName = inst.tpl && /-\d\d(-\w+)?$/.test(template.name)
       ? template.name.replace(/-(\d\d)(-\w+)?$/, (_m, _n, sfx) => `-${String(peers.length + 1).padStart(2, '0')}${sfx ?? ''}`)
-      : opaqueName(r, r.int(0, 2), ip, template.windows);
+      : freshOpaque(r.int(0, 2), ip, template.windows);
     const fresh = add({ name: byName.has(newName) ? `${newName}-b` : newName, kind: template.kind, env: old.env, app: template.app, role: template.role, coreService: null, windows: template.windows, labels: { ...template.labels }, ip });
     fresh.bindings[0]!.from = at + 6 * HOUR;
     peers.push(fresh);

@@ -7,6 +7,7 @@ const TABLES = [
   { table: 'flows', column: 'toDateTime(start_time)', setting: 'flowsDays' },
   { table: 'conversations_hourly', column: 'hour', setting: 'rollupDays' },
   { table: 'sources_hourly', column: 'hour', setting: 'rollupDays' },
+  { table: 'conversations_daily', column: 'day', setting: 'rollupDays' },
 ] as const;
 
 /** Days of the TTL in a table's engine_full text, or 0 when it has none. */
