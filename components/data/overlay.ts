@@ -19,12 +19,5 @@ export interface PolicyOverlay {
 
 export const edgeKey = (e: { from: string; to: string; protocol: number; port: number }) => `${e.from}|${e.to}|${e.protocol}|${e.port}`;
 
-export interface BlastOverlay {
-  workload: { id: string; name: string };
-  policy: 'approved' | 'proposed';
-  rules: number;
-  /** workloads in the estate: what the flat network lets it reach in one hop (everything else) */
-  flat: number;
-  oneHop: Array<{ id: string; name: string; ports: string[] }>;
-  multiHop: Array<{ id: string; name: string; hops: number }>;
-}
+/** GET /api/v1/blast-radius (lib/policy/service.ts): reach under the flat network, the proposed and the approved policy. */
+export type { BlastReport } from '../../lib/policy/service';

@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useMemo } from 'react';
 import { apiGet } from '../api/client';
 import type { MapData } from '../data/map';
-import { edgeKey, type BlastOverlay, type PolicyOverlay, type Verdict } from '../data/overlay';
+import { edgeKey, type BlastReport, type PolicyOverlay, type Verdict } from '../data/overlay';
 import { num } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
@@ -19,7 +19,7 @@ export interface Overlay {
   kind: 'none' | 'policy' | 'blast';
   classes: Record<string, string>;
   policy: { data: PolicyOverlay | null; loading: boolean; error: unknown; verdictOf(edge: ViewEdge): Record<Verdict, number> } | null;
-  blast: { workload: string | null; which: 'approved' | 'proposed'; data: BlastOverlay | null; loading: boolean; error: unknown } | null;
+  blast: { workload: string | null; which: 'approved' | 'proposed'; data: BlastReport | null; loading: boolean; error: unknown } | null;
 }
 
 const ORDER: Verdict[] = ['blocked', 'norule', 'proposed', 'allowed'];
@@ -38,8 +38,8 @@ export function useOverlay({ data, view, window: win }: { data: MapData | null; 
     staleTime: 30_000,
   });
   const blastQ = useQuery({
-    queryKey: ['map-blast', bw, which],
-    queryFn: ({ signal }) => apiGet<BlastOverlay>('/api/v1/map/blast', { workload: bw, policy: which }, signal),
+    queryKey: ['blast-radius', bw],
+    queryFn: ({ signal }) => apiGet<BlastReport>('/api/v1/blast-radius', { workload: bw }, signal),
     enabled: kind === 'blast' && !!bw,
     staleTime: 30_000,
   });
@@ -64,20 +64,21 @@ export function useOverlay({ data, view, window: win }: { data: MapData | null; 
         out[e.id] = `p-${worst}`;
       }
     }
-    if (kind === 'blast' && blastQ.data) {
+    const wb = blastQ.data?.[which].workload;
+    if (kind === 'blast' && wb) {
       const reached = new Set<string>();
-      for (const r of blastQ.data.multiHop) {
+      for (const r of wb.multiHop) {
         const rep = view.rep[r.id];
         if (rep) reached.add(rep);
       }
-      const source = view.rep[blastQ.data.workload.id];
+      const source = view.rep[wb.id];
       for (const n of view.nodes) {
         if (n.group && !n.collapsed) continue;
         out[n.id] = n.id === source ? 'b-source' : reached.has(n.id) ? 'b-reached' : 'b-unreached';
       }
     }
     return out;
-  }, [kind, view, policyQ.data, blastQ.data, verdictOf]);
+  }, [kind, view, policyQ.data, blastQ.data, verdictOf, which]);
 
   return {
     kind,
@@ -135,20 +136,23 @@ export function OverlayNodeDetails({ overlay, nodeId }: { overlay: Overlay; node
       {!b.workload && !isWorkload && <p className="muted">Select a workload (expand an application, or use Find) to see what it can reach.</p>}
       {b.error ? <ErrorBox error={b.error} /> : null}
       {b.loading && <Loading what="Computing its reach" />}
-      {b.data && (!isWorkload || b.workload === nodeId.slice(2)) && <BlastSummary data={b.data} />}
+      {b.data && (!isWorkload || b.workload === nodeId.slice(2)) && <BlastSummary data={b.data} which={b.which} />}
     </section>
   );
 }
 
-export function BlastSummary({ data }: { data: BlastOverlay }) {
+export function BlastSummary({ data, which }: { data: BlastReport; which: 'approved' | 'proposed' }) {
+  const r = data[which];
+  const w = r.workload;
+  if (!w) return null;
   return (
     <div>
       <p>
-        If <strong>{data.workload.name}</strong> were compromised, under the {data.policy} policy ({num(data.rules)} rules) it could reach <strong>{num(data.oneHop.length)}</strong>{' '}
-        workloads directly and <strong>{num(data.multiHop.length)}</strong> by moving laterally, against {num(data.flat)} on a flat network.
+        If <strong>{w.name}</strong> were compromised, under the {which} policy ({num(r.rules)} rules) it could reach <strong>{num(w.oneHop.length)}</strong> workloads directly and{' '}
+        <strong>{num(w.multiHop.length)}</strong> by moving laterally; on a flat network, {num(Math.max(0, data.workloads - 1))}.
       </p>
       <p>
-        <Link href={`/blast-radius?workload=${encodeURIComponent(data.workload.id)}&policy=${data.policy}`}>Blast radius page</Link>
+        <Link href={`/blast-radius?workload=${encodeURIComponent(w.id)}`}>Blast radius page</Link>
       </p>
     </div>
   );
@@ -206,7 +210,7 @@ export function OverlayStatus({ overlay }: { overlay: Overlay }) {
     if (!b.data) return <Loading what="Computing the blast radius" />;
     return (
       <div className="overlay-status">
-        <BlastSummary data={b.data} />
+        <BlastSummary data={b.data} which={b.which} />
       </div>
     );
   }
