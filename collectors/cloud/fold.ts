@@ -132,9 +132,13 @@ export class Folder {
       : `${r.dstAddr}|${r.dstPort}|${r.srcAddr}|${r.srcPort}|${r.protocol}`;
     const found = this.byKey.get(key);
     if (found !== undefined) {
-      const list = Array.isArray(found) ? found : [found];
-      for (const e of list) {
-        const res = this.match(e, o, r);
+      if (Array.isArray(found)) {
+        for (const e of found) {
+          const res = this.match(e, o, r);
+          if (res !== null) return res;
+        }
+      } else {
+        const res = this.match(found, o, r);
         if (res !== null) return res;
       }
     }
