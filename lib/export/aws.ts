@@ -101,9 +101,8 @@ export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): 
     };
   }
   const attach: Record<string, string[]> = {};
-  for (const w of doc.workloads) {
-    const mine = [...groups.values()].filter((g) => selectedWorkloads(g.selector, doc).some((x) => x.name === w.name)).map((g) => `\${aws_security_group.${g.id}.id}`);
-    if (mine.length) attach[w.name] = mine;
+  for (const g of groups.values()) {
+    for (const w of selectedWorkloads(g.selector, doc)) (attach[w.name] ??= []).push(`\${aws_security_group.${g.id}.id}`);
   }
   const nacl: Record<string, unknown> = {};
   let number = 10;

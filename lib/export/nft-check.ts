@@ -33,17 +33,35 @@ function runner(): string[] {
   return base;
 }
 
+// One namespace for all files: a shell loop runs nft -c on each and marks where each answer ends
+// (two process starts per file cost more than the checks).
+const LOOP = 'for f in "$@"; do out=$(nft -c -f "$f" 2>&1); printf "%s\\n%s\\n" "@@bulkhead-nft $? $f" "$out"; done';
+
 /** Check rulesets (name + text) with `nft -c -f`; each gets its own result. */
 export function checkNftables(files: ReadonlyArray<{ name: string; content: string }>): NftCheck[] {
+  if (!files.length) return [];
   const base = runner();
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-nft-'));
   try {
-    return files.map((f) => {
-      const path = join(dir, f.name);
+    const paths = files.map((f, i) => {
+      const path = join(dir, `${i}.nft`);
       writeFileSync(path, f.content);
-      const r = spawnSync(base[0]!, [...base.slice(1), 'nft', '-c', '-f', path], { encoding: 'utf8', timeout: 30_000 });
-      if (r.status === 0) return { file: f.name, ok: true };
-      return { file: f.name, ok: false, error: (r.stderr || r.stdout || r.error?.message || `exit ${r.status}`).replaceAll(path, f.name).trim() };
+      return path;
+    });
+    const r = spawnSync(base[0]!, [...base.slice(1), 'sh', '-c', LOOP, 'sh', ...paths], { encoding: 'utf8', timeout: 30_000 + files.length * 5_000, maxBuffer: 64 << 20 });
+    if (r.error || (r.status !== 0 && !r.stdout)) throw new NftUnavailableError(`nft -c could not run: ${r.error?.message ?? r.stderr}`);
+    const results = new Map<string, { status: number; out: string[] }>();
+    let cur: { status: number; out: string[] } | null = null;
+    for (const line of r.stdout.split('\n')) {
+      const m = /^@@bulkhead-nft (\d+) (.+)$/.exec(line);
+      if (m) results.set(m[2]!, (cur = { status: Number(m[1]), out: [] }));
+      else cur?.out.push(line);
+    }
+    return files.map((f, i) => {
+      const res = results.get(paths[i]!);
+      if (!res) return { file: f.name, ok: false, error: 'nft -c gave no answer for this file' };
+      if (res.status === 0) return { file: f.name, ok: true };
+      return { file: f.name, ok: false, error: res.out.join('\n').replaceAll(paths[i]!, f.name).trim() };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 // of rules whose `to` selects it, outbound to the destinations of rules whose `from` selects it.
 // Label selectors become the addresses their workloads hold at export time (re-export when
 // addresses change). Loading a file replaces only Bulkhead's own table.
-import { isAny, isCidr, isLabels, type CidrSelector, type Selector } from '../policy/model';
+import { isAny, isCidr, isLabels, selectorKey, type CidrSelector, type Selector } from '../policy/model';
 import { cidrMatcher, labelsMatch, matcherHas } from '../policy/selectors';
 import type { BaselineDoc, BaselineRule, BaselineWorkload } from './baseline';
 import { cidrFamily, isV6, portsByProtocol, rulesInForce, ruleNote, selectorAddresses, type ExportOptions, type ExportResult } from './common';
@@ -24,11 +24,15 @@ function selects(s: Selector, w: BaselineWorkload): boolean {
   return w.addresses.some((a) => matcherHas(m, a));
 }
 
+type AddressCache = Map<string, { v4: string[]; v6: string[] }>;
+
 /** Address matches for the other side of a rule: per family, the nft expressions (null = family not allowed). */
-function peerMatches(s: Selector, dir: 'saddr' | 'daddr', doc: BaselineDoc): { v4: string | null; v6: string | null } {
+function peerMatches(s: Selector, dir: 'saddr' | 'daddr', doc: BaselineDoc, cache: AddressCache): { v4: string | null; v6: string | null } {
   if (isAny(s)) return { v4: '', v6: '' };
   if (isLabels(s)) {
-    const a = selectorAddresses(s, doc);
+    const k = selectorKey(s);
+    let a = cache.get(k);
+    if (!a) cache.set(k, (a = selectorAddresses(s, doc)));
     return { v4: a.v4.length ? `ip ${dir} ${set(a.v4)} ` : null, v6: a.v6.length ? `ip6 ${dir} ${set(a.v6)} ` : null };
   }
   const c = s as CidrSelector;
@@ -65,7 +69,7 @@ function l4(r: BaselineRule): string[] {
   return out;
 }
 
-export function hostRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readonly BaselineRule[]): { text: string; lines: number } {
+export function hostRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readonly BaselineRule[], cache: AddressCache = new Map()): { text: string; lines: number } {
   const input: string[] = [];
   const output: string[] = [];
   const hasV4 = w.addresses.some((a) => !isV6(a));
@@ -77,7 +81,7 @@ export function hostRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readon
       [output, r.from, r.to, 'daddr', 'saddr'],
     ] as const) {
       if (!selects(mine, w)) continue;
-      const peer = peerMatches(other, dir, doc);
+      const peer = peerMatches(other, dir, doc, cache);
       const own = ownMatches(mine, w, selfDir);
       const before = chain.length;
       for (const fam of ['v4', 'v6'] as const) {
@@ -121,12 +125,13 @@ export function exportNftables(doc: BaselineDoc, opts: ExportOptions = {}): Expo
   const warnings = [...skipped];
   const files = [];
   const names = new Set<string>();
+  const cache: AddressCache = new Map();
   for (const w of doc.workloads) {
     if (!w.addresses.length) continue;
     let name = hostFileName(w.name);
     while (names.has(name)) name = name.replace(/\.nft$/, '_.nft');
     names.add(name);
-    files.push({ name, content: hostRuleset(doc, w, rules).text });
+    files.push({ name, content: hostRuleset(doc, w, rules, cache).text });
   }
   for (const r of rules) if (!isLabels(r.from) && !isLabels(r.to) && !isAny(r.from) && !isAny(r.to)) {
     if (!doc.workloads.some((w) => selects(r.from, w) || selects(r.to, w))) warnings.push(`rule ${r.id}: selects no host of the baseline; it appears in no ruleset`);

@@ -180,22 +180,25 @@ export async function simulatePolicy(store: Store, db: Db, rules: readonly SimRu
     const t1 = performance.now();
 
     // --- decide every conversation in the engine ------------------------------------------------------
-    const arr = (col: string) => `(SELECT groupArray(${col}) FROM (SELECT ${col}, j FROM ${R} ORDER BY j)) AS A_${col}`;
-    const inRange = (addr: string, side: 'f' | 't', j: string) =>
-      `(${addr} >= A_${side}lo[${j}] AND ${addr} <= A_${side}hi[${j}] AND NOT arrayExists(e -> ${addr} >= e.1 AND ${addr} <= e.2, A_${side}ex[${j}]))`;
+    // Candidates first, with small arrays only: the rule rows whose `from` may hold the client (its
+    // label rows, and every CIDR or any row) intersected with those whose `to` may hold the server.
+    // Only those few pairs are joined with the rule rows and checked for ranges and ports, so no
+    // per-row work grows with the size of the policy.
+    const inRange = (addr: string, side: 'f' | 't') => `(${addr} >= r.${side}lo AND ${addr} <= r.${side}hi AND NOT arrayExists(e -> ${addr} >= e.1 AND ${addr} <= e.2, r.${side}ex))`;
     await store.command(
       `INSERT INTO ${E}
-WITH ${['rid', 'fk', 'flo', 'fhi', 'fex', 'tk', 'tlo', 'thi', 'tex', 'proto', 'plo', 'phi'].map(arr).join(', ')},
-  (SELECT groupArray(j) FROM (SELECT j FROM ${R} WHERE fk != 0 ORDER BY j)) AS NONLABEL_FROM
-SELECT cw, ca, sw, sa, protocol, port, flows, bytes, failed, fs, ls,
-  arrayDistinct(arrayMap(j -> A_rid[j], arrayFilter(j ->
-      (A_fk[j] != ${KIND.cidr} OR ${inRange('ca', 'f', 'j')})
-      AND (A_tk[j] = ${KIND.any} OR (A_tk[j] = ${KIND.labels} AND has(tjs, j)) OR (A_tk[j] = ${KIND.cidr} AND ${inRange('sa', 't', 'j')}))
-      AND (A_proto[j] = 0 OR (A_proto[j] = 1 AND protocol IN (1, 58)) OR (A_proto[j] = protocol AND port >= A_plo[j] AND port <= A_phi[j])),
-    arrayConcat(fjs, NONLABEL_FROM)))) AS rids,
-  capp, sapp
+WITH
+  (SELECT groupArray(j) FROM ${R} WHERE fk != ${KIND.labels}) AS NONLABEL_FROM,
+  (SELECT groupArray(j) FROM ${R} WHERE tk != ${KIND.labels}) AS NONLABEL_TO
+SELECT cw, ca, sw, sa, protocol, port, any(flows), any(bytes), any(failed), any(fs), any(ls),
+  arrayDistinct(groupArrayIf(r.rid,
+    r.j != 0
+    AND (r.fk != ${KIND.cidr} OR ${inRange('ca', 'f')})
+    AND (r.tk != ${KIND.cidr} OR ${inRange('sa', 't')})
+    AND (r.proto = 0 OR (r.proto = 1 AND protocol IN (1, 58)) OR (r.proto = protocol AND port >= r.plo AND port <= r.phi)))) AS rids,
+  any(capp), any(sapp)
 FROM (
-  SELECT conv.*, mc.fj AS fjs, ms.tj AS tjs, mc.app AS capp, ms.app AS sapp
+  SELECT conv.*, mc.app AS capp, ms.app AS sapp, arrayIntersect(arrayConcat(mc.fj, NONLABEL_FROM), arrayConcat(ms.tj, NONLABEL_TO)) AS cand
   FROM (
     SELECT
       if(c.first_seen < bc.valid_to, bc.workload_id, '') AS cw,
@@ -218,7 +221,10 @@ FROM (
   ) AS conv
   LEFT JOIN ${M} AS mc ON conv.cw = mc.workload_id
   LEFT JOIN ${M} AS ms ON conv.sw = ms.workload_id
-)`,
+) AS x
+LEFT ARRAY JOIN cand AS cj
+LEFT JOIN ${R} AS r ON r.j = cj
+GROUP BY cw, ca, sw, sa, protocol, port`,
       { from: chTime(window.from), to: chTime(window.to) },
     );
     const t2 = performance.now();
