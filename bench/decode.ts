@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decode, DecoderState } from '../collectors/flowdecode';
 import { decoderExtras, FlowNormalizer, type ExtrasPolicy } from '../collectors/normalize';
+import type { FlowRecord } from '../lib/flow/record';
+import { encodeFlowBatch, invalidReason } from '../lib/store/flow-rows';
 import { flowDatagrams, type BenchProtocol } from './decode-datagrams';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '3' }, protocols: { type: 'string', default: 'netflow9,ipfix,netflow5,sflow5' } } });
@@ -21,8 +23,12 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const pools = new Map<BenchProtocol, ReturnType<typeof flowDatagrams>>();
 
-/** records/s decoding (with extras as `bulkhead decode` keeps them, or as collectors store them), optionally normalizing */
-function measure(protocol: BenchProtocol, extras: ExtrasPolicy, normalize: boolean): number {
+/**
+ * records/s decoding (with extras as `bulkhead decode` keeps them, or as collectors store them),
+ * optionally normalizing, optionally also validating and encoding for ClickHouse in batches of
+ * 50,000 (everything a collector does per record before the engine takes over)
+ */
+function measure(protocol: BenchProtocol, extras: ExtrasPolicy, normalize: boolean, encode = false): number {
   if (!pools.has(protocol)) pools.set(protocol, flowDatagrams(protocol, { datagrams: 2000, flows: 200_000 }));
   const { templates, datagrams, recordsPerDatagram } = pools.get(protocol)!;
   const state = new DecoderState({ extras: decoderExtras(extras) });
@@ -33,6 +39,7 @@ function measure(protocol: BenchProtocol, extras: ExtrasPolicy, normalize: boole
   for (let i = 0; i < 500; i++) decode(datagrams[i % datagrams.length]!, src, state);
   let records = 0;
   let sink = 0;
+  let batch: FlowRecord[] = [];
   const t0 = performance.now();
   const end = t0 + SECONDS * 1000;
   let i = 0;
@@ -40,7 +47,17 @@ function measure(protocol: BenchProtocol, extras: ExtrasPolicy, normalize: boole
     for (let k = 0; k < 100; k++) {
       const r = decode(datagrams[i++ % datagrams.length]!, src, state);
       records += r.records.length;
-      if (normalize) for (const f of r.records) sink += normalizer.toRecord(f).bytes;
+      if (normalize) {
+        for (const f of r.records) {
+          const rec = normalizer.toRecord(f);
+          sink += rec.bytes;
+          if (encode && invalidReason(rec) === null) batch.push(rec);
+        }
+        if (batch.length >= 50_000) {
+          sink += encodeFlowBatch(batch).body.length;
+          batch = [];
+        }
+      }
     }
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -49,18 +66,20 @@ function measure(protocol: BenchProtocol, extras: ExtrasPolicy, normalize: boole
   return records / seconds;
 }
 
-const results: Record<string, { decodeAll: number[]; decode: number[]; normalized: number[]; recordsPerDatagram: number }> = {};
+const results: Record<string, { decodeAll: number[]; decode: number[]; normalized: number[]; encoded: number[]; recordsPerDatagram: number }> = {};
 const protocols = values.protocols!.split(',') as BenchProtocol[];
 for (const p of protocols) {
-  results[p] = { decodeAll: [], decode: [], normalized: [], recordsPerDatagram: flowDatagrams(p, { datagrams: 1, flows: 10 }).recordsPerDatagram };
+  results[p] = { decodeAll: [], decode: [], normalized: [], encoded: [], recordsPerDatagram: flowDatagrams(p, { datagrams: 1, flows: 10 }).recordsPerDatagram };
   for (let run = 1; run <= RUNS; run++) {
     const a = measure(p, 'all', false);
     const d = measure(p, 'identity', false);
     const n = measure(p, 'identity', true);
+    const e = measure(p, 'identity', true, true);
     results[p]!.decodeAll.push(Math.round(a));
     results[p]!.decode.push(Math.round(d));
     results[p]!.normalized.push(Math.round(n));
-    console.log(`${p.padEnd(9)} run ${run}: decode ${fmt(d)} records/s (with every extra decoded: ${fmt(a)}), decode + normalize + orient ${fmt(n)} records/s`);
+    results[p]!.encoded.push(Math.round(e));
+    console.log(`${p.padEnd(9)} run ${run}: decode ${fmt(d)} records/s (with every extra decoded: ${fmt(a)}), + normalize and orient ${fmt(n)}, + validate and encode for ClickHouse ${fmt(e)} records/s`);
   }
 }
 const summary = {
@@ -70,10 +89,10 @@ const summary = {
   secondsPerRun: SECONDS,
   runs: RUNS,
   load: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
-  medians: Object.fromEntries(Object.entries(results).map(([p, r]) => [p, { decode: median(r.decode), decodeAllExtras: median(r.decodeAll), normalized: median(r.normalized), recordsPerDatagram: r.recordsPerDatagram }])),
+  medians: Object.fromEntries(Object.entries(results).map(([p, r]) => [p, { decode: median(r.decode), decodeAllExtras: median(r.decodeAll), normalized: median(r.normalized), encoded: median(r.encoded), recordsPerDatagram: r.recordsPerDatagram }])),
   results,
 };
-for (const [p, m] of Object.entries(summary.medians)) console.log(`median ${p.padEnd(9)} decode ${fmt(m.decode)} records/s (every extra: ${fmt(m.decodeAllExtras)}), with normalization ${fmt(m.normalized)} records/s (${m.recordsPerDatagram} records/datagram)`);
+for (const [p, m] of Object.entries(summary.medians)) console.log(`median ${p.padEnd(9)} decode ${fmt(m.decode)} records/s (every extra: ${fmt(m.decodeAllExtras)}), + normalize ${fmt(m.normalized)}, + validate and encode ${fmt(m.encoded)} records/s (${m.recordsPerDatagram} records/datagram)`);
 console.log(`load average ${summary.load.join(' ')}`);
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(join(import.meta.dirname, 'results', `decode-${summary.date.replace(/[:.]/g, '-')}.json`), JSON.stringify(summary, null, 2));

@@ -7,10 +7,12 @@
 // throwing, and the handler catches anything else and counts it for the exporter.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Config } from '../lib/config';
 import type { CollectorStatus, CollectorStatusSource, ExporterStatus, ListenerStatus } from '../lib/flow/collector-status';
 import type { FlowRecord } from '../lib/flow/record';
 import type { Logger } from '../lib/log';
+import type { Store } from '../lib/store';
 import type { FlowSink } from '../lib/store/sink';
 import { AddressFilter } from './address-filter';
 import { ExporterTable } from './exporter-stats';
@@ -35,6 +37,10 @@ export interface CollectorOptions {
   ephemeralPorts?: boolean;
   /** which decoded extras are stored (default identity: see collectors/normalize.ts) */
   extras?: ExtrasPolicy;
+  /** where per-exporter statistics are written every historyMs (the exporter_stats table); none: not kept */
+  history?: Store;
+  /** interval of the statistics history (default 60 s) */
+  historyMs?: number;
 }
 
 export interface Collectors extends CollectorStatusSource {
@@ -144,6 +150,36 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
     throw new Error(`cannot listen for flows: ${err.message}${err.code === 'EADDRINUSE' ? ' (another collector runs on that port; change it with BULKHEAD_*_PORT or --no-collect)' : ''}`);
   }
 
+  // Statistics history: counter deltas per exporter since the last row, written to ClickHouse.
+  const collectorId = `${hostname()}:${process.pid}`;
+  let written = new Map<string, ExporterStatus>();
+  const writeHistory = async () => {
+    if (!options.history) return;
+    const now = table.snapshot(state);
+    const rows: Array<Record<string, unknown>> = [];
+    const time = Math.floor(Date.now() / 1000);
+    for (const e of now) {
+      const p = written.get(`${e.exporter}|${e.version}`);
+      const d = (k: keyof ExporterStatus) => (e[k] as number) - ((p?.[k] as number | undefined) ?? 0);
+      if (d('datagrams') === 0 && d('noTemplateDrops') === 0) continue;
+      rows.push({
+        time, collector: collectorId, exporter: e.exporter, version: e.version, datagrams: d('datagrams'), bytes: d('bytes'), records: d('records'),
+        templates: d('templates'), options: d('options'), counter_samples: d('counterSamples'), decode_errors: d('decodeErrors'),
+        no_template: d('noTemplateDrops'), sequence_gaps: d('sequenceGaps'), lost: d('lost'), lost_unit: e.lostUnit, sequence_resets: d('sequenceResets'),
+        dropped: d('droppedRecords'), last_error: d('decodeErrors') > 0 ? (e.lastError ?? '') : '',
+      });
+    }
+    written = new Map(now.map((e) => [`${e.exporter}|${e.version}`, e]));
+    if (!rows.length) return;
+    try {
+      await options.history.client.insert({ table: options.history.t('exporter_stats'), values: rows, format: 'JSONEachRow' });
+    } catch (e) {
+      log.warn({ err: (e as Error).message.split('\n')[0] }, 'exporter statistics not written');
+    }
+  };
+  const historyTimer = options.history ? setInterval(() => void writeHistory(), options.historyMs ?? 60_000) : null;
+  historyTimer?.unref();
+
   // Housekeeping: data that waited too long for its template is dropped and counted.
   const timer = setInterval(() => {
     const rep = state.expire(Date.now());
@@ -177,6 +213,8 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
         // What still waits for a template now never gets one: count it as dropped.
         const rep = state.expire(Number.POSITIVE_INFINITY);
         if (rep.droppedNoTemplate.size) table.expired(rep.droppedNoTemplate, Date.now());
+        if (historyTimer) clearInterval(historyTimer);
+        await writeHistory();
       })();
       return closed;
     },

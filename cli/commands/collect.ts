@@ -80,7 +80,7 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
   });
   let collectors: Collectors;
   try {
-    collectors = await startCollectors(config, sink, rt.log, { extras });
+    collectors = await startCollectors(config, sink, rt.log, { extras, history: rt.store });
   } catch (e) {
     throw new UserError((e as Error).message);
   }

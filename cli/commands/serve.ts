@@ -64,7 +64,7 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
   };
   try {
     if (opts.collect !== false) {
-      collectors = await startCollectors(config, rt.sink, rt.log);
+      collectors = await startCollectors(config, rt.sink, rt.log, { history: rt.store });
       rt.collectors = collectors;
       for (const l of collectors.listeners) {
         const asked = config.collect.receiveBufferBytes;

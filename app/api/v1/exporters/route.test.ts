@@ -44,7 +44,7 @@ describe('GET /api/v1/exporters', () => {
   });
 
   it('lists live exporter counters and the flows each source stored', async () => {
-    collectors = await startCollectors(rt.config, rt.sink, rt.log, { ephemeralPorts: true });
+    collectors = await startCollectors(rt.config, rt.sink, rt.log, { ephemeralPorts: true, history: rt.store, historyMs: 100 });
     rt.collectors = collectors;
     const now = Math.floor(Date.now() / 1000);
     const s = createSocket('udp4');
@@ -56,6 +56,9 @@ describe('GET /api/v1/exporters', () => {
     const t0 = Date.now();
     while (collectors.exporters().length < 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 25));
     await rt.sink.flush();
+    // the statistics history is written every 100 ms here (a minute by default)
+    const rows = async () => (await rt.store.rows<{ n: number }>(`SELECT count() AS n FROM ${rt.store.t('exporter_stats')}`))[0]!.n;
+    while ((await rows()) < 2 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
 
     const { status, body } = await get('?hours=2');
     expect(status).toBe(200);
@@ -68,7 +71,14 @@ describe('GET /api/v1/exporters', () => {
         { exporter: '127.0.0.1', version: 'unknown', datagrams: 1, records: 0, decodeErrors: 1 },
       ],
       stored: { hours: 2, sources: [{ exporter: '127.0.0.1', sourceKind: 'netflow5', flows: 1, bytes: 400 }] },
+      history: { hours: 2, bucketSeconds: 120 },
     });
+    const series = (body.history as { series: Array<{ exporter: string; version: string; points: Array<{ records: number; datagrams: number; decodeErrors: number; collectors: number }> }> }).series;
+    expect(series.map((s) => [s.exporter, s.version, s.points.reduce((a, p) => a + p.records, 0), s.points.reduce((a, p) => a + p.decodeErrors, 0)])).toEqual([
+      ['127.0.0.1', 'netflow5', 1, 0],
+      ['127.0.0.1', 'unknown', 0, 1],
+    ]);
+    expect(series[0]!.points[0]!.collectors).toBe(1);
     const unknown = (body.exporters as Array<{ version: string; lastError: string }>).find((e) => e.version === 'unknown')!;
     expect(unknown.lastError).toContain('not NetFlow v5/v9, IPFIX or sFlow v5');
   });

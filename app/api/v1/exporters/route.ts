@@ -1,6 +1,7 @@
 // GET /api/v1/exporters: the flow exporters this server hears from (live counters of the
-// collectors in this process: datagrams, records, templates, errors, sequence loss, drops) and
-// what each source stored over the last hours (from the sources_hourly rollup), so the page
+// collectors in this process: datagrams, records, templates, errors, sequence loss, drops),
+// their statistics over the last hours from every collector process (the exporter_stats table,
+// in points for a chart), and what each source stored (the sources_hourly rollup), so the page
 // can say what arrives, from whom, and what was lost.
 import { apiRoute, z } from '../../_lib/route';
 
@@ -21,6 +22,24 @@ export const GET = apiRoute({ permission: 'map:read', query }, async ({ rt, quer
     { hours: query.hours },
   );
   const stored = rows.map((r) => ({ ...r, firstSeen: new Date(r.firstSeen).toISOString(), lastSeen: new Date(r.lastSeen).toISOString() }));
+  // About 60 points over the window, a minute at the finest (the collectors write every minute).
+  const bucketSeconds = Math.max(60, Math.ceil((query.hours * 3600) / 60 / 60) * 60);
+  const points = await rt.store.rows<{ exporter: string; version: string; t: number; datagrams: number; records: number; decodeErrors: number; noTemplate: number; lost: number; dropped: number; collectors: number }>(
+    `SELECT exporter, version, toUnixTimestamp(toStartOfInterval(time, toIntervalSecond({bucket:UInt32}))) AS t,
+            sum(datagrams) AS datagrams, sum(records) AS records, sum(decode_errors) AS decodeErrors, sum(no_template) AS noTemplate,
+            sum(lost) AS lost, sum(dropped) AS dropped, uniqExact(collector) AS collectors
+       FROM ${rt.store.t('exporter_stats')}
+      WHERE time >= now() - toIntervalHour({hours:UInt32})
+      GROUP BY exporter, version, t
+      ORDER BY exporter, version, t`,
+    { hours: query.hours, bucket: bucketSeconds },
+  );
+  const series = new Map<string, { exporter: string; version: string; points: Array<Omit<(typeof points)[number], 'exporter' | 'version' | 't'> & { time: string }> }>();
+  for (const { exporter, version, t, ...p } of points) {
+    const key = `${exporter}|${version}`;
+    if (!series.has(key)) series.set(key, { exporter, version, points: [] });
+    series.get(key)!.points.push({ time: new Date(t * 1000).toISOString(), ...p });
+  }
   return {
     collecting: live !== null,
     hint: live ? null : 'The flow collectors do not run in this server process: start Bulkhead with `bulkhead serve` (without --no-collect), or run `bulkhead collect`.',
@@ -28,6 +47,7 @@ export const GET = apiRoute({ permission: 'map:read', query }, async ({ rt, quer
     listeners: live?.listeners ?? [],
     exporters: live?.exporters ?? [],
     refused: live?.refused ?? {},
+    history: { hours: query.hours, bucketSeconds, series: [...series.values()] },
     stored: { hours: query.hours, sources: stored },
   };
 });
