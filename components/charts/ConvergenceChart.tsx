@@ -18,7 +18,7 @@ export function ConvergenceChart({ days, height = 240 }: { days: Array<{ day: st
           <YAxis yAxisId="new" tick={{ fontSize: 11, fill: '#57606a' }} width={44} />
           <YAxis yAxisId="all" orientation="right" tick={{ fontSize: 11, fill: '#57606a' }} width={48} />
           <Tooltip formatter={(v, name) => [num(Number(v)), name === 'newEdges' ? 'new that day' : 'known at the end of the day']} />
-          <Legend formatter={(v) => (v === 'newEdges' ? 'new dependencies that day' : 'dependencies known so far')} />
+          <Legend formatter={(v) => <span style={{ color: '#1b1f24' }}>{v === 'newEdges' ? 'new dependencies that day' : 'dependencies known so far'}</span>} />
           <Bar yAxisId="new" dataKey="newEdges" fill="#5b8fd0" isAnimationActive={false} />
           <Line yAxisId="all" dataKey="cumulative" stroke="#1b3a5c" dot={false} strokeWidth={2} isAnimationActive={false} />
         </ComposedChart>

@@ -1,0 +1,286 @@
+'use client';
+// Rule review: the proposals grouped by application with the evidence behind each, approve,
+// reject or narrow one or many, the impact of approving (simulation and blast radius), the
+// changes against the latest approved baseline, and new proposals from discovery.
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { apiGet } from '../api/client';
+import { KIND_LABELS, type RuleHistoryEntry, type RuleJson } from '../data/rules';
+import { compact, num, utc } from '../format';
+import { ErrorBox, Loading } from '../ui/States';
+import { useUrlState } from '../url-state';
+import { BaselineChanges } from './BaselineChanges';
+import { Impact } from './Impact';
+import { ProposePanel } from './ProposePanel';
+import { ReviewDialog, type ReviewAction } from './ReviewDialog';
+
+const STATUSES = ['proposed', 'approved', 'rejected', 'expired', 'superseded', 'all'] as const;
+
+export function RulesReview({ role, canPropose }: { role: string; canPropose: boolean }) {
+  const url = useUrlState();
+  const status = url.get('status') ?? 'proposed';
+  const app = url.get('app') ?? '';
+  const kind = url.get('kind') ?? '';
+  const [search, setSearch] = useState('');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [dialog, setDialog] = useState<{ rules: RuleJson[]; action: ReviewAction } | null>(null);
+
+  const account = useQuery({ queryKey: ['account'], queryFn: ({ signal }) => apiGet<{ applications: Array<{ id: string; name: string }> }>('/api/v1/account', undefined, signal) });
+  const q = useQuery({
+    queryKey: ['rules', status, app, kind],
+    queryFn: ({ signal }) => apiGet<{ rules: RuleJson[] }>('/api/v1/rules', { status, application: app || undefined, kind: kind || undefined }, signal),
+  });
+  const everyApp = role === 'admin' || role === 'architect';
+  const owned = useMemo(() => new Set(account.data?.applications.map((a) => a.id) ?? []), [account.data]);
+  const mayReview = (r: RuleJson) => everyApp || (role === 'owner' && !!r.application && owned.has(r.application.id));
+
+  const rules = useMemo(() => {
+    const s = search.trim().toLowerCase();
+    return (q.data?.rules ?? []).filter((r) => !s || r.rule.toLowerCase().includes(s) || r.intent.toLowerCase().includes(s));
+  }, [q.data, search]);
+  const groups = useMemo(() => {
+    const m = new Map<string, RuleJson[]>();
+    for (const r of rules) {
+      const k = r.application?.name ?? '';
+      (m.get(k) ?? m.set(k, []).get(k)!).push(r);
+    }
+    return [...m.entries()].sort((a, b) => (a[0] === '' ? 1 : b[0] === '' ? -1 : a[0].localeCompare(b[0])));
+  }, [rules]);
+  const chosen = rules.filter((r) => selected.has(r.id));
+
+  const toggle = (ids: string[], on: boolean) => {
+    const s = new Set(selected);
+    for (const id of ids) {
+      if (on) s.add(id);
+      else s.delete(id);
+    }
+    setSelected(s);
+  };
+
+  return (
+    <>
+      <div className="filters-row">
+        <fieldset>
+          <legend>Status</legend>
+          <div className="segmented" role="group" aria-label="Status">
+            {STATUSES.map((s) => (
+              <button key={s} type="button" aria-pressed={status === s} onClick={() => url.set({ status: s === 'proposed' ? null : s })}>
+                {s}
+              </button>
+            ))}
+          </div>
+        </fieldset>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => url.set({ kind: e.target.value })}>
+            <option value="">any</option>
+            {Object.entries(KIND_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Find
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="selector, port, intent" />
+        </label>
+        {app && (
+          <p className="chips">
+            <button type="button" className="chip" onClick={() => url.set({ app: null })} aria-label={`Show every application, not only ${app}`}>
+              application {app} ×
+            </button>
+          </p>
+        )}
+      </div>
+
+      {canPropose && <ProposePanel />}
+      <Impact />
+      <BaselineChanges />
+
+      {q.error ? (
+        <ErrorBox error={q.error} retry={() => void q.refetch()} />
+      ) : !q.data ? (
+        <Loading what="Loading the rules" />
+      ) : rules.length === 0 ? (
+        <div className="state state-empty">
+          <h2>No {status === 'all' ? '' : status} rules{app ? ` for ${app}` : ''}</h2>
+          {status === 'proposed' ? (
+            <p>
+              Nothing waits for review. {canPropose ? 'Propose rules from the dependency map above' : 'An architect proposes rules from the dependency map'} (or run{' '}
+              <code>npx bulkhead propose</code>); then approve them here, <Link href="/simulation">simulate</Link> what they would block, and{' '}
+              <Link href="/baselines">export a baseline</Link>.
+            </p>
+          ) : (
+            <p>Choose another status above.</p>
+          )}
+        </div>
+      ) : (
+        <>
+          <p className="muted" aria-live="polite">
+            {num(rules.length)} {status === 'all' ? '' : status} rules in {num(groups.length)} applications.
+            {role === 'owner' && ` You review the rules of the applications you own (${account.data?.applications.map((a) => a.name).join(', ') || 'none yet: ask an architect'}).`}
+          </p>
+          {groups.map(([name, list]) => {
+            const reviewable = list.filter(mayReview);
+            const proposed = reviewable.filter((r) => r.status === 'proposed');
+            const allChosen = reviewable.length > 0 && reviewable.every((r) => selected.has(r.id));
+            return (
+              <section key={name || 'none'} className="rule-group" aria-label={`Rules of ${name || 'no application'}`}>
+                <header>
+                  <div className="actions" style={{ margin: 0 }}>
+                    {reviewable.length > 0 && (
+                      <input type="checkbox" checked={allChosen} onChange={(e) => toggle(reviewable.map((r) => r.id), e.target.checked)} aria-label={`Choose every rule of ${name || 'no application'}`} />
+                    )}
+                    <h2>{name || 'No application (shared, cross-environment)'}</h2>
+                    <span className="muted">{num(list.length)} rules</span>
+                  </div>
+                  <div className="actions" style={{ margin: 0 }}>
+                    {name && (
+                      <Link className="btn btn-small" href={`/applications?q=${encodeURIComponent(name)}`}>
+                        Application
+                      </Link>
+                    )}
+                    {proposed.length > 0 && (
+                      <button type="button" className="btn btn-small btn-ok" onClick={() => setDialog({ rules: proposed, action: 'approve' })}>
+                        Approve all {num(proposed.length)} proposed
+                      </button>
+                    )}
+                  </div>
+                </header>
+                {list.map((r) => (
+                  <RuleItem key={r.id} r={r} canReview={mayReview(r)} chosen={selected.has(r.id)} onChoose={(on) => toggle([r.id], on)} onAction={(action) => setDialog({ rules: [r], action })} />
+                ))}
+              </section>
+            );
+          })}
+        </>
+      )}
+
+      {chosen.length > 0 && (
+        <div className="bulk-bar" role="region" aria-label="Chosen rules">
+          <span>{num(chosen.length)} chosen</span>
+          <button type="button" className="btn btn-small" onClick={() => setDialog({ rules: chosen, action: 'approve' })}>
+            Approve
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setDialog({ rules: chosen, action: 'reject' })}>
+            Reject
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+        </div>
+      )}
+      {dialog && (
+        <ReviewDialog
+          rules={dialog.rules}
+          action={dialog.action}
+          onClose={(done) => {
+            setDialog(null);
+            if (done) setSelected(new Set());
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function RuleItem({ r, canReview, chosen, onChoose, onAction }: { r: RuleJson; canReview: boolean; chosen: boolean; onChoose(on: boolean): void; onAction(a: ReviewAction): void }) {
+  const e = r.evidence;
+  const [showHistory, setShowHistory] = useState(false);
+  const history = useQuery({
+    queryKey: ['rule-history', r.id, r.updatedAt],
+    queryFn: ({ signal }) => apiGet<{ history: RuleHistoryEntry[] }>(`/api/v1/rules/${r.id}`, undefined, signal),
+    enabled: showHistory,
+  });
+  const expired = r.expires && new Date(r.expires).getTime() < Date.now();
+  return (
+    <article className="rule" aria-label={`Rule ${r.shortId}: ${r.rule}`}>
+      <div>{canReview && <input type="checkbox" checked={chosen} onChange={(ev) => onChoose(ev.target.checked)} aria-label={`Choose rule ${r.shortId}`} />}</div>
+      <div>
+        <p className="actions" style={{ margin: 0 }}>
+          <span className={`status-badge status-${r.status}`}>{r.status}</span>
+          {e && <span className="tag">{KIND_LABELS[e.kind] ?? e.kind}</span>}
+          {r.expires && <span className={`tag ${expired ? 'bad' : 'warn'}`}>{expired ? 'expired' : 'expires'} {utc(r.expires)}</span>}
+          {r.origin !== 'proposal' && <span className="tag">{r.origin}</span>}
+          <span className="muted">#{r.shortId}</span>
+        </p>
+        <p className="selectors">{r.rule}</p>
+        <p className="intent">{r.intent}</p>
+        {e && (
+          <p className="muted" style={{ margin: 0, fontSize: '0.85rem' }}>
+            Evidence: {num(e.edges)} dependencies · {compact(e.flows)} flows · {num(e.clients)} clients → {num(e.servers)} servers ·{' '}
+            {Object.entries(e.periodicity)
+              .map(([p, n]) => `${p} ${n}`)
+              .join(', ')}{' '}
+            · last seen {utc(e.lastSeen)}
+          </p>
+        )}
+        {e && e.inferredLabels.length > 0 && (
+          <p className="warning" style={{ fontSize: '0.85rem' }}>
+            Relies on labels discovery inferred but nobody confirmed: {e.inferredLabels.join(', ')}. Confirm them on the application page before enforcing.
+          </p>
+        )}
+        {e && (
+          <details>
+            <summary>Why this rule</summary>
+            <p>{e.explanation}</p>
+            {e.examples.length > 0 && (
+              <ul>
+                {e.examples.map((x) => (
+                  <li key={x}>
+                    <code>{x}</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p className="muted">
+              Discovery window {utc(e.window.from)} – {utc(e.window.to)}; first seen {utc(e.firstSeen)}.
+            </p>
+          </details>
+        )}
+        <details onToggle={(ev) => setShowHistory((ev.target as HTMLDetailsElement).open)}>
+          <summary>History</summary>
+          {history.error ? (
+            <ErrorBox error={history.error} />
+          ) : !history.data ? (
+            showHistory && <Loading what="Loading the history" />
+          ) : (
+            <ol className="plain">
+              {history.data.history.map((h, i) => (
+                <li key={i}>
+                  {utc(h.at)} · {h.actor} · {h.action}
+                  {h.fromStatus && h.toStatus && h.fromStatus !== h.toStatus ? ` (${h.fromStatus} → ${h.toStatus})` : ''}
+                  {h.comment ? `: “${h.comment}”` : ''}
+                </li>
+              ))}
+            </ol>
+          )}
+        </details>
+      </div>
+      <div className="rule-actions">
+        {canReview && (r.status === 'proposed' || r.status === 'approved' || r.status === 'expired' || r.status === 'rejected') && (
+          <>
+            {r.status !== 'approved' && (
+              <button type="button" className="btn btn-small btn-ok" onClick={() => onAction('approve')} aria-label={`Approve rule ${r.shortId}`}>
+                Approve
+              </button>
+            )}
+            {(r.status === 'proposed' || r.status === 'approved') && (
+              <button type="button" className="btn btn-small" onClick={() => onAction('narrow')} aria-label={`Narrow rule ${r.shortId}`}>
+                Narrow
+              </button>
+            )}
+            {r.status !== 'rejected' && (
+              <button type="button" className="btn btn-small btn-danger" onClick={() => onAction('reject')} aria-label={`Reject rule ${r.shortId}`}>
+                Reject
+              </button>
+            )}
+          </>
+        )}
+        {!canReview && r.status === 'proposed' && <span className="muted">reviewed by its owners</span>}
+      </div>
+    </article>
+  );
+}
