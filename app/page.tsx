@@ -1,17 +1,144 @@
-import { getRuntime } from '../lib/runtime';
+import Link from 'next/link';
+import { FlowSeriesChart } from '../components/charts/FlowSeriesChart';
+import { num, utc } from '../components/format';
+import { NoDataNextSteps } from '../components/ui/States';
+import { roleAllows } from '../lib/auth/permissions';
 import { clickhouseStatus, databaseStatus } from '../lib/status';
 import { VERSION } from '../lib/version';
+import { requirePage } from './_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
+/** The next step of the journey from flows to an exported policy, from what the stores hold. */
+function nextStep(s: { flows: number; workloads: number; proposed: number; approved: number; baselines: number; canPropose: boolean; canReview: boolean; canExport: boolean }) {
+  if (!s.flows) return null;
+  if (!s.proposed && !s.approved)
+    return s.canPropose ? (
+      <>
+        Discovery has a map: <Link href="/map">browse it</Link>, check <Link href="/discovery">coverage and convergence</Link>, then <Link href="/rules">propose rules</Link>.
+      </>
+    ) : (
+      <>
+        Discovery has a map: <Link href="/map">browse it</Link>. An architect proposes rules from it next.
+      </>
+    );
+  if (s.proposed)
+    return (
+      <>
+        <Link href="/rules">{num(s.proposed)} proposed rules</Link> wait for review{s.canReview ? '' : ' by their application owners'}; <Link href="/simulation?policy=proposed">simulate</Link> what
+        they would block.
+      </>
+    );
+  if (!s.baselines && s.canExport)
+    return (
+      <>
+        {num(s.approved)} rules are approved: <Link href="/baselines">snapshot them as a baseline and export</Link> them to your enforcement points.
+      </>
+    );
+  return (
+    <>
+      The approved policy is exported. <Link href="/simulation?mode=monitor">Monitor it</Link> for drift, stale rules and expired exceptions.
+    </>
+  );
+}
+
 export default async function Home() {
-  const rt = await getRuntime();
-  const [ch, db] = await Promise.all([clickhouseStatus(rt.store), databaseStatus(rt.db)]);
+  const a = await requirePage('map:read', '/');
+  const rt = a.rt;
+  const db = rt.db.prisma;
+  const [ch, st] = await Promise.all([clickhouseStatus(rt.store), databaseStatus(rt.db)]);
   const flows = ch.flows ?? 0;
+  const [apps, rules, baselines, series] = await Promise.all([
+    db.application.count(),
+    db.rule.groupBy({ by: ['status'], _count: { _all: true } }),
+    db.baseline.count(),
+    ch.ok
+      ? rt.store.rows<{ t: string; flows: number; bytes: number }>(
+          `SELECT toString(hour) AS t, sum(flows) AS flows, sum(bytes) AS bytes FROM ${rt.store.t('sources_hourly')}
+            WHERE hour >= toStartOfHour(now() - INTERVAL 7 DAY) GROUP BY hour ORDER BY hour`,
+        )
+      : Promise.resolve([]),
+  ]);
+  const byStatus = Object.fromEntries(rules.map((r) => [r.status, r._count._all])) as Record<string, number>;
+  const live = rt.collectors?.status();
+  const ports = { netflow: rt.config.collect.netflowPort, ipfix: rt.config.collect.ipfixPort, sflow: rt.config.collect.sflowPort };
+  const role = a.principal.role;
+  const step = nextStep({
+    flows,
+    workloads: st.workloads ?? 0,
+    proposed: byStatus.proposed ?? 0,
+    approved: byStatus.approved ?? 0,
+    baselines,
+    canPropose: roleAllows(role, 'rules:propose'),
+    canReview: roleAllows(role, 'rules:review'),
+    canExport: roleAllows(role, 'policy:export'),
+  });
+
   return (
     <main>
       <h1>Bulkhead</h1>
       <p className="muted">Flow discovery and microsegmentation planning · version {VERSION}</p>
+
+      <section className="card" aria-labelledby="next-heading">
+        <h2 id="next-heading">What next</h2>
+        {step ? <p>{step}</p> : <p>No flows yet. Give Bulkhead traffic to learn from:</p>}
+        {!flows ? (
+          <NoDataNextSteps ports={ports} />
+        ) : (
+          <p className="muted">
+            More traffic: NetFlow v5/v9 to UDP port <code>{ports.netflow}</code>, IPFIX to <code>{ports.ipfix}</code>, sFlow to <code>{ports.sflow}</code>; cloud flow logs with{' '}
+            <code>npx bulkhead import aws|gcp|azure PATH</code>.
+          </p>
+        )}
+      </section>
+
+      {flows > 0 && (
+        <div className="stats" aria-label="The estate">
+          <div className="stat">
+            <Link href="/workloads">
+              <span className="value">{num(st.workloads ?? 0)}</span>
+              <span className="label">workloads</span>
+            </Link>
+          </div>
+          <div className="stat">
+            <Link href="/applications">
+              <span className="value">{num(apps)}</span>
+              <span className="label">applications named</span>
+            </Link>
+          </div>
+          <div className="stat">
+            <Link href="/rules">
+              <span className="value">{num(byStatus.proposed ?? 0)}</span>
+              <span className="label">rules to review</span>
+            </Link>
+          </div>
+          <div className="stat">
+            <Link href="/rules?status=approved">
+              <span className="value">{num(byStatus.approved ?? 0)}</span>
+              <span className="label">approved rules</span>
+            </Link>
+          </div>
+          <div className="stat">
+            <Link href="/baselines">
+              <span className="value">{num(baselines)}</span>
+              <span className="label">baselines</span>
+            </Link>
+          </div>
+          <div className="stat">
+            <Link href="/discovery/exporters">
+              <span className="value">{live ? num(live.exporters.length) : '—'}</span>
+              <span className="label">{live ? 'exporters heard since start' : 'collectors not running here'}</span>
+            </Link>
+          </div>
+        </div>
+      )}
+
+      {series.length > 0 && (
+        <section className="card" aria-labelledby="traffic-heading">
+          <h2 id="traffic-heading">Flows stored per hour, last 7 days</h2>
+          <FlowSeriesChart series={series.map((s) => ({ t: `${s.t.replace(' ', 'T')}Z`, flows: Number(s.flows), bytes: Number(s.bytes) }))} bucket="hour" label="Flows stored per hour" height={160} />
+        </section>
+      )}
 
       <section className="card" aria-labelledby="stores-heading">
         <h2 id="stores-heading">Stores</h2>
@@ -26,29 +153,22 @@ export default async function Home() {
               </td>
             </tr>
             <tr>
-              <th scope="row">State ({db.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'})</th>
-              <td className={db.ok ? 'status-ok' : 'status-bad'}>{db.ok ? 'answering' : 'not answering'}</td>
-              <td>{db.ok ? `${db.version} · ${db.workloads} workloads · ${db.rules} rules` : db.error}</td>
+              <th scope="row">State ({st.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'})</th>
+              <td className={st.ok ? 'status-ok' : 'status-bad'}>{st.ok ? 'answering' : 'not answering'}</td>
+              <td>{st.ok ? `${st.version} · ${st.workloads} workloads · ${st.rules} rules` : st.error}</td>
             </tr>
+            {live && (
+              <tr>
+                <th scope="row">Collectors</th>
+                <td className="status-ok">listening</td>
+                <td>
+                  {live.listeners.map((l) => `${l.kind} udp/${l.port}`).join(', ')} · since {utc(live.startedAt)}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </section>
-
-      {flows === 0 && (
-        <section className="card" aria-labelledby="next-heading">
-          <h2 id="next-heading">What next</h2>
-          <p>No flows yet. Give Bulkhead traffic to learn from:</p>
-          <ul>
-            <li>
-              Point NetFlow v5/v9 exporters at UDP port <code>{rt.config.collect.netflowPort}</code>, IPFIX at{' '}
-              <code>{rt.config.collect.ipfixPort}</code> and sFlow at <code>{rt.config.collect.sflowPort}</code> of this host.
-            </li>
-            <li>
-              Or check the setup from a terminal: <code>npx bulkhead doctor</code>.
-            </li>
-          </ul>
-        </section>
-      )}
     </main>
   );
 }
