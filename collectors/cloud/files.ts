@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
 /** Extensions a directory walk picks up; others are listed as ignored (explicit files are always read). */
-export const FLOW_LOG_EXTENSIONS = new Set(['.log', '.txt', '.json', '.jsonl', '.ndjson', '.gz', '.csv', '.parquet', '']);
+export const FLOW_LOG_EXTENSIONS = new Set(['.log', '.txt', '.json', '.jsonl', '.ndjson', '.gz', '.parquet', '']);
 
 export interface FoundFile {
   path: string;
