@@ -12,6 +12,8 @@ import { cidrsOf, describeSelectorShort, dnsName, isHostCidr, rulesInForce, rule
 
 /** AWS's default quota of rules per direction per security group. */
 export const SG_RULE_QUOTA = 60;
+/** AWS's default quota of security groups per network interface. */
+export const SG_PER_INTERFACE = 5;
 
 type Proto = { ip_protocol: string; from_port?: number; to_port?: number };
 
@@ -122,6 +124,12 @@ export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): 
   if (Object.keys(nacl).length) {
     warnings.push(
       `${Object.keys(nacl).length} single-address exceptions (known scanners) are denied in network ACLs: set var.network_acl_ids to the ACLs of the workloads' subnets, or they are not denied at all`,
+    );
+  }
+  const crowded = Object.entries(attach).filter(([, sgs]) => sgs.length > SG_PER_INTERFACE);
+  if (crowded.length) {
+    warnings.push(
+      `${crowded.length} workloads need more than ${SG_PER_INTERFACE} security groups (AWS's default per network interface; up to 16 on request), e.g. ${crowded[0]![0]} needs ${crowded[0]![1].length}: raise the quota or export with coarser granularity`,
     );
   }
   const config: Record<string, unknown> = {

@@ -239,10 +239,14 @@ export async function approveRules(db: Db, ids: readonly string[], who: Who, opt
   if (opts.expires && opts.expires <= now) throw new PolicyError(`the expiry ${opts.expires.toISOString()} is not in the future`);
   const out: ReviewOutcome[] = [];
   await db.$transaction(async (tx) => {
+    // read all, decide all, then write in few statements: bulk approval of a whole application is
+    // one click and must not take a statement per rule per table
+    const rows = new Map<string, Rule>();
+    for (let i = 0; i < ids.length; i += 500) for (const row of await tx.rule.findMany({ where: { id: { in: ids.slice(i, i + 500) } } })) rows.set(row.id, toRule(row));
+    const changes: Array<{ r: Rule; expires: Date | null }> = [];
     for (const id of ids) {
-      const row = await tx.rule.findUnique({ where: { id } });
-      if (!row) throw new PolicyError(`no rule ${id}`);
-      const r = toRule(row);
+      const r = rows.get(id);
+      if (!r) throw new PolicyError(`no rule ${id}`);
       const expires = opts.expires !== undefined ? opts.expires : r.expires;
       if (r.status === 'approved' && opts.expires === undefined) {
         out.push({ id, rule: describeRule(r), outcome: 'unchanged', fromStatus: r.status, toStatus: r.status, note: 'already approved' });
@@ -250,17 +254,37 @@ export async function approveRules(db: Db, ids: readonly string[], who: Who, opt
       }
       if (r.status === 'superseded') throw new PolicyError(`rule ${shortId(id)} was superseded by a newer proposal; approve that one (bulkhead rules list)`);
       if (expires && expires <= now) throw new PolicyError(`rule ${shortId(id)} expired on ${expires.toISOString()}; approve it with a new expiry (--expires) or none`);
-      await tx.rule.update({ where: { id }, data: { status: 'approved', expiresAt: expires } });
-      const after = { ...r, status: 'approved' as const, expires };
-      await event(tx, who, id, { action: 'approve', fromStatus: r.status, toStatus: 'approved', before: snapshot(r), after: snapshot(after), comment: opts.comment ?? null });
+      changes.push({ r, expires });
+      out.push({ id, rule: describeRule(r), outcome: 'approved', fromStatus: r.status, toStatus: 'approved' });
+    }
+    const byExpiry = new Map<number | null, string[]>();
+    for (const c of changes) {
+      const k = c.expires ? c.expires.getTime() : null;
+      byExpiry.set(k, [...(byExpiry.get(k) ?? []), c.r.id]);
+    }
+    for (const [k, list] of byExpiry) {
+      for (let i = 0; i < list.length; i += 500) await tx.rule.updateMany({ where: { id: { in: list.slice(i, i + 500) } }, data: { status: 'approved', expiresAt: k === null ? null : new Date(k) } });
+    }
+    const events = changes.map(({ r, expires }) => ({
+      ruleId: r.id,
+      actorId: actorId(who.actor),
+      actorName: who.actor.name,
+      action: 'approve',
+      fromStatus: r.status,
+      toStatus: 'approved',
+      before: snapshot(r) as never,
+      after: snapshot({ ...r, status: 'approved', expires }) as never,
+      comment: opts.comment ?? null,
+    }));
+    for (let i = 0; i < events.length; i += 500) await tx.ruleEvent.createMany({ data: events.slice(i, i + 500) });
+    for (const { r, expires } of changes) {
       await record(tx, who, {
         action: 'rule.approve',
-        target: { type: 'rule', id },
-        summary: `approved rule ${shortId(id)}: ${describeRule(r)}${expires ? ` until ${expires.toISOString()}` : ''}${opts.comment ? ` (${opts.comment})` : ''}`,
+        target: { type: 'rule', id: r.id },
+        summary: `approved rule ${shortId(r.id)}: ${describeRule(r)}${expires ? ` until ${expires.toISOString()}` : ''}${opts.comment ? ` (${opts.comment})` : ''}`,
         before: snapshot(r),
-        after: snapshot(after),
+        after: snapshot({ ...r, status: 'approved', expires }),
       });
-      out.push({ id, rule: describeRule(r), outcome: 'approved', fromStatus: r.status, toStatus: 'approved' });
     }
   }, TX);
   return out;
