@@ -50,6 +50,7 @@ export async function run(ctx: CommandContext, opts: { json?: boolean; top?: str
         ['approved policy', f1(r.approved.oneHop.mean), pct(r.approved.reduction.oneHop, 1), f1(r.approved.multiHop.mean), pct(r.approved.reduction.multiHop, 1), String(r.approved.rules)],
       ]).replace(/^/gm, '  '),
     );
+    if (!r.approved.rules) lines.push('  (no approved rules yet: the approved policy denies everything, so it reaches nothing)');
     lines.push('', 'Widest reach under the proposed policy:');
     lines.push(table([['WORKLOAD', 'ONE HOP', 'ANY HOPS'], ...r.proposed.widest.map((w) => [w.name, String(w.oneHop), String(w.multiHop)])]).replace(/^/gm, '  '));
     const apps = r.proposed.applications.slice(0, 15);
