@@ -304,7 +304,7 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
       if (l[WORKLOAD_KEY]) return l[WORKLOAD_KEY]!;
       const keys = Object.keys(l);
       if (!keys.length) return 'every workload';
-      if (l.app) return `${l.app}${l.role ? ` ${l.role}` : ''}${l.env ? ` (${l.env})` : ''}`;
+      if (l.app) return `${l.app}${l.role && l.role !== l.app ? ` ${l.role}` : ''}${l.env ? ` (${l.env})` : ''}`;
       if (keys.every((k) => k === 'env' || k === 'role')) return `every ${l.role ? `${l.role} ` : ''}workload${l.env ? ` in ${l.env}` : ''}`;
       return formatSelector(s);
     }
