@@ -52,9 +52,10 @@ function plan(estate: Estate): (scale: number) => number {
       if (g.some((x) => h * HOUR >= x.from && h * HOUR < x.to)) continue;
       if (activeAt(c.id, c.schedule, h)) hours++;
     }
-    return { hours: hours * (c.ports?.length ?? 1), fph: c.fph };
+    // scans and orientation noise are one record per probe whatever the scale (lib/demo/estate.ts)
+    return { hours: hours * (c.ports?.length ?? 1), fph: c.fph, fixed: c.kind === 'scan' || c.kind === 'noise' };
   });
-  return (scale) => perSpec.reduce((s, x) => s + x.hours * Math.max(1, Math.round(x.fph * scale)), 0);
+  return (scale) => perSpec.reduce((s, x) => s + x.hours * (x.fixed ? x.fph : Math.max(1, Math.round(x.fph * scale))), 0);
 }
 
 /** The smallest flow scale whose estate has at least `target` records. */
@@ -86,7 +87,7 @@ try {
     console.log(`reusing the estate loaded in ${home} (${fmt(m.records)} records, loaded in ${m.seconds} s)`);
   } else {
     const t0 = performance.now();
-    const s = scaleFor(baseOptions, RECORDS);
+    const s = scaleFor(baseOptions, RECORDS * 1.002);
     scale = s.scale;
     console.log(`planned ${fmt(s.records)} records at flow scale ${s.scale.toFixed(3)} in ${((performance.now() - t0) / 1000).toFixed(1)} s; loading...`);
     const t1 = performance.now();

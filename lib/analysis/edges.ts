@@ -98,74 +98,104 @@ export function edgeSql(store: Store): string {
   // (address, day) pairs on which a binding starts or ends: read hour by hour there
   const changed = `(SELECT addr, toDate(valid_from) FROM ${bindings} WHERE valid_from >= {pfrom:DateTime} - INTERVAL 1 DAY AND valid_from < {to:DateTime}
       UNION ALL SELECT addr, toDate(valid_to) FROM ${bindings} WHERE valid_to >= {pfrom:DateTime} AND valid_to < {to:DateTime})`;
+  const changedAddrs = `(SELECT addr FROM ${bindings} WHERE (valid_from >= {pfrom:DateTime} - INTERVAL 1 DAY AND valid_from < {to:DateTime}) OR (valid_to >= {pfrom:DateTime} AND valid_to < {to:DateTime}))`;
   const fullDay = (d: string) => `((${d} >= {lbLo:Date} AND ${d} < {lbHi:Date}) OR (${d} >= {wLo:Date} AND ${d} < {wHi:Date}))`;
   return `
 WITH
   (SELECT groupArray(tuple(range_start, range_end)) FROM ${ordered}) AS net_ranges,
   (SELECT groupArray(cidr) FROM ${ordered}) AS net_cidrs,
-  (SELECT groupArray(toUInt8(multiIf(builtin = 0, 1, kind = 'internet', 2, 0))) FROM ${ordered}) AS net_codes
+  (SELECT groupArray(toUInt8(multiIf(builtin = 0, 1, kind = 'internet', 2, 0))) FROM ${ordered}) AS net_codes,
+  -- workload ids by the 64-bit hash the grouping uses
+  (SELECT tuple(groupArray(h), groupArray(id)) FROM (SELECT DISTINCT cityHash64(workload_id) AS h, workload_id AS id FROM ${bindings} WHERE workload_id != '')) AS ids
 SELECT
   kind, ckey, skey, g_protocol AS protocol, g_port AS port,
   sum(flows) AS flows, sum(b_c2s) AS bytes_c2s, sum(b_s2c) AS bytes_s2c, sum(pk) AS packets, sum(ff) AS failed_flows,
   toString(min(fs)) AS first_seen, toString(max(ls)) AS last_seen,
-  -- active hours: exact over the endpoints folded into one (a network's addresses), by hour of day per day
-  if(count() = 1, any(hw), arrayReduce('uniqExact', arrayFlatten(arrayMap(t -> arrayMap(h -> toUInt32(t.1) * 24 + h, arrayFilter(h -> bitTest(t.2, h), range(24))), groupArrayArrayIf(hl, kind = 'edge'))))) AS active_hours,
-  groupUniqArrayArrayIf(days, kind = 'edge') AS days, groupBitOr(hod) AS hods,
-  count() AS rows, uniqExact(ca) AS c_addresses, uniqExact(sa) AS s_addresses,
+  -- a dependency is one row unless its endpoint is a network holding several addresses: then
+  -- active hours are counted exactly as distinct hours over the addresses, day by day
+  if(count() = 1, any(hw), arrayReduce('uniqExact', arrayFlatten(arrayMap(t -> arrayMap(h -> toUInt32(t.1) * 24 + h, arrayFilter(h -> bitTest(t.2, h), range(24))), groupArrayArrayIf(hl, grouped))))) AS active_hours,
+  if(count() = 1, any(days), groupUniqArrayArrayIf(days, grouped)) AS days,
+  groupBitOr(hod) AS hods,
+  sum(n) AS rows, uniqExactIf(ca, grouped) AS c_addresses, uniqExactIf(sa, grouped) AS s_addresses,
   any(c_targets) AS targets, any(c_failed) AS failed_targets, any(c_hosts) AS hosts, any(c_ports) AS ports
 FROM (
   SELECT *,
-    multiIf(
-      c_targets >= {minTargets:UInt32} AND (c_failed >= c_targets * {failedRatio:Float64} OR c_ports >= {sweepPorts:UInt32}), 'scanner',
-      protocol IN (6, 17, 132) AND (port >= 32768 OR port = 0) AND port NOT IN {highServicePorts:Array(UInt16)}
-        AND p_clients = 1 AND p_hours <= 2 AND length(days) <= 1, 'noise',
-      'edge') AS kind,
-    if(kind = 'edge' AND cw = '', arrayFirstIndex(n -> ca >= n.1 AND ca <= n.2, net_ranges), 0) AS cni,
-    if(kind = 'edge' AND sw = '', arrayFirstIndex(n -> sa >= n.1 AND sa <= n.2, net_ranges), 0) AS sni,
-    multiIf(kind = 'noise', '', cw != '', concat('w:', cw), kind = 'scanner', ${textOf('ca')}, ${clientKey('ca', 'cni')}) AS ckey,
-    multiIf(kind != 'edge', '', sw != '', concat('w:', sw), ${serverKey('sa', 'sni')}) AS skey,
+    if(kind = 'edge' AND cw = 0, arrayFirstIndex(n -> ca >= n.1 AND ca <= n.2, net_ranges), 0) AS cni,
+    if(kind = 'edge' AND sw = 0, arrayFirstIndex(n -> sa >= n.1 AND sa <= n.2, net_ranges), 0) AS sni,
+    ${code('cni')} AS ccode,
+    ${code('sni')} AS scode,
+    ccode != 0 OR scode = 1 AS grouped,
+    multiIf(kind = 'noise', '', cw != 0, concat('w:', transform(cw, ids.1, ids.2, '')), kind = 'scanner', ${textOf('ca')}, ${clientKey('ca', 'cni')}) AS ckey,
+    multiIf(kind != 'edge', '', sw != 0, concat('w:', transform(sw, ids.1, ids.2, '')), ${serverKey('sa', 'sni')}) AS skey,
     if(kind = 'edge', protocol, 0) AS g_protocol,
     if(kind = 'edge', port, 0) AS g_port
   FROM (
-    SELECT *,
-      count() OVER (PARTITION BY cw, ca) AS c_targets,
-      sum(toUInt8(ff >= flows)) OVER (PARTITION BY cw, ca) AS c_failed,
-      uniqExact(tuple(sw, sa)) OVER (PARTITION BY cw, ca) AS c_hosts,
-      uniqExact(port) OVER (PARTITION BY cw, ca) AS c_ports,
-      count() OVER (PARTITION BY sw, sa, protocol, port) AS p_clients,
-      sum(hw) OVER (PARTITION BY sw, sa, protocol, port) AS p_hours
+    -- a scanner's targets collapse to one row before anything else is computed for them
+    SELECT * REPLACE (if(kind = 'scanner', c_flows, flows) AS flows, if(kind = 'scanner', c_fs, fs) AS fs, if(kind = 'scanner', c_ls, ls) AS ls),
+      if(kind = 'scanner', c_targets, 1) AS n
+    FROM (
+      SELECT *,
+        multiIf(
+          c_targets >= {minTargets:UInt32} AND (c_failed >= c_targets * {failedRatio:Float64} OR c_ports >= {sweepPorts:UInt32}), 'scanner',
+          protocol IN (6, 17, 132) AND (port >= 32768 OR port = 0) AND port NOT IN {highServicePorts:Array(UInt16)}
+            AND p_clients = 1 AND p_hours <= 2 AND length(days) <= 1, 'noise',
+          'edge') AS kind
+      FROM (
+        SELECT *,
+          count() OVER (PARTITION BY cw, ca) AS c_targets,
+          sum(toUInt8(ff >= flows)) OVER (PARTITION BY cw, ca) AS c_failed,
+          uniqExact(tuple(sw, sa)) OVER (PARTITION BY cw, ca) AS c_hosts,
+          uniqExact(port) OVER (PARTITION BY cw, ca) AS c_ports,
+          sum(flows) OVER (PARTITION BY cw, ca) AS c_flows,
+          min(fs) OVER (PARTITION BY cw, ca) AS c_fs,
+          max(ls) OVER (PARTITION BY cw, ca) AS c_ls,
+          row_number() OVER (PARTITION BY cw, ca) AS c_row,
+          count() OVER (PARTITION BY sw, sa, protocol, port) AS p_clients,
+          sum(hw) OVER (PARTITION BY sw, sa, protocol, port) AS p_hours
     FROM (
       -- one row per (client, server, protocol, port): counters of the window, days of the span
       SELECT cw, ca, sw, sa, protocol, port,
         sumIf(flows, in_w) AS flows, sumIf(b_c2s, in_w) AS b_c2s, sumIf(b_s2c, in_w) AS b_s2c, sumIf(pk, in_w) AS pk, sumIf(ff, in_w) AS ff,
         minIf(fs, in_w) AS fs, maxIf(ls, in_w) AS ls,
         sumIf(bitCount(mask), in_w) AS hw,
-        groupArrayIf(tuple(toUInt16(dateDiff('day', {day0:Date}, d)), mask), in_w) AS hl,
+        groupArrayIf(tuple(toUInt16(dateDiff('day', {day0:Date}, d)), mask), in_w AND (cw = 0 OR sw = 0)) AS hl,
         groupUniqArray(toUInt16(dateDiff('day', {day0:Date}, d))) AS days,
         groupBitOrIf(mask, in_w) AS hod
       FROM (
-        -- identity by time, per day (or per hour where an address changed hands that day)
+        -- identity by time, per day (or per hour where an address changed hands that day);
+        -- workloads are grouped by a 64-bit hash of their id (fixed-size keys hash fast)
         SELECT
-          if(r.first_seen < bc.valid_to, bc.workload_id, '') AS cw,
-          if(cw = '', r.client_addr, toIPv6('::')) AS ca,
-          if(r.first_seen < bs.valid_to, bs.workload_id, '') AS sw,
-          if(sw = '', r.server_addr, toIPv6('::')) AS sa,
+          if(r.first_seen < bc.valid_to AND bc.workload_id != '', cityHash64(bc.workload_id), 0) AS cw,
+          if(cw = 0, r.client_addr, toIPv6('::')) AS ca,
+          if(r.first_seen < bs.valid_to AND bs.workload_id != '', cityHash64(bs.workload_id), 0) AS sw,
+          if(sw = 0, r.server_addr, toIPv6('::')) AS sa,
           r.protocol AS protocol,
           if(r.protocol IN (1, 58), 0, r.server_port) AS port,
           r.d AS d, r.in_w AS in_w,
           sum(r.flows) AS flows, sum(r.bytes_c2s) AS b_c2s, sum(r.bytes_s2c) AS b_s2c, sum(r.pk) AS pk, sum(r.ff) AS ff,
           groupBitOr(r.mask) AS mask, min(r.first_seen) AS fs, max(r.last_seen) AS ls
         FROM (
+          -- whole days, except where one of the addresses changed hands that day
           SELECT day AS d, hours AS mask, day >= {wLo:Date} AS in_w, first_seen, last_seen, client_addr, server_addr, server_port, protocol,
                  flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
           FROM ${store.t('conversations_daily')}
-          WHERE ${fullDay('day')} AND (client_addr, day) NOT IN ${changed} AND (server_addr, day) NOT IN ${changed}
+          WHERE ${fullDay('day')}
+            AND ((client_addr NOT IN ${changedAddrs} AND server_addr NOT IN ${changedAddrs}) OR ((client_addr, day) NOT IN ${changed} AND (server_addr, day) NOT IN ${changed}))
           UNION ALL
+          -- hours of the partial days at the edges of the span and of the window
           SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
                  client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
           FROM ${store.t('conversations_hourly')}
           WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime}
-            AND (NOT ${fullDay('toDate(hour)')} OR (client_addr, toDate(hour)) IN ${changed} OR (server_addr, toDate(hour)) IN ${changed})
+            AND (hour < toDateTime({lbLo:Date}) OR (hour >= toDateTime({lbHi:Date}) AND hour < toDateTime({wLo:Date})) OR hour >= toDateTime({wHi:Date}))
+          UNION ALL
+          -- hours of whole days on which one of the addresses changed hands
+          SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
+                 client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
+          FROM ${store.t('conversations_hourly')}
+          WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime} AND ${fullDay('toDate(hour)')}
+            AND (client_addr IN ${changedAddrs} OR server_addr IN ${changedAddrs})
+            AND ((client_addr, toDate(hour)) IN ${changed} OR (server_addr, toDate(hour)) IN ${changed})
         ) AS r
         ASOF LEFT JOIN ${bindings} AS bc ON r.client_addr = bc.addr AND r.first_seen >= bc.valid_from
         ASOF LEFT JOIN ${bindings} AS bs ON r.server_addr = bs.addr AND r.first_seen >= bs.valid_from
@@ -173,7 +203,10 @@ FROM (
       )
       GROUP BY cw, ca, sw, sa, protocol, port
       HAVING flows > 0
+        )
+      )
     )
+    WHERE kind != 'scanner' OR c_row = 1
   )
 )
 GROUP BY kind, ckey, skey, g_protocol, g_port`;

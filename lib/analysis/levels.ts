@@ -2,7 +2,7 @@
 // workload. Higher levels fold workload edges between the same two nodes into one edge that
 // keeps the ports, the totals and the most regular rhythm; endpoints that are not workloads
 // (networks, the internet, addresses) stay themselves at every level.
-import { portName } from './analyze';
+import { cmp, portName } from './analyze';
 import { mostRegular } from './periodicity';
 import type { AnalysisResult, AnalysisWorkload, EdgeFlags, Level, LevelEdge, LevelGraph, LevelNode } from './types';
 
@@ -82,8 +82,8 @@ export function graphAtLevel(r: AnalysisResult, level: Level, opts: LevelOptions
   const outNodes: LevelNode[] = [];
   for (const n of nodes.values()) if (!opts.application || used.has(n.id)) outNodes.push(n);
   for (const n of endpointNodes.values()) if (used.has(n.id)) outNodes.push(n);
-  outNodes.sort((a, b) => a.id.localeCompare(b.id));
+  outNodes.sort((a, b) => cmp(a.id, b.id));
   const outEdges: LevelEdge[] = [...edges.values()].map(({ portSet, ...le }) => ({ ...le, ports: [...portSet].sort() }));
-  outEdges.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  outEdges.sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to));
   return { level, window: r.window, nodes: outNodes, edges: outEdges };
 }
