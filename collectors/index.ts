@@ -110,7 +110,11 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
           log.warn({ exporter: from.address, errors: r.errors.length, first: r.errors[0]!.message }, 'flow datagram with errors (counted; the next ones are not logged for a minute)');
         }
       }
-      if (r.records.length) {
+      if (r.records.length && sink.dropping) {
+        // The store is behind: count the loss without preparing records that would be dropped.
+        table.dropped(entry, r.records.length);
+        sink.countDropped(r.records.length);
+      } else if (r.records.length) {
         const records: FlowRecord[] = new Array(r.records.length);
         for (let i = 0; i < r.records.length; i++) records[i] = normalizer.toRecord(r.records[i]!);
         const taken = sink.writeOrDrop(records);

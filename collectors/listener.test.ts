@@ -8,7 +8,7 @@ import { Store } from '../lib/store';
 import { FlowSink } from '../lib/store/sink';
 import { testConfig } from '../test/support';
 import { kernelSocketCounters, startCollectors, statusLine, type Collectors } from '.';
-import { ByteWriter, ipfixMessage, ipfixTemplateRecord } from './testing/exports';
+import { ByteWriter, ipfixMessage, ipfixTemplateRecord, netflow5Packet } from './testing/exports';
 import { have, softflowd, tempDir } from './testing/exporters';
 import { standardTraffic } from './testing/traffic';
 
@@ -127,6 +127,26 @@ describe('UDP listeners', () => {
     expect(collectors.exporters()[0]).toMatchObject({ noTemplateDrops: 1 });
     const [row] = await store.rows<{ n: number; bytes: number }>(`SELECT count() AS n, sum(bytes) AS bytes FROM ${store.t('flows')}`);
     expect(row).toEqual({ n: 1, bytes: 1200 });
+  });
+
+  it('drops and counts per exporter when the store falls behind, and stores the rest', async () => {
+    const config = testConfig();
+    config.collect = { ...config.collect, listen: '127.0.0.1', netflowPort: 2055, ipfixPort: 0, sflowPort: 0 };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stored: number[] = [];
+    const sink = new FlowSink({ insertFlows: async (r) => void (await gate, stored.push(r.length)) }, { maxBatch: 5, maxDelayMs: 10, dropAbove: 10 });
+    const collectors = await startCollectors(config, sink, log, { ephemeralPorts: true });
+    const now = Math.floor(Date.now() / 1000);
+    const records = Array.from({ length: 5 }, (_, i) => ({ src: `10.6.0.${i}`, dst: '10.6.1.1', packets: 1, bytes: 60, first: 0, last: 0, srcPort: 40000 + i, dstPort: 80, protocol: 6 }));
+    await sendAll(collectors.listeners[0]!.port, [0, 5, 10, 15, 20].map((seq) => netflow5Packet({ sysUptime: 1000, unixSecs: now, sequence: seq, records })), 20);
+    await until(() => (collectors.exporters()[0]?.datagrams ?? 0) === 5);
+    expect(collectors.exporters()[0]).toMatchObject({ records: 25, droppedRecords: 15 });
+    expect(sink.stats()).toMatchObject({ dropped: 15 });
+    release();
+    await collectors.close();
+    await sink.close();
+    expect(stored.reduce((a, b) => a + b, 0)).toBe(10);
   });
 
   it('reads kernel counters of its own sockets', async () => {

@@ -114,6 +114,16 @@ export class FlowSink {
     return this.s.pending < this.opts.highWaterMark;
   }
 
+  /** Whether writeOrDrop() would drop now (a UDP source can skip preparing records it would lose). */
+  get dropping(): boolean {
+    return this.s.pending >= this.opts.dropAbove;
+  }
+
+  /** Count records a UDP source dropped without preparing them, because `dropping` said so. */
+  countDropped(n: number): void {
+    this.s.dropped += n;
+  }
+
   /** For sources that cannot wait (UDP): over the high-water mark the records are dropped and counted. */
   writeOrDrop(records: readonly FlowRecord[]): number {
     if (this.s.pending >= this.opts.dropAbove) {
