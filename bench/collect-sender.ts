@@ -16,7 +16,11 @@ const { values } = parseArgs({
     protocol: { type: 'string', default: 'netflow9' },
   },
 });
-const ports = values.ports!.split(',').map(Number);
+if (!values.ports) {
+  console.error('collect-sender is the exporter side of `npm run bench -- collect`: it needs --ports P[,P...] (and --rate, --seconds, --protocol).');
+  process.exit(2);
+}
+const ports = values.ports.split(',').map(Number);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const gen = flowDatagrams(values.protocol as BenchProtocol, { datagrams: 4000, flows: 400_000 });
