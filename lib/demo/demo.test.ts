@@ -4,6 +4,7 @@
 // hostnames only, and from communication structure alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../test/support';
+import { analyze } from '../analysis/analyze';
 import { openRuntime, type Runtime } from '../runtime';
 import { measureAccuracy, type Accuracy } from './accuracy';
 import { generateEstate } from './estate';
@@ -56,6 +57,19 @@ describe('demo estate', () => {
     expect(acc.runs[0]!.evaluation.roles.accuracy).toBeGreaterThanOrEqual(acc.runs[2]!.evaluation.roles.accuracy);
     expect(acc.runs[2]!.evaluation.roles.accuracy).toBeGreaterThan(0.7);
     expect(acc.runs[0]!.evaluation.periodicity.accuracy).toBeGreaterThan(0.95);
+  });
+
+  it('shows what an estate shows: a collector gap, rhythms from continuous to monthly, convergence', async () => {
+    const r = await analyze(rt, { from: new Date(END.getTime() - 30 * 86_400_000), to: END });
+    expect(r.coverage).toMatchObject({ days: 30, daysWithData: 30, shorterThanCycle: false, converged: true });
+    const dev = r.coverage.sources.find((s) => s.exporter === 'demo-dev-core')!;
+    expect(dev.gaps).toHaveLength(1);
+    expect(dev.gaps[0]!.hours).toBe(8);
+    expect(r.coverage.sources.filter((s) => s.exporter !== 'demo-dev-core').every((s) => s.gaps.length === 0)).toBe(true);
+    const rhythms = new Set(r.edges.map((e) => e.periodicity));
+    expect(rhythms).toEqual(new Set(['continuous', 'daily', 'weekly', 'monthly', 'once']));
+    expect(r.edges.filter((e) => e.flags.management).length).toBeGreaterThan(20);
+    expect(r.endpoints.map((e) => e.id)).toEqual(expect.arrayContaining(['0.0.0.0/0', '::/0', '10.100.0.0/16', '203.0.113.0/24', '198.51.100.10', '10.0.9.9']));
   });
 
   it('keeps its options to regenerate the truth, and refuses to mix with other data', async () => {
