@@ -1,9 +1,9 @@
 // `bulkhead demo` and `bulkhead analyze` as people run them: child processes on a fresh home.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analysisJsonSchema } from '../../lib/analysis/json';
 
 const bin = join(resolve(import.meta.dirname, '../..'), 'bin/bulkhead.mjs');
@@ -19,6 +19,8 @@ function bulkhead(args: string[]) {
 }
 
 describe('bulkhead demo and analyze', () => {
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
   it('loads the demo, says what it loaded and what to do next', () => {
     const r = bulkhead(['demo', '--workloads', '60', '--days', '21', '--seed', '3']);
     expect(r.err).not.toMatch(/Error/);
