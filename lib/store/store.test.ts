@@ -94,7 +94,7 @@ describe('ClickHouse store (embedded chDB)', () => {
     const { applyRetention } = await import('./retention');
     const engine = async (t: string) => (await store.rows<{ e: string }>('SELECT engine_full AS e FROM system.tables WHERE database = {db:String} AND name = {t:String}', { db: store.database, t }))[0]!.e;
     expect(ttlDays(await engine('flows'))).toBe(0);
-    expect(await applyRetention(store.client, store.database, { flowsDays: 30, rollupDays: 365 })).toEqual(['flows: 30 days', 'conversations_hourly: 365 days', 'sources_hourly: 365 days']);
+    expect(await applyRetention(store.client, store.database, { flowsDays: 30, rollupDays: 365 })).toEqual(['flows: 30 days', 'conversations_hourly: 365 days', 'sources_hourly: 365 days', 'conversations_daily: 365 days']);
     expect(ttlDays(await engine('flows'))).toBe(30);
     expect(ttlDays(await engine('conversations_hourly'))).toBe(365);
     expect(await applyRetention(store.client, store.database, { flowsDays: 30, rollupDays: 365 })).toEqual([]);
