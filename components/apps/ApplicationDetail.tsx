@@ -175,7 +175,7 @@ function Body({ d, canEdit, win }: { d: Detail; canEdit: boolean; win: WindowSpe
 
       <section className="card" aria-labelledby={`${ids}-members`}>
         <h2 id={`${ids}-members`}>Members ({num(d.members.length)})</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data">
             <thead>
               <tr>
@@ -247,7 +247,7 @@ function Neighbours({ title, rows, win, self, outgoing }: { title: string; rows:
       {rows.length === 0 ? (
         <p className="muted">Nothing in this window.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data compact">
             <thead>
               <tr>

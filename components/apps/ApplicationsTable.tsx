@@ -133,7 +133,7 @@ function AppsBody(props: { data: ApplicationsList; envs: string[]; env: string; 
           </button>
         ))}
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data" aria-label="Applications">
           <thead>
             <tr>

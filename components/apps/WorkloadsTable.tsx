@@ -83,7 +83,7 @@ export function WorkloadsTable({ canEdit }: { canEdit: boolean }) {
               <p className="muted">
                 {num(d.total)} workloads{d.total > PAGE && `, ${num(offset + 1)}–${num(Math.min(d.total, offset + PAGE))} shown`}.
               </p>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table className="data" aria-label="Workloads">
                   <thead>
                     <tr>

@@ -30,7 +30,7 @@ export function Bars({
   const summary = `${label}: ${data.map((d) => `${d.name}: ${series.map((s) => `${s.label} ${format(Number(d[s.key] ?? 0))}`).join(', ')}`).join('; ')}.`;
   const vertical = layout === 'vertical';
   return (
-    <figure className="chart" role="img" aria-label={summary}>
+    <div className="chart" role="img" aria-label={summary}>
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={data} layout={vertical ? 'vertical' : 'horizontal'} margin={{ top: 6, right: 12, bottom: 0, left: vertical ? 8 : 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e1e5ea" />
@@ -52,7 +52,6 @@ export function Bars({
           ))}
         </BarChart>
       </ResponsiveContainer>
-      <figcaption className="visually-hidden">{summary}</figcaption>
-    </figure>
+    </div>
   );
 }

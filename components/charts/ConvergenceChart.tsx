@@ -10,7 +10,7 @@ export function ConvergenceChart({ days, height = 240 }: { days: Array<{ day: st
   const total = days[days.length - 1]!.cumulative;
   const summary = `Convergence: ${num(total)} dependencies over ${days.length} days; ${num(last7)} new in the last 7 days (${total ? ((last7 / total) * 100).toFixed(1) : 0}%).`;
   return (
-    <figure className="chart" role="img" aria-label={summary}>
+    <div className="chart" role="img" aria-label={summary}>
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e1e5ea" />
@@ -23,7 +23,6 @@ export function ConvergenceChart({ days, height = 240 }: { days: Array<{ day: st
           <Line yAxisId="all" dataKey="cumulative" stroke="#1b3a5c" dot={false} strokeWidth={2} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
-      <figcaption className="visually-hidden">{summary}</figcaption>
-    </figure>
+    </div>
   );
 }

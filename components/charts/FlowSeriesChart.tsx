@@ -13,7 +13,7 @@ export function FlowSeriesChart({ series, bucket, label, height = 180, metric = 
   const tick = (t: string) => (bucket === 'day' ? t.slice(5, 10) : t.slice(11, 16));
   const summary = `${label}: ${metric === 'bytes' ? fmtBytes(total) : `${num(total)} flows`} in ${series.length} ${bucket}s; peak ${fmt(peak[metric])} at ${utc(peak.t)}.`;
   return (
-    <figure className="chart" role="img" aria-label={summary}>
+    <div className="chart" role="img" aria-label={summary}>
       <ResponsiveContainer width="100%" height={height}>
         <AreaChart data={series} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e1e5ea" />
@@ -23,7 +23,6 @@ export function FlowSeriesChart({ series, bucket, label, height = 180, metric = 
           <Area type="monotone" dataKey={metric} stroke="#0b5cad" fill="#9cc3ea" isAnimationActive={false} />
         </AreaChart>
       </ResponsiveContainer>
-      <figcaption className="visually-hidden">{summary}</figcaption>
-    </figure>
+    </div>
   );
 }

@@ -84,7 +84,7 @@ export function Coverage() {
               <section className="card" aria-labelledby="cov-h">
                 <h2 id="cov-h">Coverage per source and day</h2>
                 <p className="muted">Each cell is a UTC day: darker means more hours with flows; red means none. Hover or focus a cell for its numbers.</p>
-                <div className="table-wrap">
+                <div className="table-wrap" tabIndex={0}>
                   <table className="data compact coverage-grid">
                     <thead>
                       <tr>

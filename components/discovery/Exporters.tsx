@@ -102,7 +102,7 @@ export function Exporters() {
             </div>
           </div>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data compact" aria-label="Exporters">
               <thead>
                 <tr>

@@ -46,7 +46,7 @@ export function Imports() {
           </div>
         ))}
       </div>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data compact" aria-label="Imports">
           <thead>
             <tr>

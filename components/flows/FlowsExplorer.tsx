@@ -108,7 +108,7 @@ export function FlowsExplorer() {
               </p>
             </div>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data compact" aria-label="Flow records">
                 <thead>
                   <tr>

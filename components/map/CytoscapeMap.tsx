@@ -20,7 +20,7 @@ export interface MapCanvasProps {
   onSelect(id: string | null): void;
   onToggle(id: string): void;
   /** an element to bring into view (search) */
-  reveal?: { id: string; at: number } | null;
+  reveal?: { id: string; at: number; fit?: boolean } | null;
 }
 
 const LARGE = 2500;
@@ -197,7 +197,14 @@ export function CytoscapeMap(props: MapCanvasProps) {
     const cy = cyRef.current;
     if (!cy || !ready || !props.reveal) return;
     const el = cy.getElementById(props.reveal.id);
-    if (el.nonempty()) cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 0.8) }, { duration: 250 });
+    if (el.empty()) return;
+    if (props.reveal.fit) {
+      // fit the group and what is drawn inside it, but never zoom in further than reading size
+      const eles = el.union(el.descendants());
+      const bb = eles.boundingBox();
+      const zoom = Math.min(1.2, (cy.width() - 80) / Math.max(1, bb.w), (cy.height() - 80) / Math.max(1, bb.h));
+      cy.animate({ zoom, center: { eles } }, { duration: 250 });
+    } else cy.animate({ center: { eles: el }, zoom: Math.max(cy.zoom(), 0.8) }, { duration: 250 });
   }, [ready, props.reveal]);
 
   const zoomBy = (f: number) => {

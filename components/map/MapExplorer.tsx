@@ -4,7 +4,7 @@
 // screen-reader use.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { apiGet } from '../api/client';
 import type { MapData } from '../data/map';
 import { isPending, type Pending } from '../data/progress';
@@ -75,7 +75,16 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
   const [search, setSearch] = useState('');
   const deferred = useDeferredValue(search);
   const hits = useMemo(() => (ix ? searchMap(ix, deferred) : []), [ix, deferred]);
-  const [reveal, setReveal] = useState<{ id: string; at: number } | null>(null);
+  const [reveal, setReveal] = useState<{ id: string; at: number; fit?: boolean } | null>(null);
+  const pendingReveal = useRef<{ id: string; at: number; fit?: boolean } | null>(null);
+  useEffect(() => {
+    if (pendingReveal.current && view?.nodes.some((n) => n.id === pendingReveal.current!.id)) {
+      setReveal(pendingReveal.current);
+      pendingReveal.current = null;
+    }
+  }, [view]);
+  const activeFilters = filters.env.length + filters.app.length + filters.labels.length + filters.ports.length + filters.protocols.length;
+  const [showFilters, setShowFilters] = useState(activeFilters > 0);
 
   const overlay = useOverlay({ data, view, window: win });
 
@@ -106,6 +115,9 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
         c.add(id);
       }
       url.set({ open: [...o], closed: [...c], sel: id });
+      // show what opened (or the group that closed) rather than leaving it off screen, once the
+      // URL (and so the view) has changed
+      pendingReveal.current = { id, at: Date.now(), fit: true };
     },
     [view, open, closed, url],
   );
@@ -118,8 +130,10 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
         o.add(a);
         c.delete(a);
       }
+      const changed = o.size !== open.length || c.size !== closed.length;
       url.set({ open: [...o], closed: [...c], sel: id });
-      setReveal({ id, at: Date.now() });
+      if (changed) pendingReveal.current = { id, at: Date.now() };
+      else setReveal({ id, at: Date.now() });
       setSearch('');
     },
     [ix, open, closed, url],
@@ -169,7 +183,7 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
                 showNode(hits[0].id);
               }
             }}
-            aria-controls="map-search-results"
+            aria-controls={deferred.trim() ? "map-search-results" : undefined}
             aria-describedby="map-search-help"
           />
           <span id="map-search-help" className="visually-hidden">
@@ -189,6 +203,9 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
           )}
         </div>
         <OverlayControls overlay={overlay} />
+        <button type="button" className="btn btn-secondary" aria-expanded={showFilters} aria-controls="map-filters" onClick={() => setShowFilters(!showFilters)}>
+          Filters{activeFilters > 0 && <span className="count">{activeFilters}</span>}
+        </button>
       </div>
 
       <p className="map-summary" aria-live="polite">
@@ -219,15 +236,15 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
           <NoDataNextSteps />
         </Empty>
       ) : (
-        <div className="map-body">
-          <MapFiltersForm data={data} filters={filters} />
+        <div className={`map-body${showFilters ? '' : ' filters-hidden'}`}>
+          {showFilters && <MapFiltersForm data={data} filters={filters} />}
           <div className="map-main">
             <CytoscapeMap
               view={view}
               layout={layout}
               classes={classes}
               selected={selected}
-              fitKey={`${level}|${filterKey}|${data.computedAt}`}
+              fitKey={`${level}|${filterKey}|${data.computedAt}|${aspect}`}
               onSelect={select}
               onToggle={toggle}
               reveal={reveal}
@@ -244,7 +261,7 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
 
 /** Width / height of the map canvas (from the viewport: the canvas fills what the side panels leave). */
 function useCanvasAspect(): number {
-  const measure = () => (typeof window === 'undefined' ? 1.4 : Math.min(3, Math.max(0.8, (window.innerWidth - (window.innerWidth > 1100 ? 640 : 60)) / Math.max(300, window.innerHeight - 224))));
+  const measure = () => (typeof window === 'undefined' ? 1.4 : Math.min(3, Math.max(0.8, (window.innerWidth - (window.innerWidth > 1100 ? 400 : 60)) / Math.max(300, window.innerHeight - 224))));
   const [aspect, setAspect] = useState(1.4);
   useEffect(() => {
     let t: ReturnType<typeof setTimeout> | undefined;
@@ -263,13 +280,13 @@ function useCanvasAspect(): number {
 /** The links of the current view as a table: the keyboard and screen-reader way into the map. */
 function DependencyList({ view, onSelect, selected }: { view: ReturnType<typeof buildView>; onSelect(id: string): void; selected: string | null }) {
   const [all, setAll] = useState(false);
-  const labels = useMemo(() => new Map(view.nodes.map((n) => [n.id, n.label])), [view]);
+  const labels = useMemo(() => new Map(view.nodes.map((n) => [n.id, n.title])), [view]);
   const rows = useMemo(() => [...view.edges].sort((a, b) => b.flows - a.flows), [view]);
   const shown = all ? rows : rows.slice(0, 25);
   return (
     <section className="card" aria-labelledby="deps-heading">
       <h2 id="deps-heading">Dependencies in this view ({num(rows.length)})</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table className="data">
           <thead>
             <tr>
@@ -287,7 +304,7 @@ function DependencyList({ view, onSelect, selected }: { view: ReturnType<typeof 
           </thead>
           <tbody>
             {shown.map((e) => (
-              <tr key={e.id} aria-selected={selected === e.id}>
+              <tr key={e.id} className={selected === e.id ? "selected" : undefined}>
                 <td>{labels.get(e.source)}</td>
                 <td>{labels.get(e.target)}</td>
                 <td>{e.ports.slice(0, 6).join(', ') + (e.ports.length > 6 ? ` +${e.ports.length - 6}` : '')}</td>

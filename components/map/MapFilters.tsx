@@ -23,7 +23,7 @@ export function MapFiltersForm({ data, filters }: { data: MapData; filters: MapF
   const toggleIn = (key: 'env' | 'app' | 'proto', list: string[], v: string) => set({ [key]: list.includes(v) ? list.filter((x) => x !== v) : [...list, v], sel: null });
 
   return (
-    <aside className="map-filters" aria-label="Map filters">
+    <aside className="map-filters" id="map-filters" aria-label="Map filters">
       <h2 className="panel-title">Filters {active > 0 && <span className="count">{active}</span>}</h2>
       <fieldset>
         <legend>Show</legend>

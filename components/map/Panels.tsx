@@ -63,7 +63,7 @@ export function DetailsPanel(props: PanelProps) {
 }
 
 function Links({ view, node, onSelect }: { view: MapView; node: ViewNode; onSelect(id: string): void }) {
-  const labels = useMemo(() => new Map(view.nodes.map((n) => [n.id, n.label])), [view]);
+  const labels = useMemo(() => new Map(view.nodes.map((n) => [n.id, n.title])), [view]);
   // an expanded group's links are those of everything drawn inside it that cross its border
   const inside = useMemo(() => {
     const set = new Set([node.id]);
@@ -233,7 +233,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
     return (
       <div>
         <p className="panel-kind">{e?.kind === 'internet' ? 'The internet' : e?.kind === 'network' ? `Named network (${e.networkKind ?? 'other'})` : 'Address'}</p>
-        <h2 className="panel-title" tabIndex={-1}>{node.label}</h2>
+        <h2 className="panel-title" tabIndex={-1}>{node.title}</h2>
         <dl className="facts">
           <dt>Range</dt>
           <dd>{e?.id ?? node.id.slice(3)}</dd>
@@ -254,7 +254,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
   return (
     <div>
       <p className="panel-kind">{node.kind === 'env' ? 'Environment' : node.kind === 'role' ? `Role in ${node.app}` : 'Group'}</p>
-      <h2 className="panel-title" tabIndex={-1}>{node.label}</h2>
+      <h2 className="panel-title" tabIndex={-1}>{node.title}</h2>
       <dl className="facts">
         <dt>Workloads</dt>
         <dd>{num(node.workloads)}</dd>
@@ -273,7 +273,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
 
 function EdgePanel(props: PanelProps & { edge: ViewEdge }) {
   const { edge, view, ix, window: win, onSelect } = props;
-  const labels = useMemo(() => new Map(view.nodes.map((n) => [n.id, n.label])), [view]);
+  const labels = useMemo(() => new Map(view.nodes.map((n) => [n.id, n.title])), [view]);
   const members = useMemo(() => edge.members.map((i) => ix.data.edges[i]!).sort((a, b) => b.flows - a.flows), [edge, ix]);
   const name = (id: string) => ix.workloads.get(id)?.name ?? ix.endpoints.get(id)?.name ?? id;
   const params = {
@@ -345,7 +345,7 @@ function EdgePanel(props: PanelProps & { edge: ViewEdge }) {
           {details.data.samples.length === 0 ? (
             <p className="muted">No raw flow records in this window (raw flows are kept {details.data.retentionDays ? `${details.data.retentionDays} days` : 'forever'}; the hourly rollups longer).</p>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table className="data compact" aria-label="Sample flows">
                 <thead>
                   <tr>

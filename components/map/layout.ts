@@ -31,7 +31,7 @@ export const SIZES = {
   /** padding of a compound node (style `padding`) */
   pad: 14,
   /** room above a group for its label (drawn outside the box) */
-  title: 30,
+  title: 38,
   gap: 22,
   /** workloads stacked in one column of a role before the next column starts */
   rowsPerColumn: 8,
@@ -159,8 +159,8 @@ function packRows(kids: Placed[], aspect: number, gap: number) {
 function leaf(n: ViewNode): Placed {
   const d = leafSize(n);
   // collapsed groups carry a bigger label (style.ts) and get a wider cell for it
-  const w = Math.max(n.collapsed ? SIZES.cellW + 64 : n.kind === 'endpoint' ? SIZES.cellW + 24 : SIZES.cellW, d + 24);
-  const h = d + (n.collapsed ? 40 : 32);
+  const w = Math.max(n.collapsed ? SIZES.cellW + 96 : n.kind === 'endpoint' ? SIZES.cellW + 48 : SIZES.cellW, d + 24);
+  const h = d + (n.collapsed ? 44 : 32);
   return {
     node: n,
     box: { w, h },

@@ -68,7 +68,10 @@ export interface ViewOptions {
 
 export interface ViewNode {
   id: string;
+  /** short text drawn on the canvas */
   label: string;
+  /** unambiguous text for lists and panels ("orders@prod · api", "environment prod") */
+  title: string;
   kind: NodeKind;
   parent: string | null;
   /** 1 zone/env, 2 app, 3 role, 4 workload/endpoint */
@@ -304,8 +307,11 @@ export function buildView(ix: MapIndex, opts: ViewOptions): MapView {
       parent = nid;
     }
   }
-  for (const n of nodes.values()) if (n.collapsed && n.kind !== 'zone' && n.kind !== 'env') n.label = `${n.label} (${n.workloads})`;
-  for (const n of nodes.values()) if (n.collapsed && (n.kind === 'zone' || n.kind === 'env') && n.workloads) n.label = `${n.label} (${n.workloads})`;
+  for (const n of nodes.values()) {
+    if (!n.collapsed || ((n.kind === 'zone' || n.kind === 'env') && !n.workloads)) continue;
+    n.label = `${n.label} (${n.workloads})`;
+    n.title = `${n.title} (${n.workloads})`;
+  }
 
   // --- edges between representatives ---------------------------------------------------------
   const agg = new Map<string, ViewEdge & { portSet: Set<string> }>();
@@ -371,6 +377,7 @@ function makeNode(
   const base: ViewNode = {
     id,
     label: id,
+    title: id,
     kind: 'workload',
     parent,
     depth,
@@ -389,21 +396,22 @@ function makeNode(
   const name = rest.join(':');
   switch (prefix) {
     case 'zone':
-      return { ...base, kind: 'zone', label: ZONE_LABELS[name as Zone], zone: name as Zone, app: null, env: null, appKind: null };
+      return { ...base, kind: 'zone', label: ZONE_LABELS[name as Zone], title: ZONE_LABELS[name as Zone], zone: name as Zone, app: null, env: null, appKind: null };
     case 'env':
-      return { ...base, kind: 'env', label: name || 'No environment', app: null, appKind: null };
+      return { ...base, kind: 'env', label: name || 'No environment', title: name ? `environment ${name}` : 'no environment', app: null, appKind: null };
     case 'app':
-      return { ...base, kind: 'app', label: ctx.app?.name ?? name, zone: zoneFromParent(parent) };
+      return { ...base, kind: 'app', label: ctx.app?.name ?? name, title: name, zone: zoneFromParent(parent) };
     case 'role': {
       const role = name.slice(name.lastIndexOf('/') + 1);
-      return { ...base, kind: 'role', label: role, role };
+      return { ...base, kind: 'role', label: role, title: `${name.slice(0, name.lastIndexOf('/'))} · ${role}`, role };
     }
     case 'ep': {
       const e = ctx.endpoint;
-      return { ...base, kind: 'endpoint', label: e ? (e.kind === 'network' ? `${e.name} ${e.id}` : e.kind === 'internet' ? `internet ${e.id === '::/0' ? '(IPv6)' : '(IPv4)'}` : e.name) : ctx.id, endpointKind: e?.kind ?? 'address', zone: 'external', app: null, env: null, appKind: null };
+      const label = e ? (e.kind === 'network' ? `${e.name} ${e.id}` : e.kind === 'internet' ? `internet ${e.id === '::/0' ? '(IPv6)' : '(IPv4)'}` : e.name) : ctx.id;
+      return { ...base, kind: 'endpoint', label, title: label, endpointKind: e?.kind ?? 'address', zone: 'external', app: null, env: null, appKind: null };
     }
     default:
-      return { ...base, kind: 'workload', label: ctx.w?.name ?? name, role: ctx.w?.role ?? null, zone: zoneFromParent(parent) };
+      return { ...base, kind: 'workload', label: ctx.w?.name ?? name, title: ctx.w?.name ?? name, role: ctx.w?.role ?? null, zone: zoneFromParent(parent) };
   }
 }
 

@@ -36,7 +36,7 @@ export function Baselines({ formats, canExport }: { formats: Array<{ id: string;
             one here.
           </p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data compact" aria-label="Baselines">
               <thead>
                 <tr>
@@ -56,7 +56,7 @@ export function Baselines({ formats, canExport }: { formats: Array<{ id: string;
                 {baselines.map((b) => {
                   const prev = baselines.find((x) => x.name === b.name && x.version === b.version - 1);
                   return (
-                    <tr key={b.id} aria-selected={view === ref(b)}>
+                    <tr key={b.id} className={view === ref(b) ? "selected" : undefined}>
                       <th scope="row">
                         {b.name} v{b.version}
                       </th>
@@ -166,7 +166,7 @@ function BaselineView({ refText, onClose }: { refText: string; onClose(): void }
             {q.data.document.metadata.window ? ` · discovery window ${utc(q.data.document.metadata.window.from)} – ${utc(q.data.document.metadata.window.to)}` : ''} ·{' '}
             {num(q.data.document.workloads.length)} workloads, {num(q.data.document.rules.length)} rules
           </p>
-          <div className="table-wrap" style={{ maxHeight: '28rem', overflow: 'auto' }}>
+          <div className="table-wrap" tabIndex={0} style={{ maxHeight: '28rem', overflow: 'auto' }}>
             <table className="data compact">
               <thead>
                 <tr>
@@ -418,7 +418,7 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
                   Save this file
                 </button>
               </p>
-              <pre aria-label={`Preview of ${shown.name}`}>
+              <pre aria-label={`Preview of ${shown.name}`} tabIndex={0}>
                 {shown.content.length > PREVIEW_LIMIT ? `${shown.content.slice(0, PREVIEW_LIMIT)}\n… (${num(shown.content.length - PREVIEW_LIMIT)} more characters in the file)` : shown.content}
               </pre>
             </>

@@ -224,7 +224,7 @@ function Report({ r }: { r: BlastReport }) {
       </div>
       <section className="card" aria-labelledby="apps-h">
         <h2 id="apps-h">Per application: mean one-hop reach of its workloads</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data compact">
             <thead>
               <tr>

@@ -180,7 +180,7 @@ function Result({ r }: { r: SimulationResult }) {
         {r.blocked.length === 0 ? (
           <p className="status-ok">Nothing observed in the window would be blocked.</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="data compact" aria-label="Would-block dependencies">
               <thead>
                 <tr>
@@ -228,7 +228,7 @@ function Result({ r }: { r: SimulationResult }) {
       </section>
       <section className="card" aria-labelledby="apps-h">
         <h2 id="apps-h">Per application</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data compact">
             <thead>
               <tr>

@@ -34,7 +34,7 @@ export function WindowPicker({ value }: { value: WindowSpec }) {
             {LABELS[p]}
           </button>
         ))}
-        <button type="button" aria-pressed={custom} aria-controls={`${id}-custom`} onClick={() => setCustom(true)}>
+        <button type="button" aria-pressed={custom} aria-controls={custom ? `${id}-custom` : undefined} onClick={() => setCustom(true)}>
           Custom
         </button>
       </div>
