@@ -49,8 +49,11 @@ function edgeClasses(e: ViewEdge): string {
 export function toElements(view: MapView, layout: LayoutResult, extra: Record<string, string>): ElementDefinition[] {
   const out: ElementDefinition[] = [];
   for (const n of view.nodes) {
-    const leaf = !n.group || n.collapsed;
-    const cls = [n.collapsed ? 'collapsed' : '', n.focus ? '' : 'faded', extra[n.id] ?? ''].filter(Boolean).join(' ');
+    const open = n.group && !n.collapsed;
+    const box = open ? layout.boxes[n.id] : undefined;
+    const pos = open ? box : layout.positions[n.id];
+    if (!pos) continue;
+    const cls = [open ? 'box' : n.collapsed ? 'collapsed' : 'leaf', n.focus ? '' : 'faded', extra[n.id] ?? ''].filter(Boolean).join(' ');
     out.push({
       group: 'nodes',
       data: {
@@ -61,9 +64,10 @@ export function toElements(view: MapView, layout: LayoutResult, extra: Record<st
         endpointKind: n.endpointKind ?? '',
         color: nodeColor(n),
         size: n.collapsed ? collapsedSize(n) : undefined,
-        ...(n.parent ? { parent: n.parent } : {}),
+        w: box?.w,
+        h: box?.h,
       },
-      ...(leaf && layout.positions[n.id] ? { position: { ...layout.positions[n.id]! } } : {}),
+      position: { x: pos.x, y: pos.y },
       classes: cls,
     });
   }
@@ -81,6 +85,20 @@ export function CytoscapeMap(props: MapCanvasProps) {
   const [ready, setReady] = useState(false);
   const largeRef = useRef<boolean | null>(null);
   const lastFit = useRef<string | null>(null);
+
+  // Fit from the layout's known extent rather than cy.fit(): that measures every label's
+  // bounding box, about a second at 8,000 nodes.
+  const fitDrawing = () => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const { w, h } = cb.current.layout.size;
+    const pad = 24;
+    if (!w || !h) return void cy.fit(undefined, pad);
+    const W = cy.width();
+    const H = cy.height();
+    const zoom = Math.min(1.5, Math.max(0.03, Math.min((W - 2 * pad) / w, (H - 2 * pad) / h)));
+    cy.viewport({ zoom, pan: { x: (W - w * zoom) / 2, y: (H - h * zoom) / 2 } });
+  };
 
   // Create the instance once.
   useEffect(() => {
@@ -104,8 +122,7 @@ export function CytoscapeMap(props: MapCanvasProps) {
         else cb.current.onSelect(e.target.id());
       });
       cy.on('dbltap', 'node', (e: EventObject) => {
-        const id = e.target.id();
-        if (e.target.isParent() || e.target.hasClass('collapsed')) cb.current.onToggle(id);
+        if (e.target.hasClass('box') || e.target.hasClass('collapsed')) cb.current.onToggle(e.target.id());
       });
       cyRef.current = cy;
       (window as unknown as { __bulkheadMap?: Core }).__bulkheadMap = cy;
@@ -135,14 +152,8 @@ export function CytoscapeMap(props: MapCanvasProps) {
     const firstPaint = cy.elements().length === 0 && els.length > 0;
     cy.batch(() => {
       const want = new Map(els.map((e) => [e.data.id!, e]));
-      // Remove what is gone, and nodes whose parent changed (Cytoscape cannot re-parent in a batch cheaply).
-      const gone = cy.elements().filter((el) => {
-        const w = want.get(el.id());
-        if (!w) return true;
-        if (el.isNode() && (el.data('parent') ?? null) !== ((w.data as { parent?: string }).parent ?? null)) return true;
-        if (el.isEdge() && (el.data('source') !== w.data.source || el.data('target') !== w.data.target)) return true;
-        return false;
-      });
+      // Remove what is gone (an edge id names its ends, so a kept id means the same edge).
+      const gone = cy.elements().filter((el) => !want.has(el.id()));
       cy.remove(gone);
       const add: ElementDefinition[] = [];
       for (const e of els) {
@@ -153,7 +164,7 @@ export function CytoscapeMap(props: MapCanvasProps) {
         }
         el.data(e.data);
         el.classes(e.classes ?? '');
-        if (e.position && el.isNode() && !el.isParent()) el.position(e.position);
+        if (e.position && el.isNode()) el.position(e.position);
       }
       if (add.length) cy.add(add);
       cy.elements().unselect();
@@ -169,7 +180,7 @@ export function CytoscapeMap(props: MapCanvasProps) {
     }
     if (lastFit.current !== props.fitKey) {
       lastFit.current = props.fitKey;
-      cy.fit(undefined, 24);
+      fitDrawing();
     }
     if (container.current) {
       container.current.dataset.nodes = String(props.view.nodes.length);
@@ -199,8 +210,8 @@ export function CytoscapeMap(props: MapCanvasProps) {
     const el = cy.getElementById(props.reveal.id);
     if (el.empty()) return;
     if (props.reveal.fit) {
-      // fit the group and what is drawn inside it, but never zoom in further than reading size
-      const eles = el.union(el.descendants());
+      // fit the group (its box holds what is drawn inside it), but never zoom in past reading size
+      const eles = el;
       const bb = eles.boundingBox();
       const zoom = Math.min(1.2, (cy.width() - 80) / Math.max(1, bb.w), (cy.height() - 80) / Math.max(1, bb.h));
       cy.animate({ zoom, center: { eles } }, { duration: 250 });
@@ -228,7 +239,7 @@ export function CytoscapeMap(props: MapCanvasProps) {
           const step = 80;
           if (e.key === '+' || e.key === '=') zoomBy(1.25);
           else if (e.key === '-') zoomBy(0.8);
-          else if (e.key === '0') cy.fit(undefined, 24);
+          else if (e.key === '0') fitDrawing();
           else if (e.key === 'ArrowLeft') cy.panBy({ x: step, y: 0 });
           else if (e.key === 'ArrowRight') cy.panBy({ x: -step, y: 0 });
           else if (e.key === 'ArrowUp') cy.panBy({ x: 0, y: step });
@@ -245,7 +256,7 @@ export function CytoscapeMap(props: MapCanvasProps) {
         <button type="button" onClick={() => zoomBy(0.8)} aria-label="Zoom out">
           −
         </button>
-        <button type="button" onClick={() => cyRef.current?.fit(undefined, 24)} aria-label="Fit the map to the view">
+        <button type="button" onClick={fitDrawing} aria-label="Fit the map to the view">
           Fit
         </button>
       </div>

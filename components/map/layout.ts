@@ -7,7 +7,10 @@
 //   - applications are packed in rows inside their environment, largest first;
 //   - external networks on the left, environments in the middle, shared services and
 //     management apart on the right.
-// Only leaves get positions; Cytoscape sizes compound (group) nodes around their children.
+// Leaves get positions; expanded groups get boxes, drawn as plain nodes behind their content
+// rather than as Cytoscape compound nodes: with compound nodes Cytoscape re-derives the style
+// caches of every descendant and ancestor for each style property it applies, which took close to
+// a minute for 8,000 nodes in Chromium here (docs/ui.md); boxes from this layout cost nothing.
 import { roleRank, type MapView, type ViewNode } from './view';
 
 export interface Box {
@@ -16,7 +19,10 @@ export interface Box {
 }
 
 export interface LayoutResult {
+  /** centre of each leaf (a workload, endpoint or collapsed group) */
   positions: Record<string, { x: number; y: number }>;
+  /** centre and size of each expanded group's box (its title is drawn above it) */
+  boxes: Record<string, { x: number; y: number; w: number; h: number }>;
   /** size of the whole drawing */
   size: Box;
 }
@@ -51,11 +57,13 @@ export function leafSize(n: ViewNode): number {
 const TOP_ORDER = (n: ViewNode) => (n.id === 'zone:external' ? 0 : n.kind === 'env' ? 1 : n.id === 'zone:core' ? 2 : n.id === 'zone:management' ? 3 : 4);
 const ENV_RANK: Record<string, number> = { prod: 0, production: 0, staging: 1, stage: 1, test: 2, qa: 2, dev: 3, development: 3 };
 
+type Out = Pick<LayoutResult, 'positions' | 'boxes'>;
+
 interface Placed {
   node: ViewNode;
   box: Box;
   /** places the subtree with its box's top-left corner at (x, y) */
-  place(x: number, y: number, out: LayoutResult['positions']): void;
+  place(x: number, y: number, out: Out): void;
 }
 
 /** `aspect`: width / height of the canvas the drawing should fill. */
@@ -77,7 +85,7 @@ export function computeLayout(view: Pick<MapView, 'nodes'>, aspect = 16 / 10): L
   };
   const top = (children.get(null) ?? []).map(measure);
   top.sort((a, b) => TOP_ORDER(a.node) - TOP_ORDER(b.node) || (ENV_RANK[a.node.label] ?? 9) - (ENV_RANK[b.node.label] ?? 9) || a.node.label.localeCompare(b.node.label));
-  const positions: LayoutResult['positions'] = {};
+  const out: Out = { positions: {}, boxes: {} };
   // External networks in a column on the left; environments, then shared services and
   // management, packed in rows to the right of it in about a screen's proportions.
   const external = top.filter((p) => p.node.id === 'zone:external');
@@ -85,17 +93,17 @@ export function computeLayout(view: Pick<MapView, 'nodes'>, aspect = 16 / 10): L
   let x = 0;
   let h = 0;
   for (const p of external) {
-    p.place(0, 0, positions);
+    p.place(0, 0, out);
     x = p.box.w + SIZES.gap * 2;
     h = p.box.h;
   }
   if (rest.length) {
     const packed = packRows(rest, aspect, SIZES.gap * 2);
-    packed.place(x, 0, positions);
+    packed.place(x, 0, out);
     x += packed.w;
     h = Math.max(h, packed.h);
   }
-  return { positions, size: { w: x, h } };
+  return { ...out, size: { w: x, h } };
 }
 
 /**
@@ -142,7 +150,7 @@ function packRows(kids: Placed[], aspect: number, gap: number) {
   return {
     w: packed.w,
     h: packed.h,
-    place(x: number, y: number, out: LayoutResult['positions']) {
+    place(x: number, y: number, out: Out) {
       let cy = y;
       for (const r of packed.rows) {
         let cx = x;
@@ -165,7 +173,7 @@ function leaf(n: ViewNode): Placed {
     node: n,
     box: { w, h },
     place(x, y, out) {
-      out[n.id] = { x: x + w / 2, y: y + d / 2 + 4 };
+      out.positions[n.id] = { x: x + w / 2, y: y + d / 2 + 4 };
     },
   };
 }
@@ -173,6 +181,12 @@ function leaf(n: ViewNode): Placed {
 /** A group's box around content of the given size (padding, and its title above). */
 function framed(content: Box): { box: Box; ox: number; oy: number } {
   return { box: { w: content.w + 2 * SIZES.pad, h: content.h + 2 * SIZES.pad + SIZES.title }, ox: SIZES.pad, oy: SIZES.pad + SIZES.title };
+}
+
+/** Record a framed group's drawn box: below its title, around its content. */
+function drawBox(out: Out, n: ViewNode, x: number, y: number, box: Box) {
+  const h = box.h - SIZES.title;
+  out.boxes[n.id] = { x: x + box.w / 2, y: y + SIZES.title + h / 2, w: box.w, h };
 }
 
 /** Children in columns of at most rowsPerColumn, top to bottom then left to right. */
@@ -187,6 +201,7 @@ function stackColumns(n: ViewNode, kids: Placed[]): Placed {
     node: n,
     box: f.box,
     place(x, y, out) {
+      drawBox(out, n, x, y, f.box);
       let cx = x + f.ox;
       cols.forEach((c, i) => {
         let cy = y + f.oy;
@@ -209,6 +224,7 @@ function row(n: ViewNode, kids: Placed[]): Placed {
     node: n,
     box: f.box,
     place(x, y, out) {
+      drawBox(out, n, x, y, f.box);
       let cx = x + f.ox;
       for (const k of kids) {
         k.place(cx, y + f.oy, out);
@@ -226,6 +242,7 @@ function shelf(n: ViewNode, kids: Placed[]): Placed {
     node: n,
     box: f.box,
     place(x, y, out) {
+      drawBox(out, n, x, y, f.box);
       packed.place(x + f.ox, y + f.oy, out);
     },
   };

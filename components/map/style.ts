@@ -59,6 +59,8 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
         'background-color': 'data(color)',
         'border-width': 1,
         'border-color': '#ffffff',
+        // boxes, then edges, then nodes: drawn in this order whatever the element kind
+        'z-index-compare': 'manual',
       },
     },
     {
@@ -87,16 +89,17 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
     },
     { selector: 'node.collapsed[kind = "env"], node.collapsed[kind = "zone"]', style: { shape: 'round-rectangle', 'font-size': 18 } },
     { selector: 'node[kind = "endpoint"]', style: { 'font-size': 14 } },
-    // expanded groups (compound nodes)
+    // expanded groups: boxes behind what they hold (./layout.ts explains why not compound nodes)
     {
-      selector: ':parent',
+      selector: 'node.box',
       style: {
         shape: 'round-rectangle',
+        width: 'data(w)',
+        height: 'data(h)',
         'background-color': '#ffffff',
         'background-opacity': 0.9,
         'border-width': 1,
         'border-color': '#aab4be',
-        padding: `${SIZES.pad}px`,
         'text-valign': 'top',
         'text-halign': 'center',
         'text-margin-y': -4,
@@ -106,13 +109,15 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
         'min-zoomed-font-size': 4,
         'text-max-width': '2000px',
         'text-wrap': 'none',
+        'z-index': 0,
       },
     },
-    { selector: ':parent[kind = "env"]', style: { 'background-color': '#eef2f6', 'border-color': '#8896a5', 'font-size': 28, 'border-width': 2 } },
-    { selector: ':parent[kind = "zone"]', style: { 'background-color': '#f6f1fa', 'border-color': '#9b86b0', 'font-size': 28, 'border-width': 2, 'border-style': 'dashed' } },
-    { selector: ':parent[zone = "external"]', style: { 'background-color': '#fdf3e6', 'border-color': '#c89a5a' } },
-    { selector: ':parent[kind = "app"]', style: { 'font-size': 14, 'border-color': '#6b7a89', 'border-width': 1.5 } },
-    { selector: ':parent[kind = "role"]', style: { 'background-color': '#f7f9fb', 'border-color': '#d0d7de', 'font-size': 9, 'font-weight': 400, 'border-style': 'dotted', color: '#57606a' } },
+    { selector: 'node.box[kind = "env"]', style: { 'background-color': '#eef2f6', 'border-color': '#8896a5', 'font-size': 28, 'border-width': 2 } },
+    { selector: 'node.box[kind = "zone"]', style: { 'background-color': '#f6f1fa', 'border-color': '#9b86b0', 'font-size': 28, 'border-width': 2, 'border-style': 'dashed' } },
+    { selector: 'node.box[zone = "external"]', style: { 'background-color': '#fdf3e6', 'border-color': '#c89a5a' } },
+    { selector: 'node.box[kind = "app"]', style: { 'font-size': 14, 'border-color': '#6b7a89', 'border-width': 1.5, 'z-index': 1 } },
+    { selector: 'node.box[kind = "role"]', style: { 'background-color': '#f7f9fb', 'border-color': '#d0d7de', 'font-size': 9, 'font-weight': 400, 'border-style': 'dotted', color: '#57606a', 'z-index': 2 } },
+    { selector: 'node.leaf, node.collapsed', style: { 'z-index': 20 } },
     {
       selector: 'edge',
       style: {
@@ -124,6 +129,8 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
         'curve-style': opts.large ? 'haystack' : 'bezier',
         'haystack-radius': 0,
         opacity: 0.75,
+        'z-index-compare': 'manual',
+        'z-index': 10,
       },
     },
     { selector: 'edge.external', style: { 'line-color': EDGE_COLORS.external, 'target-arrow-color': EDGE_COLORS.external } },
@@ -142,8 +149,8 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
     // focus, search and selection
     { selector: '.faded', style: { opacity: 0.25 } },
     { selector: 'node.match', style: { 'border-width': 4, 'border-color': '#f1c40f' } },
-    { selector: 'node:selected, node.selected', style: { 'border-width': 4, 'border-color': EDGE_COLORS.selected, 'z-index': 10 } },
-    { selector: 'edge:selected, edge.selected', style: { 'line-color': EDGE_COLORS.selected, 'target-arrow-color': EDGE_COLORS.selected, width: 4, opacity: 1, 'z-index': 10 } },
-    { selector: 'edge.neighbor', style: { opacity: 1, 'z-index': 5 } },
+    { selector: 'node:selected, node.selected', style: { 'border-width': 4, 'border-color': EDGE_COLORS.selected } },
+    { selector: 'edge:selected, edge.selected', style: { 'line-color': EDGE_COLORS.selected, 'target-arrow-color': EDGE_COLORS.selected, width: 4, opacity: 1, 'z-index': 15 } },
+    { selector: 'edge.neighbor', style: { opacity: 1, 'z-index': 12 } },
   ];
 }

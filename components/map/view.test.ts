@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MapData, MapEdge, MapWorkload } from '../data/map';
+import { decodeMap, encodeMap, type MapData, type MapEdge, type MapWorkload } from '../data/map';
 import { computeLayout, SIZES } from './layout';
 import { buildView, DEFAULT_FILTERS, indexMap, parsePortFilter, searchMap, type ViewOptions } from './view';
 
@@ -218,5 +218,17 @@ describe('computeLayout', () => {
     expect(l.size.w / l.size.h).toBeGreaterThan(0.5);
     expect(l.size.w / l.size.h).toBeLessThan(4);
     expect(SIZES.rowsPerColumn).toBeGreaterThan(0);
+  });
+});
+
+describe('the map on the wire', () => {
+  it('decodes to exactly what was encoded, smaller', () => {
+    const data = fixture();
+    data.edges[7]!.service = 'dns';
+    data.edges[0]!.failedFlows = 3;
+    const wire = encodeMap(data);
+    expect(wire.edges.rows).toHaveLength(data.edges.length * 13);
+    expect(decodeMap(JSON.parse(JSON.stringify(wire)))).toEqual(data);
+    expect(JSON.stringify(wire).length).toBeLessThan(JSON.stringify(data).length);
   });
 });
