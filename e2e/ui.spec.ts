@@ -160,6 +160,20 @@ test('rules: propose from discovery, then review and approve an application’s 
   await expect(group.getByText(/approve.*“reviewed in the e2e journey”/).first()).toBeVisible();
 });
 
+test('the map overlays: policy verdicts, and what one workload reaches', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/map?overlay=policy');
+  await expect(page.getByText(/^Policy: [\d,]+ approved and [\d,]+ proposed rules/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-painted', 'true');
+  await check(page, 'map-policy');
+
+  const detail = await apiReady<{ members: Array<{ id: string; name: string }> }>(page, `/api/v1/applications/${encodeURIComponent(app.id)}?window=30d`);
+  const w = detail.members[0]!;
+  await page.goto(`/map?overlay=blast&bp=approved&bw=${encodeURIComponent(w.id)}&sel=${encodeURIComponent(`w:${w.id}`)}&open=${encodeURIComponent(`app:${app.id}`)}&level=role`);
+  await expect(page.locator('.overlay-status')).toContainText(`If ${w.name} were compromised, under the approved policy`, { timeout: 60_000 });
+  await check(page, 'map-blast');
+});
+
 test('simulation of the approved rules, and the blast radius before and after', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/simulation?policy=approved');
