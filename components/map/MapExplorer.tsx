@@ -42,7 +42,7 @@ export function useMapData() {
   };
 }
 
-export function MapExplorer({ canEdit }: { canEdit: boolean }) {
+export function MapExplorer() {
   const url = useUrlState();
   const { window: win, query } = useMapData();
   const data = query.data && !isPending(query.data) ? query.data : null;
@@ -258,7 +258,7 @@ export function MapExplorer({ canEdit }: { canEdit: boolean }) {
             />
             <MapLegend overlay={overlay.kind} />
           </div>
-          <DetailsPanel ix={ix} view={view} selected={selected} onSelect={select} onToggle={toggle} window={win} overlay={overlay} canEdit={canEdit} />
+          <DetailsPanel ix={ix} view={view} selected={selected} onSelect={select} onToggle={toggle} window={win} overlay={overlay} />
         </div>
       )}
       {!empty && <DependencyList view={view} onSelect={select} selected={selected} />}

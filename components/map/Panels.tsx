@@ -24,7 +24,6 @@ interface PanelProps {
   onToggle(id: string): void;
   window: WindowSpec;
   overlay: Overlay;
-  canEdit: boolean;
 }
 
 export function DetailsPanel(props: PanelProps) {
