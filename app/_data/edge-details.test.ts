@@ -8,6 +8,7 @@ import { loadDemo } from '../../lib/demo/load';
 import { openRuntime, type Runtime } from '../../lib/runtime';
 import { testConfig } from '../../test/support';
 import { edgeDetails } from './edge-details';
+import { queryFlows, resolveSpec } from './flows';
 import { mapIndexOf, sideOf } from './sides';
 
 let rt: Runtime;
@@ -70,5 +71,41 @@ describe('edge details', () => {
     expect(sideOf(ix, w.id)?.workloads.has(w.id)).toBe(true);
     expect(sideOf(ix, w.application!)?.workloads.has(w.id)).toBe(true);
     expect(sideOf(ix, 'no-such-thing')).toBeNull();
+  });
+
+  it('the flows explorer finds the same records for a dependency, by workload, application or map endpoint', async () => {
+    const ix = mapIndexOf(result);
+    const win = { from: result.window.from, to: result.window.to };
+    const analysis = async () => result;
+    const db = rt.db.prisma;
+    const inner = result.edges.filter((e) => !e.flags.external && !e.flags.coreService).sort((a, b) => b.flows - a.flows)[0]!;
+    const port = `${inner.protocol === 6 ? 'tcp' : 'udp'}/${inner.port}`;
+    const byName = await queryFlows(rt.store, {
+      ...win,
+      client: await resolveSpec(db, ix.workloads.get(inner.from)!.name, analysis, win),
+      server: await resolveSpec(db, `w:${inner.to}`, analysis, win),
+      endpoint: null,
+      ports: [port],
+      protocol: null,
+      limit: 5,
+      before: null,
+    });
+    expect(byName.total).toBe(inner.flows);
+    expect(byName.rows).toHaveLength(5);
+    for (const r of byName.rows) expect(r.serverWorkload).toBe(ix.workloads.get(inner.to)!.name);
+
+    const ext = result.edges.filter((e) => e.flags.external && ix.endpoints.has(e.from)).sort((a, b) => b.flows - a.flows)[0]!;
+    const fromOutside = await queryFlows(rt.store, {
+      ...win,
+      client: await resolveSpec(db, `ep:${ext.from}`, analysis, win),
+      server: await resolveSpec(db, `w:${ext.to}`, analysis, win),
+      endpoint: null,
+      ports: [`${ext.protocol === 6 ? 'tcp' : 'udp'}/${ext.port}`],
+      protocol: null,
+      limit: 1,
+      before: null,
+    });
+    expect(fromOutside.total).toBe(ext.flows);
+    await expect(resolveSpec(db, 'no-such-workload', analysis, win)).rejects.toThrow(/not a workload name/);
   });
 });

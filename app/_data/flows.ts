@@ -24,6 +24,8 @@ interface Resolved {
   endpoints: string[];
   /** addresses the workloads held during the window: narrow the scan of raw flows by them */
   held: string[];
+  /** scanning clients (workload ids, addresses): not part of any map endpoint, as in discovery */
+  scanners: string[];
 }
 
 const isAddress = (s: string) => /^[0-9.]+$/.test(s) || (s.includes(':') && !s.includes('/') && /^[0-9a-f:.]+$/i.test(s));
@@ -33,10 +35,11 @@ const isAddress = (s: string) => /^[0-9.]+$/.test(s) || (s.includes(':') && !s.i
  * window's analysis), `ep:<cidr>`, an address or a CIDR. Several separated by commas.
  */
 export async function resolveSpec(db: Db, spec: string, analysis: () => Promise<AnalysisResult>, window: { from: Date; to: Date }): Promise<Resolved> {
-  const out: Resolved = { workloads: [], addresses: [], cidrs: [], endpoints: [], held: [] };
+  const out: Resolved = { workloads: [], addresses: [], cidrs: [], endpoints: [], held: [], scanners: [] };
   for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (raw.startsWith('ep:')) {
       out.endpoints.push(raw.slice(3));
+      out.scanners = (await analysis()).coverage.excluded.scanners.map((x) => x.id);
       continue;
     }
     const s = raw;
@@ -58,6 +61,7 @@ export async function resolveSpec(db: Db, spec: string, analysis: () => Promise<
       if (!side) throw new FlowQueryError(`${raw}: no such application or group in this window's map`);
       out.workloads.push(...side.workloads);
       out.endpoints.push(...side.endpoints);
+      if (side.endpoints.size) out.scanners = (await analysis()).coverage.excluded.scanners.map((x) => x.id);
       continue;
     }
     const id = s.replace(/^w:/, '');
@@ -82,7 +86,12 @@ function sideSql(r: Resolved, addr: string, bind: string, p: Record<string, unkn
   if (r.endpoints.length) {
     p[`${name}E`] = r.endpoints;
     const key = role === 'client' ? clientEndpointKey(addr) : serverEndpointKey(addr);
-    parts.push(`(NOT (r.start < ${bind}.valid_to) AND ${key} IN {${name}E:Array(String)})`);
+    let scanners = '';
+    if (role === 'client' && r.scanners.length) {
+      p[`${name}S`] = r.scanners;
+      scanners = ` AND ${addrText(addr)} NOT IN {${name}S:Array(String)}`;
+    }
+    parts.push(`(NOT (r.start < ${bind}.valid_to) AND ${key} IN {${name}E:Array(String)}${scanners})`);
   }
   if (r.workloads.length) {
     p[`${name}W`] = r.workloads;
