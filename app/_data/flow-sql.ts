@@ -6,10 +6,10 @@
 // These expressions must name endpoints exactly as lib/analysis/edges.ts does, so that the flows
 // behind a line of the map are the ones the analysis counted; app/_data/edge-details.test.ts
 // checks that the totals agree with the analysis on a generated estate.
+import { addrTextSql, internetSql, serverPortSql } from '../../lib/analysis/endpoint-sql';
 import type { Store } from '../../lib/store';
 
-const textOf = (x: string) => `replaceRegexpOne(IPv6NumToString(${x}), '^::ffff:([0-9.]+)$', '\\\\1')`;
-const isV4 = (x: string) => `(${x} BETWEEN toIPv6('::ffff:0.0.0.0') AND toIPv6('::ffff:255.255.255.255'))`;
+const textOf = addrTextSql;
 const net = (x: string) => `arrayFirst(n -> ${x} >= n.1 AND ${x} <= n.2, nets)`;
 
 /** `WITH nets AS ...`: the named networks, most specific first (as discovery orders them). */
@@ -19,7 +19,7 @@ export function netsCte(store: Store): string {
 }
 
 export const clientEndpointKey = (x: string) =>
-  `multiIf(${net(x)}.6 = 0 AND ${net(x)}.3 != '', ${net(x)}.3, ${net(x)}.5 = 'internet', if(${isV4(x)}, '0.0.0.0/0', '::/0'), ${textOf(x)})`;
+  `multiIf(${net(x)}.6 = 0 AND ${net(x)}.3 != '', ${net(x)}.3, ${net(x)}.5 = 'internet', ${internetSql(x)}, ${textOf(x)})`;
 export const serverEndpointKey = (x: string) => `if(${net(x)}.6 = 0 AND ${net(x)}.3 != '', ${net(x)}.3, ${textOf(x)})`;
 export const addrText = textOf;
 
@@ -41,7 +41,7 @@ export function endpointKeys(time: string, clientAddr: string, serverAddr: strin
 export const scannerKey = (time: string, clientAddr: string) => `if(${time} < bc.valid_to, bc.workload_id, ${textOf(clientAddr)})`;
 
 /** Server port as discovery keys it: 0 for ICMP. */
-export const serverPortOf = (protocol: string, port: string) => `if(${protocol} IN (1, 58), 0, ${port})`;
+export const serverPortOf = serverPortSql;
 
 /** ClickHouse DateTime parameter text. */
 export const chTime = (d: Date | string | number) => new Date(d).toISOString().slice(0, 19).replace('T', ' ');

@@ -23,6 +23,7 @@ import { SERVICE_PORTS } from '../flow/orientation';
 import type { Store } from '../store';
 import type { AnalysisWindow } from './types';
 import { chTime, DAY_MS } from './window';
+import { addrTextSql, internetSql, serverPortSql } from './endpoint-sql';
 
 /** Scanner thresholds (docs/discovery.md explains them). */
 export const SCANNER = { minTargets: 50, failedRatio: 0.5, sweepPorts: 100 } as const;
@@ -81,8 +82,7 @@ interface RawRow extends EdgeRow {
 // Service ports in the ephemeral range are real services, never noise.
 const HIGH_SERVICE_PORTS = [...SERVICE_PORTS].filter((p) => p >= 32768);
 
-const textOf = (x: string) => `replaceRegexpOne(IPv6NumToString(${x}), '^::ffff:([0-9.]+)$', '\\\\1')`;
-const isV4 = (x: string) => `(${x} BETWEEN toIPv6('::ffff:0.0.0.0') AND toIPv6('::ffff:255.255.255.255'))`;
+const textOf = addrTextSql;
 
 export function edgeSql(store: Store): string {
   // The network of an unknown endpoint, looked up once per row and only for unknown endpoints:
@@ -91,7 +91,7 @@ export function edgeSql(store: Store): string {
   // transform() over constant arrays (indexing a constant array per row would copy it per row).
   const code = (i: string) => `transform(${i}, range(1, length(net_codes) + 1), net_codes, 0)`;
   const cidr = (i: string) => `transform(${i}, range(1, length(net_cidrs) + 1), net_cidrs, '')`;
-  const clientKey = (x: string, i: string) => `multiIf(${code(i)} = 1, ${cidr(i)}, ${code(i)} = 2, if(${isV4(x)}, '0.0.0.0/0', '::/0'), ${textOf(x)})`;
+  const clientKey = (x: string, i: string) => `multiIf(${code(i)} = 1, ${cidr(i)}, ${code(i)} = 2, ${internetSql(x)}, ${textOf(x)})`;
   const serverKey = (x: string, i: string) => `if(${code(i)} = 1, ${cidr(i)}, ${textOf(x)})`;
   const ordered = `(SELECT range_start, range_end, cidr, kind, builtin FROM ${store.t('named_networks')} ORDER BY prefix DESC, builtin ASC, name)`;
   const bindings = store.t('address_bindings');
@@ -170,7 +170,7 @@ FROM (
           if(r.first_seen < bs.valid_to AND bs.workload_id != '', cityHash64(bs.workload_id), 0) AS sw,
           if(sw = 0, r.server_addr, toIPv6('::')) AS sa,
           r.protocol AS protocol,
-          if(r.protocol IN (1, 58), 0, r.server_port) AS port,
+          ${serverPortSql('r.protocol', 'r.server_port')} AS port,
           r.d AS d, r.in_w AS in_w,
           sum(r.flows) AS flows, sum(r.bytes_c2s) AS b_c2s, sum(r.bytes_s2c) AS b_s2c, sum(r.pk) AS pk, sum(r.ff) AS ff,
           groupBitOr(r.mask) AS mask, min(r.first_seen) AS fs, max(r.last_seen) AS ls
