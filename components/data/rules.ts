@@ -1,8 +1,7 @@
 // Rules as the policy routes send them (app/api/v1/_policy/common.ts ruleJson), and helpers to
-// read selectors and ports the way people write them ("app=orders,role=db", "tcp/5432"). The two
-// helpers mirror formatSelector/formatPort of lib/policy/model.ts, which the browser bundle
-// cannot import (it parses CIDRs with node:net); the server's text (`rule`) is used wherever the
-// API sends it.
+// read selectors and ports the way people write them ("app=orders,role=db", "tcp/5432"), from
+// lib/policy/format.ts, the browser-safe half of the policy model.
+import { formatPort, formatSelector } from '../../lib/policy/format';
 import type { Evidence, PortSpec, RuleStatus, Selector } from '../../lib/policy/model';
 
 export type { Evidence, PortSpec, RuleStatus, Selector };
@@ -49,22 +48,14 @@ export const KIND_LABELS: Record<string, string> = {
   environment: 'between environments',
 };
 
-const LABEL_ORDER = ['workload', 'app', 'role', 'env', 'loc'];
-
-/** A selector as people read it (same text as lib/policy/model.ts formatSelector). */
+/** A selector as people read it, in the server's words; "*" spelled out for readers of the page. */
 export function selectorText(s: Selector): string {
-  if ('any' in s) return 'any';
-  if ('cidr' in s) return s.except?.length ? `${s.cidr} except ${s.except.join(' ')}` : s.cidr;
-  const keys = Object.keys(s.labels).sort((a, b) => {
-    const ia = LABEL_ORDER.indexOf(a);
-    const ib = LABEL_ORDER.indexOf(b);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-  });
-  return keys.length ? keys.map((k) => `${k}=${s.labels[k]}`).join(',') : '* (every workload)';
+  const text = formatSelector(s);
+  return text === '*' ? '* (every workload)' : text;
 }
 
+/** A port as people read it, in the server's words; a bare protocol spelled out. */
 export function portText(p: PortSpec): string {
-  if (p.protocol === 'icmp' || p.protocol === 'any') return p.protocol;
-  if (p.port === undefined) return `${p.protocol} (every port)`;
-  return p.endPort !== undefined && p.endPort !== p.port ? `${p.protocol}/${p.port}-${p.endPort}` : `${p.protocol}/${p.port}`;
+  const text = formatPort(p);
+  return text === p.protocol && p.protocol !== 'icmp' && p.protocol !== 'any' ? `${text} (every port)` : text;
 }

@@ -11,6 +11,9 @@
 //   { any: true }                                           anything, workload or not
 import { z } from 'zod';
 import { parseCidr } from '../flow/cidr';
+import { formatPort, formatPorts, formatSelector } from './format';
+
+export { formatPort, formatPorts, formatSelector };
 
 /** The key every workload carries implicitly: its inventory name (workload-level rules use it). */
 export const WORKLOAD_KEY = 'workload';
@@ -183,23 +186,6 @@ export function selectorKey(s: Selector): string {
   return 'any';
 }
 
-/** Selector in the short text people type and read: "app=orders,role=db", "10.0.0.0/8", "any", "*" (every workload). */
-export function formatSelector(s: Selector): string {
-  if (isLabels(s)) {
-    const keys = Object.keys(s.labels).sort(labelOrder);
-    return keys.length ? keys.map((k) => `${k}=${s.labels[k]}`).join(',') : '*';
-  }
-  if (isCidr(s)) return s.except?.length ? `${s.cidr} except ${s.except.join(' ')}` : s.cidr;
-  return 'any';
-}
-
-const LABEL_ORDER = ['workload', 'app', 'role', 'env', 'loc'];
-function labelOrder(a: string, b: string) {
-  const ia = LABEL_ORDER.indexOf(a);
-  const ib = LABEL_ORDER.indexOf(b);
-  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-}
-
 /** Parse the short selector text: "app=orders,role=db" | "*" | "10.0.0.0/8" | "10.0.0.0/8 except 10.1.0.0/16" | "any". */
 export function parseSelectorText(text: string, where = 'selector'): Selector {
   const t = text.trim();
@@ -220,14 +206,6 @@ export function parseSelectorText(text: string, where = 'selector'): Selector {
 
 export const protocolNumber = (p: Protocol): number | null => (p === 'tcp' ? 6 : p === 'udp' ? 17 : p === 'icmp' ? 1 : null);
 
-/** "tcp/5432", "tcp/8000-8100", "udp/53", "icmp", "tcp" (every port), "any". */
-export function formatPort(p: PortSpec): string {
-  if (p.protocol === 'icmp' || p.protocol === 'any') return p.protocol;
-  if (p.port === undefined) return p.protocol;
-  return p.endPort !== undefined && p.endPort !== p.port ? `${p.protocol}/${p.port}-${p.endPort}` : `${p.protocol}/${p.port}`;
-}
-
-export const formatPorts = (ports: readonly PortSpec[]) => ports.map(formatPort).join(' ');
 
 /** Parse "tcp/5432", "tcp/8000-8100", "udp/53", "icmp", "tcp", "any" (several separated by spaces or commas). */
 export function parsePortsText(text: string, where = 'ports'): PortSpec[] {
