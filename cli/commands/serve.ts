@@ -101,6 +101,10 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : localHost;
   io.err(`web          http://${shown}:${actualPort}${opts.dev ? ' (development mode)' : ''}`);
   io.err(`Bulkhead ${VERSION} is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: open http://${shown}:${actualPort}  (Ctrl-C stops it)`);
+  // What next, from what the stores hold: an account to sign in with, then data to look at.
+  const [users, workloads] = await Promise.all([rt.db.prisma.user.count(), rt.db.prisma.workload.count()]);
+  if (users === 0) io.err('next         no accounts yet: in another terminal, `npx bulkhead users add --admin you@example.com` (prints a password once)');
+  if (workloads === 0) io.err('next         no inventory or flows yet: `npx bulkhead demo` loads a generated estate; or point exporters at the UDP ports above');
 
   await shutdown(await stopped);
   return 0;
