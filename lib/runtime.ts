@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { loadConfig } from './config';
 import { openDatabase, type Database } from './db';
 import type { CollectorStatusSource } from './flow/collector-status';
+import { syncNamedNetworks } from './identity/networks';
 import { createLogger, type Logger } from './log';
 import { Store } from './store';
 import { FlowSink, type SinkOptions } from './store/sink';
@@ -32,6 +33,16 @@ export async function openRuntime(config: Config, opts: { log?: Logger; sink?: S
     throw e;
   }
   if (db.applied.length) log.info({ applied: db.applied }, 'database schema migrated');
+  try {
+    // ClickHouse's copy of the named networks holds the built-in classes (private, internet, ...)
+    // that endpoint naming relies on; a fresh store has none until something syncs it.
+    const [n] = await store.rows<{ n: number }>(`SELECT count() AS n FROM ${store.t('named_networks')}`);
+    if (!n?.n) await syncNamedNetworks(db.prisma, store);
+  } catch (e) {
+    await db.close();
+    await store.close();
+    throw e;
+  }
   const sink = new FlowSink(store, {
     onError: (err, n) => log.warn({ err: err.message.split('\n')[0], records: n }, 'flow insert failed; retrying'),
     ...opts.sink,

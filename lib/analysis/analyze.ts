@@ -7,7 +7,7 @@
 //   -> communities again -> environments (./environments.ts) -> application names and
 //   confidences -> roles (./roles.ts) -> edge flags -> coverage and convergence (./coverage.ts)
 import type { Db } from '../db';
-import { loadNamedNetworks, syncNamedNetworks } from '../identity/networks';
+import { loadNamedNetworks } from '../identity/networks';
 import type { Store } from '../store';
 import { communities, nameGroups, type ClusterNode } from './cluster';
 import { coverageOf, daysWithData, parseChTime, querySources, sourceCoverage } from './coverage';
@@ -30,6 +30,7 @@ import type {
   ValueSource,
 } from './types';
 import { DAY_MS, periodicityWindow, resolveWindow } from './window';
+import { protocolName } from '../flow/record';
 
 export interface AnalysisStores {
   store: Store;
@@ -66,7 +67,6 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   const useNames = opts.useNames ?? true;
   const seed = opts.seed ?? 1;
 
-  await ensureNetworks(store, db);
   const sourceRows = await querySources(store, window);
   step('coverage');
   const q = await queryEdges(store, window, pwindow);
@@ -334,15 +334,9 @@ export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The set bits of a mask (hours of the day). */
 const bitsOf = (mask: number) => Array.from({ length: 24 }, (_, h) => h).filter((h) => (mask >>> h) & 1);
 
+/** "tcp/443", "icmp": ports as the summaries list them. */
 export function portName(protocol: number, port: number): string {
-  const p = protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 1 ? 'icmp' : protocol === 58 ? 'ipv6-icmp' : protocol === 132 ? 'sctp' : String(protocol);
-  return protocol === 1 || protocol === 58 ? p : `${p}/${port}`;
-}
-
-/** The named-networks table starts empty until something syncs it; classification needs it. */
-async function ensureNetworks(store: Store, db: Db): Promise<void> {
-  const [r] = await store.rows<{ n: number }>(`SELECT count() AS n FROM ${store.t('named_networks')}`);
-  if (!r?.n) await syncNamedNetworks(db, store);
+  return protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`;
 }
 
 async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: readonly EdgeRow[], scannerKeys: readonly string[]): Promise<Map<string, InventoryWorkload>> {
