@@ -1,4 +1,5 @@
 // How numbers, sizes, times and ports read on every page (one place, so tables and charts agree).
+import { protocolName, protocolNumber as libProtocolNumber } from '../lib/flow/record';
 
 const nf = new Intl.NumberFormat('en-US');
 export const num = (n: number | null | undefined) => (n === null || n === undefined ? '—' : nf.format(n));
@@ -54,14 +55,8 @@ export function ago(t: string | number | Date | null | undefined, now = Date.now
   return `${Math.round(s / 86400)} d ago`;
 }
 
-const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 47: 'gre', 50: 'esp', 132: 'sctp' };
-export const protocolName = (p: number) => PROTOCOLS[p] ?? String(p);
-export function protocolNumber(s: string): number | null {
-  const k = s.trim().toLowerCase();
-  for (const [n, name] of Object.entries(PROTOCOLS)) if (name === k) return Number(n);
-  const n = Number(k);
-  return Number.isInteger(n) && n >= 0 && n <= 255 ? n : null;
-}
+export { protocolName };
+export const protocolNumber = (s: string): number | null => libProtocolNumber(s.trim()) ?? null;
 
 /** "tcp/443", "icmp" */
 export const portLabel = (protocol: number, port: number) => (protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`);

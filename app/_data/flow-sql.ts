@@ -43,8 +43,7 @@ export const scannerKey = (time: string, clientAddr: string) => `if(${time} < bc
 /** Server port as discovery keys it: 0 for ICMP. */
 export const serverPortOf = serverPortSql;
 
-/** ClickHouse DateTime parameter text. */
-export const chTime = (d: Date | string | number) => new Date(d).toISOString().slice(0, 19).replace('T', ' ');
+export { chTime } from '../../lib/analysis/window';
 
 /** An address as stored (IPv4 as ::ffff:a.b.c.d) for IN lists of IPv6 columns. */
 export const asV6 = (a: string) => (a.includes(':') ? a : `::ffff:${a}`);

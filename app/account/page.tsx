@@ -7,11 +7,12 @@ import { requirePage } from '../_lib/auth';
 import styles from '../_lib/forms.module.css';
 import { SignOutButton } from '../signout/SignOutButton';
 import { changePassword, createMyToken, endMySession, revokeMyToken } from './actions';
+import { utc } from '../../components/format';
 
 export const metadata: Metadata = { title: 'Your account · Bulkhead' };
 export const dynamic = 'force-dynamic';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+const when = (iso: string | null) => utc(iso);
 
 export default async function AccountPage() {
   const a = await requirePage('account:manage', '/account');

@@ -41,4 +41,4 @@ export function periodicityWindow(w: AnalysisWindow, days?: number): AnalysisWin
 export const windowDays = (w: AnalysisWindow) => (w.to.getTime() - w.from.getTime()) / DAY_MS;
 
 /** ClickHouse DateTime parameter text for a time (second precision, UTC). */
-export const chTime = (d: Date | number) => new Date(d).toISOString().slice(0, 19).replace('T', ' ');
+export const chTime = (d: Date | string | number) => new Date(d).toISOString().slice(0, 19).replace('T', ' ');

@@ -1,5 +1,6 @@
 // Sets of addresses and CIDRs (allow-lists, named networks), on node's BlockList.
 import { BlockList, isIP } from 'node:net';
+import { displayAddr } from './address';
 
 /** Parses "10.0.0.0/8", "2001:db8::/32" or a single address; throws naming the entry when invalid. */
 export function parseCidr(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
@@ -14,8 +15,6 @@ export function parseCidr(entry: string): { address: string; prefix: number; fam
   return { address, prefix, family: v === 4 ? 'ipv4' : 'ipv6' };
 }
 
-const MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
-
 export class CidrSet {
   private readonly list = new BlockList();
   readonly size: number;
@@ -29,7 +28,7 @@ export class CidrSet {
   }
 
   has(address: string): boolean {
-    const plain = MAPPED.exec(address)?.[1] ?? address;
+    const plain = displayAddr(address);
     const v = isIP(plain);
     if (v === 0) return false;
     return this.list.check(plain, v === 4 ? 'ipv4' : 'ipv6');

@@ -6,11 +6,12 @@ import { ActionForm } from '../../_lib/ActionForm';
 import { requirePage } from '../../_lib/auth';
 import styles from '../../_lib/forms.module.css';
 import { createToken, revokeToken } from './actions';
+import { utc } from '../../../components/format';
 
 export const metadata: Metadata = { title: 'API tokens · Bulkhead' };
 export const dynamic = 'force-dynamic';
 
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+const when = (iso: string | null) => utc(iso);
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const q = await searchParams;

@@ -6,11 +6,12 @@ import { ActionForm } from '../../_lib/ActionForm';
 import { requirePage } from '../../_lib/auth';
 import styles from '../../_lib/forms.module.css';
 import { addUser, changeUser, removeUser, resetPassword } from './actions';
+import { utc } from '../../../components/format';
 
 export const metadata: Metadata = { title: 'Users · Bulkhead' };
 export const dynamic = 'force-dynamic';
 
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
+const when = (iso: string | null) => (iso ? utc(iso) : 'never');
 
 export default async function UsersPage() {
   const a = await requirePage('users:admin', '/admin/users');
