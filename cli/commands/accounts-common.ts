@@ -21,9 +21,5 @@ export function signInUrl(ctx: CommandContext): string {
   return `${base}/signin`;
 }
 
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-}
 
 export const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');

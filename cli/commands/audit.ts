@@ -2,7 +2,7 @@
 // event per line, oldest first) to standard output for a SIEM.
 import { auditQuerySchema, exportAuditJsonl, queryAudit } from '../../lib/audit';
 import { UserError, type CommandContext } from '../context';
-import { table } from './accounts-common';
+import { table } from '../table';
 
 interface Opts {
   from?: string;

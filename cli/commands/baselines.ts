@@ -7,7 +7,7 @@ import { policyRules } from '../../lib/policy/rules';
 import { expireRules } from '../../lib/policy/workflow';
 import { serializeBaseline } from '../../lib/export/baseline';
 import { UserError, type CommandContext } from '../context';
-import { table } from './accounts-common';
+import { table } from '../table';
 import { policyErrors, who } from './policy-common';
 
 const USAGE = 'bulkhead baselines list [NAME] | show NAME[@VERSION] [--json] | create NAME [--note TEXT] | diff NAME[@V] NAME[@V] [--json]';

@@ -2,7 +2,7 @@
 // flat network, the proposed policy and the approved policy, in one hop and over many.
 import { blastReport } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
-import { table } from './accounts-common';
+import { table } from '../table';
 import { pct, policyErrors } from './policy-common';
 
 export async function run(ctx: CommandContext, opts: { json?: boolean; top?: string }, args: string[]) {

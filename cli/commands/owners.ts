@@ -1,7 +1,8 @@
 // `bulkhead owners ...`: who owns which application (owners approve their applications' rules).
 import { applicationOwners, getApplication, setApplicationOwners } from '../../lib/auth/ownership';
 import { UserError, type CommandContext } from '../context';
-import { accountErrors, table } from './accounts-common';
+import { accountErrors } from './accounts-common';
+import { table } from '../table';
 
 const USAGE = 'bulkhead owners list [APP] | set APP EMAIL... | add APP EMAIL... | remove APP EMAIL...';
 

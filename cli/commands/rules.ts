@@ -3,7 +3,7 @@ import { describeRule, formatPorts, formatSelector, parsePortsText, parseSelecto
 import { findRule, listRules, ruleHistory, shortId } from '../../lib/policy/rules';
 import { approveRules, createRules, narrowRule, rejectRules, type NarrowChange } from '../../lib/policy/workflow';
 import { UserError, type CommandContext } from '../context';
-import { table } from './accounts-common';
+import { table } from '../table';
 import { n, numberOption, policyErrors, requireReview, timeOption, who } from './policy-common';
 
 const USAGE =

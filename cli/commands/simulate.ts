@@ -7,7 +7,7 @@ import { monitorPolicy } from '../../lib/policy/monitor';
 import { simulate, type PolicyRef } from '../../lib/policy/service';
 import type { SimulationResult } from '../../lib/policy/simulate';
 import { UserError, type CommandContext } from '../context';
-import { table } from './accounts-common';
+import { table } from '../table';
 import { n, numberOption, pct, policyErrors, timeOption } from './policy-common';
 
 export interface SimulateOptions {

@@ -4,7 +4,8 @@ import { roleAllows } from '../../lib/auth/permissions';
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken } from '../../lib/auth/tokens';
 import { getUser } from '../../lib/auth/users';
 import { UserError, type CommandContext } from '../context';
-import { accountErrors, day, table } from './accounts-common';
+import { accountErrors, day } from './accounts-common';
+import { table } from '../table';
 
 interface Opts {
   user?: string;

@@ -4,7 +4,8 @@
 import { generatePassword } from '../../lib/auth/password';
 import { createUser, deleteUser, getUser, listUsers, publicUser, setPassword, updateUser } from '../../lib/auth/users';
 import { UserError, type CommandContext } from '../context';
-import { accountErrors, day, signInUrl, table } from './accounts-common';
+import { accountErrors, day, signInUrl } from './accounts-common';
+import { table } from '../table';
 
 interface Opts {
   role?: string;
