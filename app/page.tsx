@@ -49,7 +49,7 @@ export default async function Home() {
   const [ch, st] = await Promise.all([clickhouseStatus(rt.store), databaseStatus(rt.db)]);
   const flows = ch.flows ?? 0;
   const [apps, rules, baselines, series] = await Promise.all([
-    db.application.count(),
+    db.application.count({ where: { confirmed: true } }),
     db.rule.groupBy({ by: ['status'], _count: { _all: true } }),
     db.baseline.count(),
     ch.ok
@@ -103,7 +103,7 @@ export default async function Home() {
           <div className="stat">
             <Link href="/applications">
               <span className="value">{num(apps)}</span>
-              <span className="label">applications named</span>
+              <span className="label">applications confirmed</span>
             </Link>
           </div>
           <div className="stat">

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import compression from 'compression';
 import type { CommandIO } from './io';
 
 const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.ts', 'package.json'];
@@ -54,6 +55,22 @@ export async function buildWebApp(root: string, io: CommandIO, signal?: AbortSig
   if (!signal?.aborted) io.err(`web app built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
+/**
+ * gzip for everything Next.js answers. Next's own compression (next.config `compress`, off in
+ * next.config.ts) never applies to route handlers: it copies their headers with appendHeader,
+ * so Content-Type arrives as a one-element array that the compression filter calls
+ * incompressible (vercel/next.js#98007, fix pending in #98044). The map, flows and analysis
+ * answers are route handlers and the largest responses we send, so this filter reads the
+ * array form before the usual compressible-type check.
+ */
+export const compressResponses = compression({
+  filter: (req, res) => {
+    const type = res.getHeader('Content-Type');
+    if (Array.isArray(type)) res.setHeader('Content-Type', type.join(', '));
+    return compression.filter(req, res);
+  },
+});
+
 export interface WebServer {
   server: Server;
   close(): Promise<void>;
@@ -77,9 +94,11 @@ export async function startWebServer(opts: {
     // client sent under that name, so that it can be trusted for audit and sign-in throttling.
     req.headers['x-bulkhead-peer'] = req.socket.remoteAddress ?? '';
     if (opts.intercept(req, res)) return;
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(`internal error: ${(e as Error).message}`);
+    compressResponses(req as never, res as never, () => {
+      handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end(`internal error: ${(e as Error).message}`);
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {

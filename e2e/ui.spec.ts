@@ -62,9 +62,12 @@ test('an empty estate says what to do next; loading the demo fills the overview'
 
 test('the map: browse, then drill from an application to a dependency and its flows', async ({ page }) => {
   test.setTimeout(180_000);
+  const mapAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/map' && r.status() === 200, { timeout: 120_000 });
   await page.goto('/map');
   const canvas = page.getByTestId('map-canvas');
   await expect(canvas).toHaveAttribute('data-painted', 'true', { timeout: 120_000 });
+  // the largest answer the UI fetches travels compressed (cli/web.ts)
+  expect(await (await mapAnswer).headerValue('content-encoding')).toMatch(/^(gzip|br)$/);
   await expect(page.getByText(/applications · [\d,]+ workloads · [\d,]+ dependencies/)).toBeVisible();
   expect(Number(await canvas.getAttribute('data-nodes'))).toBeGreaterThan(20);
   await check(page, 'map');

@@ -124,7 +124,7 @@ export function coverageOf(
     const gappy = sources.filter((s) => s.gaps.length);
     for (const s of gappy.slice(0, 5)) {
       const g = s.gaps[0]!;
-      notes.push(`${s.sourceKind} ${s.exporter} was silent for ${s.missingHours} hours in ${s.gaps.length} gap(s), the longest ${g.hours} hours from ${g.from.toISOString()}.`);
+      notes.push(`${s.sourceKind} ${s.exporter} was silent for ${s.missingHours} hours in ${s.gaps.length} gap(s), the longest ${g.hours} hours from ${chTime(g.from).slice(0, 16)} UTC.`);
     }
     if (gappy.length > 5) notes.push(`${gappy.length - 5} more sources have gaps.`);
     if (!conv.converged) {
