@@ -56,7 +56,7 @@ export async function buildWebApp(root: string, io: CommandIO, signal?: AbortSig
 }
 
 /**
- * gzip for everything Next.js answers. Next's own compression (next.config `compress`, off in
+ * Brotli or gzip, whichever the browser offers, for everything Next.js answers. Next's own compression (next.config `compress`, off in
  * next.config.ts) never applies to route handlers: it copies their headers with appendHeader,
  * so Content-Type arrives as a one-element array that the compression filter calls
  * incompressible (vercel/next.js#98007, fix pending in #98044). The map, flows and analysis
@@ -94,6 +94,7 @@ export async function startWebServer(opts: {
     // client sent under that name, so that it can be trusted for audit and sign-in throttling.
     req.headers['x-bulkhead-peer'] = req.socket.remoteAddress ?? '';
     if (opts.intercept(req, res)) return;
+    // the middleware is typed for Express's request and response, which extend these
     compressResponses(req as never, res as never, () => {
       handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500);
