@@ -4,6 +4,7 @@ import { listSessions } from '../../lib/auth/sessions';
 import { listApiTokens } from '../../lib/auth/tokens';
 import { ActionForm } from '../_lib/ActionForm';
 import { requirePage } from '../_lib/auth';
+import { RoleSelect, TokenFields } from '../_lib/AccountFields';
 import styles from '../_lib/forms.module.css';
 import { SignOutButton } from '../signout/SignOutButton';
 import { changePassword, createMyToken, endMySession, revokeMyToken } from './actions';
@@ -11,8 +12,6 @@ import { utc } from '../../components/format';
 
 export const metadata: Metadata = { title: 'Your account · Bulkhead' };
 export const dynamic = 'force-dynamic';
-
-const when = (iso: string | null) => utc(iso);
 
 export default async function AccountPage() {
   const a = await requirePage('account:manage', '/account');
@@ -44,7 +43,7 @@ export default async function AccountPage() {
             </tr>
             <tr>
               <th scope="row">This session ends</th>
-              <td>{when(a.expiresAt?.toISOString() ?? null)} at the latest, or after {a.rt.config.auth.idleMinutes} minutes idle</td>
+              <td>{utc(a.expiresAt)} at the latest, or after {a.rt.config.auth.idleMinutes} minutes idle</td>
             </tr>
           </tbody>
         </table>
@@ -92,9 +91,9 @@ export default async function AccountPage() {
               {sessions.map((s) => (
                 <tr key={s.id}>
                   <td className={styles.nowrap}>
-                    {when(s.createdAt)} ({s.method})
+                    {utc(s.createdAt)} ({s.method})
                   </td>
-                  <td className={styles.nowrap}>{when(s.lastSeenAt)}</td>
+                  <td className={styles.nowrap}>{utc(s.lastSeenAt)}</td>
                   <td>{s.ip ?? 'unknown'}</td>
                   <td>{s.userAgent ?? '—'}</td>
                   <td>
@@ -145,9 +144,9 @@ export default async function AccountPage() {
                       <code>{t.prefix}…</code>
                     </td>
                     <td>{t.role}</td>
-                    <td className={styles.nowrap}>{when(t.createdAt)}</td>
-                    <td className={styles.nowrap}>{when(t.lastUsedAt)}</td>
-                    <td className={styles.nowrap}>{t.state === 'expired' ? 'expired' : when(t.expiresAt)}</td>
+                    <td className={styles.nowrap}>{utc(t.createdAt)}</td>
+                    <td className={styles.nowrap}>{utc(t.lastUsedAt)}</td>
+                    <td className={styles.nowrap}>{t.state === 'expired' ? 'expired' : utc(t.expiresAt)}</td>
                     <td>
                       <ActionForm action={revokeMyToken} csrf={a.csrf} submit="Revoke" inline danger label={`Revoke token ${t.name}`}>
                         <input type="hidden" name="token" value={t.id} />
@@ -161,24 +160,7 @@ export default async function AccountPage() {
         )}
         <h3>New token</h3>
         <ActionForm action={createMyToken} csrf={a.csrf} submit="Create token" label="Create an API token">
-          <label>
-            Name (what it is for)
-            <input name="name" required maxLength={100} placeholder="nightly policy export" />
-          </label>
-          <label>
-            Role
-            <select name="role" defaultValue={a.principal.role}>
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Expires after (days; empty = never)
-            <input name="days" type="number" min={1} max={3650} defaultValue={90} />
-          </label>
+          <TokenFields placeholder="nightly policy export" roleLabel="Role" role={<RoleSelect roles={roles} defaultValue={a.principal.role} />} />
         </ActionForm>
       </section>
     </main>

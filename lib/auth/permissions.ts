@@ -54,7 +54,7 @@ export function scopeOf(role: Role, permission: Permission): 'all' | 'owned' | n
 }
 
 /** Roles from least to most: each holds every permission of the ones before it (tested). */
-export const ROLE_ORDER: readonly Role[] = ['viewer', 'owner', 'architect', 'admin'];
+export const ROLE_ORDER: readonly Role[] = [...ROLES].reverse();
 export const roleRank = (r: Role) => ROLE_ORDER.indexOf(r);
 /** The lesser of two roles (a token never acts above its user). */
 export const lesserRole = (a: Role, b: Role): Role => (roleRank(a) <= roleRank(b) ? a : b);

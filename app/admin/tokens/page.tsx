@@ -1,17 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ROLES } from '../../../lib/auth/permissions';
 import { listApiTokens } from '../../../lib/auth/tokens';
 import { ActionForm } from '../../_lib/ActionForm';
 import { requirePage } from '../../_lib/auth';
+import { RoleSelect, TokenFields } from '../../_lib/AccountFields';
 import styles from '../../_lib/forms.module.css';
 import { createToken, revokeToken } from './actions';
 import { utc } from '../../../components/format';
 
 export const metadata: Metadata = { title: 'API tokens · Bulkhead' };
 export const dynamic = 'force-dynamic';
-
-const when = (iso: string | null) => utc(iso);
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const q = await searchParams;
@@ -57,9 +55,9 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
                     <td>
                       <code>{t.prefix}…</code>
                     </td>
-                    <td className={styles.nowrap}>{when(t.createdAt)}</td>
-                    <td className={styles.nowrap}>{when(t.lastUsedAt)}</td>
-                    <td>{t.state === 'active' ? `active${t.expiresAt ? `, expires ${when(t.expiresAt)}` : ''}` : t.state}</td>
+                    <td className={styles.nowrap}>{utc(t.createdAt)}</td>
+                    <td className={styles.nowrap}>{utc(t.lastUsedAt)}</td>
+                    <td>{t.state === 'active' ? `active${t.expiresAt ? `, expires ${utc(t.expiresAt)}` : ''}` : t.state}</td>
                     <td>
                       {t.state !== 'revoked' && (
                         <ActionForm action={revokeToken} csrf={a.csrf} submit="Revoke" inline danger label={`Revoke token ${t.name} of ${t.user}`}>
@@ -87,25 +85,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
               ))}
             </select>
           </label>
-          <label>
-            Name (what it is for)
-            <input name="name" required maxLength={100} placeholder="CI policy export" />
-          </label>
-          <label>
-            Role (empty: the user&apos;s role)
-            <select name="role" defaultValue="">
-              <option value="">the user&apos;s role</option>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Expires after (days; empty = never)
-            <input name="days" type="number" min={1} max={3650} defaultValue={90} />
-          </label>
+          <TokenFields placeholder="CI policy export" roleLabel="Role (empty: the user's role)" role={<RoleSelect defaultValue="" emptyChoice="the user's role" />} />
         </ActionForm>
       </section>
     </main>

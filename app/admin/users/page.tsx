@@ -4,6 +4,7 @@ import { ROLE_DESCRIPTIONS, ROLES } from '../../../lib/auth/permissions';
 import { listUsers } from '../../../lib/auth/users';
 import { ActionForm } from '../../_lib/ActionForm';
 import { requirePage } from '../../_lib/auth';
+import { RoleSelect } from '../../_lib/AccountFields';
 import styles from '../../_lib/forms.module.css';
 import { addUser, changeUser, removeUser, resetPassword } from './actions';
 import { utc } from '../../../components/format';
@@ -71,13 +72,7 @@ export default async function UsersPage() {
                       <input type="hidden" name="user" value={u.id} />
                       <label>
                         <span className="muted">role</span>{' '}
-                        <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {r}
-                            </option>
-                          ))}
-                        </select>
+                        <RoleSelect defaultValue={u.role} label={`Role of ${u.email}`} />
                       </label>
                     </ActionForm>
                   </td>
@@ -131,13 +126,7 @@ export default async function UsersPage() {
           </label>
           <label>
             Role
-            <select name="role" defaultValue="viewer">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
+            <RoleSelect defaultValue="viewer" />
           </label>
           <label>
             Password (optional, at least 12 characters)
