@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { AUDIT_ACTIONS, auditQuerySchema, queryAudit, type AuditRecord } from '../../lib/audit';
 import { requirePage } from '../_lib/auth';
 import styles from '../_lib/forms.module.css';
+import { TableHead } from '../../components/ui/TableHead';
 
 export const metadata: Metadata = { title: 'Audit log · Bulkhead' };
 export const dynamic = 'force-dynamic';
@@ -113,17 +114,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {page.events.length > 0 && (
             <div className={styles.tableWrap}>
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When (UTC)</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">From</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['When (UTC)', 'Who', 'Action', 'Target', 'What', 'Outcome', 'From']} />
                 <tbody>
                   {page.events.map((e) => (
                     <tr key={e.id}>

@@ -13,6 +13,7 @@ import { WindowPicker } from '../ui/WindowPicker';
 import { useAnalysisQuery } from '../useAnalysisQuery';
 import { useWindow } from '../url-state';
 import { windowParams } from '../window';
+import { numCol, TableHead } from '../ui/TableHead';
 
 const SOURCE_TEXT: Record<string, string> = { inventory: 'from inventory', user: 'set by a person', inferred: 'suggested by discovery' };
 
@@ -121,14 +122,7 @@ export function WorkloadDetail({ id, canEdit }: { id: string; canEdit: boolean }
               <h2>Address history ({num(d.history.length)})</h2>
               <p className="muted">Which addresses this workload held when. Flows are attributed by the address and the time, so an address that moved gives each holder its own dependencies.</p>
               <table className="data compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Address</th>
-                    <th scope="col">From</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">Source</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Address', 'From', 'Until', 'Source']} />
                 <tbody>
                   {d.history.map((h, i) => (
                     <tr key={i}>
@@ -260,19 +254,7 @@ function Deps({ title, rows, qs }: { title: string; rows: NeighbourRow[]; qs: st
         <p className="muted">Nothing in this window.</p>
       ) : (
         <table className="data compact">
-          <thead>
-            <tr>
-              <th scope="col">Peer</th>
-              <th scope="col">Ports</th>
-              <th scope="col" className="num">
-                Flows
-              </th>
-              <th scope="col" className="num">
-                Bytes
-              </th>
-              <th scope="col">Rhythm</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Peer', 'Ports', numCol('Flows'), numCol('Bytes'), 'Rhythm']} />
           <tbody>
             {rows.slice(0, 50).map((n) => (
               <tr key={n.id}>

@@ -13,6 +13,7 @@ import { useAnalysisQuery } from '../useAnalysisQuery';
 import { useUrlState, useWindow } from '../url-state';
 import { windowParams } from '../window';
 import { InventoryImport } from './InventoryImport';
+import { numCol, TableHead } from '../ui/TableHead';
 
 const PAGE = 100;
 
@@ -85,19 +86,7 @@ export function WorkloadsTable({ canEdit }: { canEdit: boolean }) {
               </p>
               <div className="table-wrap" tabIndex={0}>
                 <table className="data" aria-label="Workloads">
-                  <thead>
-                    <tr>
-                      <th scope="col">Workload</th>
-                      <th scope="col">Application</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Addresses</th>
-                      <th scope="col">Labels</th>
-                      <th scope="col">Source</th>
-                      <th scope="col" className="num">
-                        Dependencies
-                      </th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={['Workload', 'Application', 'Role', 'Addresses', 'Labels', 'Source', numCol('Dependencies')]} />
                   <tbody>
                     {d.workloads.map((w) => (
                       <tr key={w.id}>

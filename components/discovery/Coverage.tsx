@@ -12,6 +12,7 @@ import { WindowPicker } from '../ui/WindowPicker';
 import { useAnalysisQuery } from '../useAnalysisQuery';
 import { useWindow } from '../url-state';
 import { windowParams } from '../window';
+import { numCol, TableHead } from '../ui/TableHead';
 
 /** Cell shade for a share of the day's hours with data. */
 function shade(hours: number): string {
@@ -146,23 +147,7 @@ export function Coverage() {
                 </p>
                 {c.excluded.scanners.length > 0 ? (
                   <table className="data compact" aria-label="Scanners">
-                    <thead>
-                      <tr>
-                        <th scope="col">Scanner</th>
-                        <th scope="col" className="num">
-                          Hosts
-                        </th>
-                        <th scope="col" className="num">
-                          Ports
-                        </th>
-                        <th scope="col" className="num">
-                          Unanswered
-                        </th>
-                        <th scope="col" className="num">
-                          Flows
-                        </th>
-                      </tr>
-                    </thead>
+                    <TableHead columns={['Scanner', numCol('Hosts'), numCol('Ports'), numCol('Unanswered'), numCol('Flows')]} />
                     <tbody>
                       {c.excluded.scanners.map((s) => (
                         <tr key={s.name}>

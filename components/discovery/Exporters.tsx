@@ -8,6 +8,7 @@ import { apiGet } from '../api/client';
 import type { CollectorStatus, ExporterStatus } from '../../lib/flow/collector-status';
 import { ago, bytes, compact, num, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
+import { numCol, TableHead } from '../ui/TableHead';
 
 interface ExportersResponse {
   collecting: boolean;
@@ -51,24 +52,7 @@ export function Exporters() {
         <section className="card" aria-labelledby="lis-h">
           <h2 id="lis-h">Listeners</h2>
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">Protocol</th>
-                <th scope="col">Address</th>
-                <th scope="col" className="num">
-                  Datagrams
-                </th>
-                <th scope="col" className="num">
-                  Dropped by the kernel
-                </th>
-                <th scope="col" className="num">
-                  Waiting in the socket
-                </th>
-                <th scope="col" className="num">
-                  Receive buffer
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Protocol', 'Address', numCol('Datagrams'), numCol('Dropped by the kernel'), numCol('Waiting in the socket'), numCol('Receive buffer')]} />
             <tbody>
               {d.listeners.map((l) => (
                 <tr key={`${l.kind}${l.port}`}>
@@ -104,34 +88,7 @@ export function Exporters() {
         ) : (
           <div className="table-wrap" tabIndex={0}>
             <table className="data compact" aria-label="Exporters">
-              <thead>
-                <tr>
-                  <th scope="col">Exporter</th>
-                  <th scope="col">Protocol</th>
-                  <th scope="col" className="num">
-                    Datagrams
-                  </th>
-                  <th scope="col" className="num">
-                    Records
-                  </th>
-                  <th scope="col" className="num">
-                    Records/s
-                  </th>
-                  <th scope="col" className="num">
-                    Templates
-                  </th>
-                  <th scope="col" className="num">
-                    Decode errors
-                  </th>
-                  <th scope="col" className="num">
-                    Sequence gaps (lost)
-                  </th>
-                  <th scope="col" className="num">
-                    Dropped
-                  </th>
-                  <th scope="col">Last heard</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Exporter', 'Protocol', numCol('Datagrams'), numCol('Records'), numCol('Records/s'), numCol('Templates'), numCol('Decode errors'), numCol('Sequence gaps (lost)'), numCol('Dropped'), 'Last heard']} />
               <tbody>
                 {d.exporters.map((e) => {
                   const dropped = e.droppedRecords + e.noTemplateDrops;
@@ -193,20 +150,7 @@ export function Exporters() {
           <p className="muted">No flows from network exporters stored in this time. Flow logs and the demo appear on the coverage page.</p>
         ) : (
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">Exporter</th>
-                <th scope="col">Source</th>
-                <th scope="col" className="num">
-                  Flows
-                </th>
-                <th scope="col" className="num">
-                  Bytes
-                </th>
-                <th scope="col">First</th>
-                <th scope="col">Last</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Exporter', 'Source', numCol('Flows'), numCol('Bytes'), 'First', 'Last']} />
             <tbody>
               {d.stored.sources.map((s) => (
                 <tr key={`${s.exporter}${s.sourceKind}`}>

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { apiGet } from '../api/client';
 import { duration, num, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
+import { numCol, TableHead } from '../ui/TableHead';
 
 interface ImportsResponse {
   totals: Array<{ kind: string; status: string; runs: number; records: number; rejected: number; duplicates: number }>;
@@ -48,25 +49,7 @@ export function Imports() {
       </div>
       <div className="table-wrap" tabIndex={0}>
         <table className="data compact" aria-label="Imports">
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Kind</th>
-              <th scope="col">File</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Records
-              </th>
-              <th scope="col" className="num">
-                Rejected
-              </th>
-              <th scope="col" className="num">
-                Duplicates
-              </th>
-              <th scope="col">Took</th>
-              <th scope="col">Problems</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Started', 'Kind', 'File', 'Status', numCol('Records'), numCol('Rejected'), numCol('Duplicates'), 'Took', 'Problems']} />
           <tbody>
             {d.runs.map((r) => {
               const errors = Array.isArray(r.errors) ? (r.errors as Array<{ where?: string; line?: number; file?: string; reason?: string }>) : [];

@@ -13,6 +13,7 @@ import { ErrorBox, Loading } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
 import { useUrlState, useWindow } from '../url-state';
 import { windowParams } from '../window';
+import { numCol, TableHead } from '../ui/TableHead';
 
 const FIELDS = [
   ['client', 'Client', 'workload, app:<application>, address or CIDR'],
@@ -110,26 +111,7 @@ export function FlowsExplorer() {
           ) : (
             <div className="table-wrap" tabIndex={0}>
               <table className="data compact" aria-label="Flow records">
-                <thead>
-                  <tr>
-                    <th scope="col">Start (UTC)</th>
-                    <th scope="col">Duration</th>
-                    <th scope="col">Client</th>
-                    <th scope="col">Server</th>
-                    <th scope="col">Protocol</th>
-                    <th scope="col" className="num">
-                      Bytes →
-                    </th>
-                    <th scope="col" className="num">
-                      Bytes ←
-                    </th>
-                    <th scope="col" className="num">
-                      Packets
-                    </th>
-                    <th scope="col">TCP flags</th>
-                    <th scope="col">Source</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Start (UTC)', 'Duration', 'Client', 'Server', 'Protocol', numCol('Bytes →'), numCol('Bytes ←'), numCol('Packets'), 'TCP flags', 'Source']} />
                 <tbody>
                   {rows.map((f, i) => (
                     <tr key={`${f.start}${i}`}>

@@ -15,6 +15,7 @@ import { roleColor } from './style';
 import type { MapIndex, MapView, ViewEdge, ViewNode } from './view';
 import type { Overlay } from './overlays';
 import { OverlayNodeDetails, OverlayEdgeDetails } from './overlays';
+import { numCol, TableHead } from '../ui/TableHead';
 
 interface PanelProps {
   ix: MapIndex;
@@ -346,16 +347,7 @@ function EdgePanel(props: PanelProps & { edge: ViewEdge }) {
           ) : (
             <div className="table-wrap" tabIndex={0}>
               <table className="data compact" aria-label="Sample flows">
-                <thead>
-                  <tr>
-                    <th scope="col">Start (UTC)</th>
-                    <th scope="col">Client</th>
-                    <th scope="col">Server</th>
-                    <th scope="col" className="num">
-                      Bytes
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Start (UTC)', 'Client', 'Server', numCol('Bytes')]} />
                 <tbody>
                   {details.data.samples.map((f, i) => (
                     <tr key={i}>

@@ -12,6 +12,7 @@ import type { BaselineDoc } from '../../lib/export/baseline';
 import type { BaselineDiff, BaselineInfo } from '../../lib/policy/baselines';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
+import { TableHead } from '../ui/TableHead';
 
 type Info = Omit<BaselineInfo, 'createdAt'> & { createdAt: string };
 const ref = (b: Pick<Info, 'name' | 'version'>) => `${b.name}@${b.version}`;
@@ -168,16 +169,7 @@ function BaselineView({ refText, onClose }: { refText: string; onClose(): void }
           </p>
           <div className="table-wrap" tabIndex={0} style={{ maxHeight: '28rem', overflow: 'auto' }}>
             <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">From</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Ports</th>
-                  <th scope="col">Intent</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Expires</th>
-                </tr>
-              </thead>
+              <TableHead columns={['From', 'To', 'Ports', 'Intent', 'Owner', 'Expires']} />
               <tbody>
                 {q.data.document.rules.map((r) => (
                   <tr key={r.id}>

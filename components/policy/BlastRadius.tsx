@@ -11,6 +11,7 @@ import type { BlastReport } from '../data/overlay';
 import { num, pct } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
+import { numCol, TableHead } from '../ui/TableHead';
 
 const one = (n: number) => n.toFixed(n < 10 ? 1 : 0);
 
@@ -172,17 +173,7 @@ function Report({ r }: { r: BlastReport }) {
           <h2 id="widest-h">Who reaches the most (proposed)</h2>
           <p className="muted">Jump hosts and the collectors of monitoring and backup agents usually: guard them first.</p>
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">Workload</th>
-                <th scope="col" className="num">
-                  One hop
-                </th>
-                <th scope="col" className="num">
-                  Lateral
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Workload', numCol('One hop'), numCol('Lateral')]} />
             <tbody>
               {r.proposed.widest.slice(0, 15).map((x) => (
                 <tr key={x.id}>
@@ -202,14 +193,7 @@ function Report({ r }: { r: BlastReport }) {
             <p className="muted">No rule lets anything outside the estate in.</p>
           ) : (
             <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col" className="num">
-                    Workloads it reaches
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Source', numCol('Workloads it reaches')]} />
               <tbody>
                 {r.proposed.external.map((x) => (
                   <tr key={x.source}>
@@ -226,24 +210,7 @@ function Report({ r }: { r: BlastReport }) {
         <h2 id="apps-h">Per application: mean one-hop reach of its workloads</h2>
         <div className="table-wrap" tabIndex={0}>
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">Application</th>
-                <th scope="col" className="num">
-                  Workloads
-                </th>
-                <th scope="col" className="num">
-                  Proposed
-                </th>
-                <th scope="col">Reduction (proposed)</th>
-                <th scope="col" className="num">
-                  Approved
-                </th>
-                <th scope="col" className="num">
-                  Reduction (approved)
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Application', numCol('Workloads'), numCol('Proposed'), 'Reduction (proposed)', numCol('Approved'), numCol('Reduction (approved)')]} />
             <tbody>
               {apps
                 .sort((x, y) => x.p.reductionOneHop - y.p.reductionOneHop)

@@ -14,6 +14,7 @@ import type { MonitorResult } from '../../lib/policy/monitor';
 import type { SimulationResult } from '../../lib/policy/simulate';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
+import { numCol, TableHead } from '../ui/TableHead';
 
 const DAYS: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30 };
 
@@ -182,21 +183,7 @@ function Result({ r }: { r: SimulationResult }) {
         ) : (
           <div className="table-wrap" tabIndex={0}>
             <table className="data compact" aria-label="Would-block dependencies">
-              <thead>
-                <tr>
-                  <th scope="col">Client</th>
-                  <th scope="col">Server</th>
-                  <th scope="col">Port</th>
-                  <th scope="col" className="num">
-                    Flows
-                  </th>
-                  <th scope="col" className="num">
-                    Refused or unanswered
-                  </th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col">Examples</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Client', 'Server', 'Port', numCol('Flows'), numCol('Refused or unanswered'), 'Last seen', 'Examples']} />
               <tbody>
                 {r.blocked.map((b, i) => (
                   <tr key={i}>
@@ -230,23 +217,7 @@ function Result({ r }: { r: SimulationResult }) {
         <h2 id="apps-h">Per application</h2>
         <div className="table-wrap" tabIndex={0}>
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">Application</th>
-                <th scope="col" className="num">
-                  Flows
-                </th>
-                <th scope="col" className="num">
-                  Allowed
-                </th>
-                <th scope="col" className="num">
-                  Would block
-                </th>
-                <th scope="col" className="num">
-                  Would-block dependencies
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Application', numCol('Flows'), numCol('Allowed'), numCol('Would block'), numCol('Would-block dependencies')]} />
             <tbody>
               {apps.slice(0, 100).map((a) => (
                 <tr key={a.application}>
@@ -305,17 +276,7 @@ function Monitor({ q }: { q: { data?: MonitorResult; error: unknown; refetch: ()
           <p className="status-ok">None since approval.</p>
         ) : (
           <table className="data compact">
-            <thead>
-              <tr>
-                <th scope="col">Client</th>
-                <th scope="col">Server</th>
-                <th scope="col">Port</th>
-                <th scope="col" className="num">
-                  Flows
-                </th>
-                <th scope="col">First seen</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Client', 'Server', 'Port', numCol('Flows'), 'First seen']} />
             <tbody>
               {m.drift.top.map((b, i) => (
                 <tr key={i}>

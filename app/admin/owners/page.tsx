@@ -4,6 +4,7 @@ import { ActionForm } from '../../_lib/ActionForm';
 import { requirePage } from '../../_lib/auth';
 import styles from '../../_lib/forms.module.css';
 import { setOwners } from './actions';
+import { TableHead } from '../../../components/ui/TableHead';
 
 export const metadata: Metadata = { title: 'Application owners · Bulkhead' };
 export const dynamic = 'force-dynamic';
@@ -32,12 +33,7 @@ export default async function OwnersPage() {
           <h2 id="apps-heading">{apps.length} applications</h2>
           <div className={styles.tableWrap}>
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Application</th>
-                  <th scope="col">Owners</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Application', 'Owners']} />
               <tbody>
                 {apps.map((app) => (
                   <tr key={app.id}>
