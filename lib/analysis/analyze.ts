@@ -9,11 +9,12 @@
 import type { Db } from '../db';
 import { loadNamedNetworks } from '../identity/networks';
 import type { Store } from '../store';
-import { communities, nameGroups, type ClusterNode } from './cluster';
+import { assignApplications } from './applications';
+import { communities, type ClusterNode } from './cluster';
 import { coverageOf, daysWithData, parseChTime, querySources, sourceCoverage } from './coverage';
 import { queryEdges, type EdgeRow } from './edges';
-import { fillFromGroups, inferEnvironments, type EnvValue } from './environments';
-import { nameHints, type NameHints } from './names';
+import { inferEnvironments } from './environments';
+import { canonicalEnv, nameHints, type NameHints } from './names';
 import { classifyPeriodicity } from './periodicity';
 import { inferRoles } from './roles';
 import { findCandidates, isManagementPort, portKey, type Hub } from './services';
@@ -45,6 +46,8 @@ interface InventoryWorkload {
   name: string;
   kind: string;
   labels: Record<string, string>;
+  /** label keys a person decided (set by hand, or a confirmed suggestion): they win over structure */
+  decided: Set<string>;
   addresses: string[];
 }
 
@@ -107,13 +110,26 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     flags: { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false },
     service: null,
     failedFlows: r.failed_flows,
+    fromScanner: r.from_sweeper === 1,
   }));
   // a workload that no longer exists in inventory still appears under its id
   for (const e of edges) {
     for (const id of [e.from, e.to]) {
-      if (!inventory.has(id) && !endpointAddrs.has(id)) inventory.set(id, { id, name: id, kind: 'unknown', labels: {}, addresses: [] });
+      if (!inventory.has(id) && !endpointAddrs.has(id)) inventory.set(id, { id, name: id, kind: 'unknown', labels: {}, decided: new Set(), addresses: [] });
     }
   }
+  step('inventory');
+
+  // --- core services and management ---------------------------------------------------------
+  const active = new Set<string>();
+  for (const e of edges) {
+    if (isWorkload(e.from)) active.add(e.from);
+    if (isWorkload(e.to)) active.add(e.to);
+  }
+  const cand = findCandidates(edges, isWorkload, active.size);
+  // A sweeping source is a scanner, all of it, unless what it keeps besides its probes makes it
+  // a shared service (a monitoring server whose discovery job also pings every address): then
+  // only its probes are set apart.
   const scanners: Scanner[] = q.scanners.map((s) => {
     const wid = s.ckey.startsWith('w:') ? s.ckey.slice(2) : null;
     return {
@@ -127,24 +143,19 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
       flows: s.flows,
       firstSeen: parseChTime(s.first_seen),
       lastSeen: parseChTime(s.last_seen),
+      reason: s.reason,
+      scope: wid && cand.hubs.has(wid) ? 'probes' : 'source',
     };
   });
-  const scannerIds = new Set(scanners.flatMap((s) => (s.workloadId ? [s.workloadId] : [])));
-  step('inventory');
-
-  // --- core services and management ---------------------------------------------------------
-  const active = new Set<string>();
-  for (const e of edges) {
-    if (isWorkload(e.from)) active.add(e.from);
-    if (isWorkload(e.to)) active.add(e.to);
-  }
-  const cand = findCandidates(edges, isWorkload, active.size);
+  const scannerIds = new Set(scanners.flatMap((s) => (s.workloadId && s.scope === 'source' ? [s.workloadId] : [])));
+  const scannerAddrs = new Set(scanners.flatMap((s) => (s.workloadId ? [] : [s.id])));
+  for (const e of edges) e.fromScanner = e.fromScanner && (scannerIds.has(e.from) || scannerAddrs.has(e.from));
   const stations = cand.stations;
   const managementEdge = (e: AnalysisEdge) => isManagementPort(e.protocol, e.port) || stations.has(e.from);
   const hints = new Map<string, NameHints>();
   for (const w of inventory.values()) hints.set(w.id, useNames ? nameHints(w.name) : { stem: null, role: null, env: null });
   const appLabel = (id: string) => (useLabels ? (inventory.get(id)?.labels.app ?? null) : null);
-  const clusterNode = (id: string): ClusterNode => ({ id, name: inventory.get(id)?.name ?? id, label: appLabel(id), stem: hints.get(id)?.stem ?? null, env: null });
+  const clusterNode = (id: string): ClusterNode => ({ id });
   const structural = (exclude: (id: string) => boolean) =>
     edges.filter((e) => isWorkload(e.from) && isWorkload(e.to) && !managementEdge(e) && !exclude(e.from) && !exclude(e.to));
 
@@ -186,25 +197,26 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   );
   const regular = [...inventory.keys()].filter((id) => !isSpecial(id));
   const pass2 = communities(regular.map(clusterNode), structural(isSpecial), seed);
-  const groups = new Map<number, string[]>();
-  for (const [id, c] of pass2.community) {
-    let g = groups.get(c);
-    if (!g) groups.set(c, (g = []));
-    g.push(id);
-  }
-  fillFromGroups(envs, groups.values());
-  const names = nameGroups(regular.map((id) => ({ ...clusterNode(id), env: envs.get(id)?.env ?? null })), pass2);
+  const found = assignApplications(
+    regular.map((id) => {
+      const w = inventory.get(id)!;
+      return { id, name: w.name, label: appLabel(id), labelDecided: useLabels && w.decided.has('app'), stem: hints.get(id)?.stem ?? null, env: envs.get(id)! };
+    }),
+    pass2,
+  );
 
   interface Assigned {
     name: string;
     source: ValueSource;
     confidence: number;
     kind: AnalysisApplication['kind'];
+    env: string | null;
+    envSource: ValueSource;
   }
   const assigned = new Map<string, Assigned>();
   for (const id of regular) {
-    const n = names.get(id)!;
-    assigned.set(id, { name: n.name, source: n.source, confidence: n.confidence, kind: 'application' });
+    const n = found.byNode.get(id)!;
+    assigned.set(id, { name: n.name, source: n.source, confidence: n.confidence, kind: 'application', env: n.env, envSource: n.envSource });
   }
   for (const id of inventory.keys()) {
     if (!isSpecial(id)) continue;
@@ -212,12 +224,20 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     const fallback = hubs.has(id) ? hubs.get(id)!.kind : stations.has(id) ? 'management' : 'scanners';
     const label = appLabel(id);
     const strength = hubs.has(id) ? Math.min(0.99, 0.6 + hubs.get(id)!.peers.size / (4 * Math.max(1, active.size))) : 0.9;
-    assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind });
+    const env = envs.get(id)!;
+    const where = { env: env.env, envSource: env.source };
+    assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind, ...where } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind, ...where });
   }
   const appId = (id: string) => {
     const a = assigned.get(id)!;
-    const env = envs.get(id)?.env ?? null;
-    return env ? `${a.name}@${env}` : a.name;
+    return a.env ? `${a.name}@${a.env}` : a.name;
+  };
+  const appEvidence = new Map(found.applications.map((a) => [a.id, a.evidence]));
+  const specialEvidence = (id: string) => {
+    const h = hubs.get(id);
+    if (h) return `behaviour: ${h.peers.size} workloads of at least three applications ${h.direction === 'in' ? 'use it' : 'are reached by it'} on ${[...h.ports].join(', ')}`;
+    if (stations.has(id)) return 'behaviour: opens management sessions to many workloads';
+    return 'behaviour: sweeps many hosts (coverage.excluded.scanners)';
   };
   step('clustering');
 
@@ -230,9 +250,9 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   for (const e of edges) {
     if (e.flags.external) continue;
     e.flags.crossApplication = appId(e.from) !== appId(e.to);
-    const ea = envs.get(e.from)?.env;
-    const eb = envs.get(e.to)?.env;
-    e.flags.crossEnvironment = Boolean(ea && eb && ea !== eb);
+    const ea = assigned.get(e.from)?.env;
+    const eb = assigned.get(e.to)?.env;
+    e.flags.crossEnvironment = Boolean(ea && eb && canonicalEnv(ea) !== canonicalEnv(eb));
   }
   step('roles');
 
@@ -249,7 +269,6 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   const workloads: AnalysisWorkload[] = [];
   for (const w of inventory.values()) {
     const a = assigned.get(w.id)!;
-    const env: EnvValue = envs.get(w.id) ?? { env: null, source: 'inferred', confidence: 0 };
     const roleLabel = useLabels ? w.labels.role : undefined;
     const g = guesses.get(w.id);
     const role: string = roleLabel ?? (hubs.has(w.id) ? 'core' : stations.has(w.id) ? 'management' : scannerIds.has(w.id) ? 'scanner' : (g?.role ?? 'unknown'));
@@ -265,8 +284,8 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
       role,
       roleSource: roleLabel ? 'label' : 'inferred',
       roleConfidence: roleLabel ? 1 : isSpecial(w.id) ? a.confidence : (g?.confidence ?? 0),
-      environment: env.env,
-      environmentSource: env.source,
+      environment: a.env,
+      environmentSource: a.envSource,
       coreService: hubs.get(w.id)?.kind ?? null,
       management: stations.has(w.id),
       scanner: scannerIds.has(w.id),
@@ -282,7 +301,8 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     const a = assigned.get(w.id)!;
     let app = apps.get(id);
     if (!app) {
-      app = { id, name: a.name, environment: w.environment, members: [], source: 'label', confidence: 0, kind: a.kind, roles: {}, total: 0, labelled: 0 };
+      const evidence = appEvidence.get(id) ?? [specialEvidence(w.id)];
+      app = { id, name: a.name, environment: w.environment, members: [], source: 'label', confidence: 0, kind: a.kind, roles: {}, evidence, total: 0, labelled: 0 };
       apps.set(id, app);
     }
     app.members.push(w.id);
@@ -348,9 +368,14 @@ async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: readonl
   const out = new Map<string, InventoryWorkload>();
   const add = (r: (typeof rows)[number]) => {
     const labels: Record<string, string> = {};
+    const decided = new Set<string>();
     // unconfirmed suggestions are not facts: they never feed back into inference
-    for (const l of r.labels) if (l.source !== 'inferred' || l.confirmed) labels[l.key] = l.value;
-    out.set(r.id, { id: r.id, name: r.name, kind: r.kind, labels, addresses: [...new Set(r.addresses.map((a) => a.ip))].sort() });
+    for (const l of r.labels) {
+      if (l.source === 'inferred' && !l.confirmed) continue;
+      labels[l.key] = l.value;
+      if (l.source !== 'inventory') decided.add(l.key);
+    }
+    out.set(r.id, { id: r.id, name: r.name, kind: r.kind, labels, decided, addresses: [...new Set(r.addresses.map((a) => a.ip))].sort() });
   };
   for (const r of rows) add(r);
   const missing = new Set<string>();

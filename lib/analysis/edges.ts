@@ -13,20 +13,20 @@
 //  2. Rows are grouped per (client, server, protocol, server port), where an unbound endpoint is
 //     its address. Counters are those of the window; active days are kept over the whole
 //     periodicity span (monthly jobs need two months to be seen twice).
-//  3. Window functions over that small result flag scanners (one client, many targets, mostly
-//     unanswered or refused, or a sweep of many ports) and ephemeral noise (a server port in the
-//     ephemeral range that one client used in at most two hours).
+//  3. Window functions over that small result find sweeping sources by behaviour (./scanners.ts
+//     says how) and set their probes apart, keeping what the same source uses like everyone
+//     else; and they flag ephemeral noise (a server port in the ephemeral range that one client
+//     used in at most two hours).
 //  4. Unknown endpoints become the CIDR of the named network that holds them (most specific
 //     first, lib/identity/networks.ts); unknown public clients become the internet; anything
-//     else stays an address. Scanners collapse to one summary row each, noise to one row.
+//     else stays an address. A sweeper's probes collapse to one summary row per source, noise
+//     to one row.
 import { SERVICE_PORTS } from '../flow/orientation';
 import type { Store } from '../store';
 import type { AnalysisWindow } from './types';
 import { chTime, DAY_MS } from './window';
 import { addrTextSql, internetSql, serverPortSql } from './endpoint-sql';
-
-/** Scanner thresholds (docs/discovery.md explains them). */
-export const SCANNER = { minTargets: 50, failedRatio: 0.5, sweepPorts: 100 } as const;
+import { briefHours, SWEEP, sweeperSql, type SweepReason } from './scanners';
 
 export interface EdgeRow {
   /** "w:<workload id>", a CIDR, or an address */
@@ -49,17 +49,22 @@ export interface EdgeRow {
   /** distinct addresses behind a grouped client / server endpoint */
   c_addresses: number;
   s_addresses: number;
+  /** 1 when the client is a sweeping source and this is what it uses like everyone else */
+  from_sweeper: number;
 }
 
+/** A sweeping source: its probes (targets set apart), summed. */
 export interface ScannerRow {
   ckey: string;
   flows: number;
   first_seen: string;
   last_seen: string;
+  /** probes: distinct (host, protocol, port) targets set apart */
   targets: number;
   failed_targets: number;
   hosts: number;
   ports: number;
+  reason: SweepReason;
 }
 
 export interface EdgeQueryResult {
@@ -77,6 +82,7 @@ interface RawRow extends EdgeRow {
   failed_targets: number;
   hosts: number;
   ports: number;
+  reason: SweepReason;
 }
 
 // Service ports in the ephemeral range are real services, never noise.
@@ -117,7 +123,8 @@ SELECT
   if(count() = 1, any(days), groupUniqArrayArrayIf(days, grouped)) AS days,
   groupBitOr(hod) AS hods,
   sum(n) AS rows, uniqExactIf(ca, grouped) AS c_addresses, uniqExactIf(sa, grouped) AS s_addresses,
-  any(c_targets) AS targets, any(c_failed) AS failed_targets, any(c_hosts) AS hosts, any(c_ports) AS ports
+  any(k_targets) AS targets, any(k_failed) AS failed_targets, any(k_hosts) AS hosts, any(k_ports) AS ports,
+  any(sweep_reason) AS reason, toUInt8(max(sweeper AND NOT grouped)) AS from_sweeper
 FROM (
   SELECT *,
     if(kind = 'edge' AND cw = 0, arrayFirstIndex(n -> ca >= n.1 AND ca <= n.2, net_ranges), 0) AS cni,
@@ -130,83 +137,98 @@ FROM (
     if(kind = 'edge', protocol, 0) AS g_protocol,
     if(kind = 'edge', port, 0) AS g_port
   FROM (
-    -- a scanner's targets collapse to one row before anything else is computed for them
-    SELECT * REPLACE (if(kind = 'scanner', c_flows, flows) AS flows, if(kind = 'scanner', c_fs, fs) AS fs, if(kind = 'scanner', c_ls, ls) AS ls),
-      if(kind = 'scanner', c_targets, 1) AS n
+    -- a sweeper's probes collapse to one row before anything else is computed for them
+    SELECT * REPLACE (if(kind = 'scanner', k_flows, flows) AS flows, if(kind = 'scanner', k_fs, fs) AS fs, if(kind = 'scanner', k_ls, ls) AS ls),
+      if(kind = 'scanner', k_targets, 1) AS n
     FROM (
       SELECT *,
-        multiIf(
-          c_targets >= {minTargets:UInt32} AND (c_failed >= c_targets * {failedRatio:Float64} OR c_ports >= {sweepPorts:UInt32}), 'scanner',
-          protocol IN (6, 17, 132) AND (port >= 32768 OR port = 0) AND port NOT IN {highServicePorts:Array(UInt16)}
-            AND p_clients = 1 AND p_hours <= 2 AND length(days) <= 1, 'noise',
-          'edge') AS kind
+        count() OVER k AS k_targets,
+        sum(toUInt8(ff >= flows)) OVER k AS k_failed,
+        uniqExact(tuple(sw, sa)) OVER k AS k_hosts,
+        uniqExact(port) OVER k AS k_ports,
+        sum(flows) OVER k AS k_flows,
+        min(fs) OVER k AS k_fs,
+        max(ls) OVER k AS k_ls,
+        row_number() OVER k AS k_row
       FROM (
         SELECT *,
-          count() OVER (PARTITION BY cw, ca) AS c_targets,
-          sum(toUInt8(ff >= flows)) OVER (PARTITION BY cw, ca) AS c_failed,
-          uniqExact(tuple(sw, sa)) OVER (PARTITION BY cw, ca) AS c_hosts,
-          uniqExact(port) OVER (PARTITION BY cw, ca) AS c_ports,
-          sum(flows) OVER (PARTITION BY cw, ca) AS c_flows,
-          min(fs) OVER (PARTITION BY cw, ca) AS c_fs,
-          max(ls) OVER (PARTITION BY cw, ca) AS c_ls,
-          row_number() OVER (PARTITION BY cw, ca) AS c_row,
-          count() OVER (PARTITION BY sw, sa, protocol, port) AS p_clients,
-          sum(hw) OVER (PARTITION BY sw, sa, protocol, port) AS p_hours
-    FROM (
-      -- one row per (client, server, protocol, port): counters of the window, days of the span
-      SELECT cw, ca, sw, sa, protocol, port,
-        sumIf(flows, in_w) AS flows, sumIf(b_c2s, in_w) AS b_c2s, sumIf(b_s2c, in_w) AS b_s2c, sumIf(pk, in_w) AS pk, sumIf(ff, in_w) AS ff,
-        minIf(fs, in_w) AS fs, maxIf(ls, in_w) AS ls,
-        sumIf(bitCount(mask), in_w) AS hw,
-        groupArrayIf(tuple(toUInt16(dateDiff('day', {day0:Date}, d)), mask), in_w AND (cw = 0 OR sw = 0)) AS hl,
-        groupUniqArray(toUInt16(dateDiff('day', {day0:Date}, d))) AS days,
-        groupBitOrIf(mask, in_w) AS hod
-      FROM (
-        -- identity by time, per day (or per hour where an address changed hands that day);
-        -- workloads are grouped by a 64-bit hash of their id (fixed-size keys hash fast)
-        SELECT
-          if(r.first_seen < bc.valid_to AND bc.workload_id != '', cityHash64(bc.workload_id), 0) AS cw,
-          if(cw = 0, r.client_addr, toIPv6('::')) AS ca,
-          if(r.first_seen < bs.valid_to AND bs.workload_id != '', cityHash64(bs.workload_id), 0) AS sw,
-          if(sw = 0, r.server_addr, toIPv6('::')) AS sa,
-          r.protocol AS protocol,
-          ${serverPortSql('r.protocol', 'r.server_port')} AS port,
-          r.d AS d, r.in_w AS in_w,
-          sum(r.flows) AS flows, sum(r.bytes_c2s) AS b_c2s, sum(r.bytes_s2c) AS b_s2c, sum(r.pk) AS pk, sum(r.ff) AS ff,
-          groupBitOr(r.mask) AS mask, min(r.first_seen) AS fs, max(r.last_seen) AS ls
+          multiIf(
+            sweeper AND NOT ordinary, 'scanner',
+            protocol IN (6, 17, 132) AND (port >= 32768 OR port = 0) AND port NOT IN {highServicePorts:Array(UInt16)}
+              AND p_clients = 1 AND p_hours <= 2 AND length(days) <= 1, 'noise',
+            'edge') AS kind
         FROM (
-          -- whole days, except where one of the addresses changed hands that day
-          SELECT day AS d, hours AS mask, day >= {wLo:Date} AS in_w, first_seen, last_seen, client_addr, server_addr, server_port, protocol,
-                 flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
-          FROM ${store.t('conversations_daily')}
-          WHERE ${fullDay('day')}
-            AND ((client_addr NOT IN ${changedAddrs} AND server_addr NOT IN ${changedAddrs}) OR ((client_addr, day) NOT IN ${changed} AND (server_addr, day) NOT IN ${changed}))
-          UNION ALL
-          -- hours of the partial days at the edges of the span and of the window
-          SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
-                 client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
-          FROM ${store.t('conversations_hourly')}
-          WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime}
-            AND (hour < toDateTime({lbLo:Date}) OR (hour >= toDateTime({lbHi:Date}) AND hour < toDateTime({wLo:Date})) OR hour >= toDateTime({wHi:Date}))
-          UNION ALL
-          -- hours of whole days on which one of the addresses changed hands
-          SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
-                 client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
-          FROM ${store.t('conversations_hourly')}
-          WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime} AND ${fullDay('toDate(hour)')}
-            AND (client_addr IN ${changedAddrs} OR server_addr IN ${changedAddrs})
-            AND ((client_addr, toDate(hour)) IN ${changed} OR (server_addr, toDate(hour)) IN ${changed})
-        ) AS r
-        ASOF LEFT JOIN ${bindings} AS bc ON r.client_addr = bc.addr AND r.first_seen >= bc.valid_from
-        ASOF LEFT JOIN ${bindings} AS bs ON r.server_addr = bs.addr AND r.first_seen >= bs.valid_from
-        GROUP BY cw, ca, sw, sa, protocol, port, d, in_w
-      )
-      GROUP BY cw, ca, sw, sa, protocol, port
-      HAVING flows > 0
+          SELECT *, ${sweeperSql()}
+          FROM (
+            SELECT *,
+              count() OVER c AS c_targets,
+              sum(toUInt8(ff >= flows)) OVER c AS c_failed,
+              uniqExact(port) OVER c AS c_ports,
+              countIf(hw <= {briefHours:UInt32}) OVER c AS b_targets,
+              uniqExactIf(tuple(sw, sa), hw <= {briefHours:UInt32}) OVER c AS b_hosts,
+              countIf(hw <= {briefHours:UInt32} AND protocol IN (1, 58)) OVER c AS b_icmp,
+              countIf(hw <= {briefHours:UInt32} AND ff >= flows) OVER c AS b_failed,
+              count() OVER p AS p_clients,
+              sum(hw) OVER p AS p_hours
+            FROM (
+                  -- one row per (client, server, protocol, port): counters of the window, days of the span
+                  SELECT cw, ca, sw, sa, protocol, port,
+                    sumIf(flows, in_w) AS flows, sumIf(b_c2s, in_w) AS b_c2s, sumIf(b_s2c, in_w) AS b_s2c, sumIf(pk, in_w) AS pk, sumIf(ff, in_w) AS ff,
+                    minIf(fs, in_w) AS fs, maxIf(ls, in_w) AS ls,
+                    sumIf(bitCount(mask), in_w) AS hw,
+                    groupArrayIf(tuple(toUInt16(dateDiff('day', {day0:Date}, d)), mask), in_w AND (cw = 0 OR sw = 0)) AS hl,
+                    groupUniqArray(toUInt16(dateDiff('day', {day0:Date}, d))) AS days,
+                    groupBitOrIf(mask, in_w) AS hod
+                  FROM (
+                    -- identity by time, per day (or per hour where an address changed hands that day);
+                    -- workloads are grouped by a 64-bit hash of their id (fixed-size keys hash fast)
+                    SELECT
+                      if(r.first_seen < bc.valid_to AND bc.workload_id != '', cityHash64(bc.workload_id), 0) AS cw,
+                      if(cw = 0, r.client_addr, toIPv6('::')) AS ca,
+                      if(r.first_seen < bs.valid_to AND bs.workload_id != '', cityHash64(bs.workload_id), 0) AS sw,
+                      if(sw = 0, r.server_addr, toIPv6('::')) AS sa,
+                      r.protocol AS protocol,
+                      ${serverPortSql('r.protocol', 'r.server_port')} AS port,
+                      r.d AS d, r.in_w AS in_w,
+                      sum(r.flows) AS flows, sum(r.bytes_c2s) AS b_c2s, sum(r.bytes_s2c) AS b_s2c, sum(r.pk) AS pk, sum(r.ff) AS ff,
+                      groupBitOr(r.mask) AS mask, min(r.first_seen) AS fs, max(r.last_seen) AS ls
+                    FROM (
+                      -- whole days, except where one of the addresses changed hands that day
+                      SELECT day AS d, hours AS mask, day >= {wLo:Date} AS in_w, first_seen, last_seen, client_addr, server_addr, server_port, protocol,
+                             flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
+                      FROM ${store.t('conversations_daily')}
+                      WHERE ${fullDay('day')}
+                        AND ((client_addr NOT IN ${changedAddrs} AND server_addr NOT IN ${changedAddrs}) OR ((client_addr, day) NOT IN ${changed} AND (server_addr, day) NOT IN ${changed}))
+                      UNION ALL
+                      -- hours of the partial days at the edges of the span and of the window
+                      SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
+                             client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
+                      FROM ${store.t('conversations_hourly')}
+                      WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime}
+                        AND (hour < toDateTime({lbLo:Date}) OR (hour >= toDateTime({lbHi:Date}) AND hour < toDateTime({wLo:Date})) OR hour >= toDateTime({wHi:Date}))
+                      UNION ALL
+                      -- hours of whole days on which one of the addresses changed hands
+                      SELECT toDate(hour) AS d, toUInt32(bitShiftLeft(toUInt32(1), toHour(hour))) AS mask, hour >= {from:DateTime} AS in_w, first_seen, last_seen,
+                             client_addr, server_addr, server_port, protocol, flows, bytes_c2s, bytes_s2c, packets_c2s + packets_s2c AS pk, rejected_flows + unanswered_flows AS ff
+                      FROM ${store.t('conversations_hourly')}
+                      WHERE hour >= {pfrom:DateTime} AND hour < {to:DateTime} AND ${fullDay('toDate(hour)')}
+                        AND (client_addr IN ${changedAddrs} OR server_addr IN ${changedAddrs})
+                        AND ((client_addr, toDate(hour)) IN ${changed} OR (server_addr, toDate(hour)) IN ${changed})
+                    ) AS r
+                    ASOF LEFT JOIN ${bindings} AS bc ON r.client_addr = bc.addr AND r.first_seen >= bc.valid_from
+                    ASOF LEFT JOIN ${bindings} AS bs ON r.server_addr = bs.addr AND r.first_seen >= bs.valid_from
+                    GROUP BY cw, ca, sw, sa, protocol, port, d, in_w
+                  )
+                  GROUP BY cw, ca, sw, sa, protocol, port
+                  HAVING flows > 0
+            )
+            WINDOW c AS (PARTITION BY cw, ca), p AS (PARTITION BY sw, sa, protocol, port)
+          )
         )
       )
+      WINDOW k AS (PARTITION BY cw, ca, kind)
     )
-    WHERE kind != 'scanner' OR c_row = 1
+    WHERE kind != 'scanner' OR k_row = 1
   )
 )
 GROUP BY kind, ckey, skey, g_protocol, g_port`;
@@ -228,9 +250,8 @@ export async function queryEdges(store: Store, window: AnalysisWindow, periodici
     lbHi: dayText(Math.max(ceilDay(periodicity.from.getTime()), floorDay(window.from.getTime()))),
     wLo: dayText(ceilDay(window.from.getTime())),
     wHi: dayText(Math.max(ceilDay(window.from.getTime()), floorDay(window.to.getTime()))),
-    minTargets: SCANNER.minTargets,
-    failedRatio: SCANNER.failedRatio,
-    sweepPorts: SCANNER.sweepPorts,
+    ...SWEEP,
+    briefHours: briefHours(window),
     highServicePorts: HIGH_SERVICE_PORTS,
   });
   const edges: EdgeRow[] = [];
@@ -239,7 +260,7 @@ export async function queryEdges(store: Store, window: AnalysisWindow, periodici
   for (const r of rows) {
     if (r.kind === 'edge') edges.push(r);
     else if (r.kind === 'scanner') {
-      scanners.push({ ckey: r.ckey, flows: r.flows, first_seen: r.first_seen, last_seen: r.last_seen, targets: r.targets, failed_targets: r.failed_targets, hosts: r.hosts, ports: r.ports });
+      scanners.push({ ckey: r.ckey, flows: r.flows, first_seen: r.first_seen, last_seen: r.last_seen, targets: r.targets, failed_targets: r.failed_targets, hosts: r.hosts, ports: r.ports, reason: r.reason });
     } else {
       noise.conversations += r.rows;
       noise.flows += r.flows;

@@ -47,6 +47,8 @@ export const analysisJsonSchema = z.object({
           flows: z.number(),
           firstSeen: iso,
           lastSeen: iso,
+          reason: z.enum(['port-sweep', 'ping-sweep', 'dark-sweep', 'unanswered', 'many-ports']),
+          scope: z.enum(['source', 'probes']),
         }),
       ),
       ephemeralConversations: z.number().int(),
@@ -85,6 +87,7 @@ export const analysisJsonSchema = z.object({
       source: z.enum(['label', 'inferred']),
       confidence: z.number().min(0).max(1),
       roles: z.record(z.string(), z.number().int()),
+      evidence: z.array(z.string()),
     }),
   ),
   edges: z.array(
@@ -106,6 +109,7 @@ export const analysisJsonSchema = z.object({
       flags: z.array(flag),
       service: z.string().nullable(),
       failedFlows: z.number(),
+      fromScanner: z.boolean(),
     }),
   ),
 });
@@ -183,6 +187,7 @@ export function toAnalysisJson(r: AnalysisResult): AnalysisJson {
       source: a.source,
       confidence: a.confidence,
       roles: a.roles,
+      evidence: a.evidence,
     })),
     edges: r.edges.map((e) => ({
       from: e.from,
@@ -202,6 +207,7 @@ export function toAnalysisJson(r: AnalysisResult): AnalysisJson {
       flags: edgeFlags(e),
       service: e.service,
       failedFlows: e.failedFlows,
+      fromScanner: e.fromScanner,
     })),
   };
 }

@@ -15,9 +15,18 @@ const ROLE_WORDS: Record<string, Role> = {
 
 const ENV_WORDS: Record<string, string> = {
   prod: 'prod', prd: 'prod', production: 'prod', live: 'prod',
-  stg: 'staging', stage: 'staging', staging: 'staging', preprod: 'staging', uat: 'staging',
+  stg: 'staging', stage: 'staging', staging: 'staging', preprod: 'staging', 'pre-prod': 'staging', uat: 'staging',
   dev: 'dev', development: 'dev', test: 'dev', tst: 'dev', qa: 'dev', sandbox: 'dev',
 };
+
+/**
+ * The environment a word means (prod, staging, dev), so that evidence spelled differently is
+ * counted together; null for a word that is no environment word (it is then its own kind).
+ */
+export function canonicalEnv(value: string): string | null {
+  const v = value.toLowerCase();
+  return ENV_WORDS[v] ?? (['shared', 'infra', 'infrastructure', 'core', 'common'].includes(v) ? 'shared' : null);
+}
 
 /** Tokens that are not words: numbers, hex ids, generic prefixes of machine names. */
 const NOISE = new Set([

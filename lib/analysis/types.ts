@@ -115,6 +115,9 @@ export interface Coverage {
   notes: string[];
 }
 
+import type { SweepReason } from './scanners';
+export type { SweepReason };
+
 export interface Scanner {
   /** the endpoint: workload id or address */
   id: string;
@@ -122,7 +125,7 @@ export interface Scanner {
   name: string;
   /** set when the scanning address belonged to a workload */
   workloadId: string | null;
-  /** distinct (host, protocol, port) targets */
+  /** probes: distinct (host, protocol, port) targets set apart */
   targets: number;
   hosts: number;
   ports: number;
@@ -131,6 +134,14 @@ export interface Scanner {
   flows: number;
   firstSeen: Date;
   lastSeen: Date;
+  /** how the sweep showed itself (lib/analysis/scanners.ts) */
+  reason: SweepReason;
+  /**
+   * 'source': the whole source is a scanner (its own dependencies are edges marked fromScanner,
+   * and policy proposes nothing from it); 'probes': a shared service that also sweeps (a
+   * monitoring server's discovery job): only its probes were set apart
+   */
+  scope: 'source' | 'probes';
 }
 
 export interface AnalysisWorkload {
@@ -183,6 +194,8 @@ export interface AnalysisApplication {
   kind: 'application' | 'core-service' | 'management' | 'scanner';
   /** members per role */
   roles: Record<string, number>;
+  /** why: the structure, labels and hostnames behind the grouping and its name, and conflicts between them */
+  evidence: string[];
 }
 
 /** An endpoint that is not a workload: a named network, the internet, or a single address. */
@@ -237,6 +250,8 @@ export interface AnalysisEdge {
   service: CoreServiceKind | null;
   /** attempts that were refused or unanswered */
   failedFlows: number;
+  /** the client is a scanner and this is what it uses like any other client (its DNS, its logging); policy proposes nothing from it */
+  fromScanner: boolean;
 }
 
 export interface AnalysisResult {

@@ -57,7 +57,7 @@ function activeHours(c: ConversationSpec, from: number, to: number, gaps: Array<
 
 /**
  * What a correct analysis of [from, to) finds: dependencies with at least one flow in the window
- * (scans, orientation noise and anything a scanner sends are not), and the workloads that existed
+ * (scans and orientation noise are not; a scanner's own DNS lookups and logging are), and the workloads that existed
  * in it.
  * Periodicity is judged over [periodicityFrom, to), as the analysis does.
  */
@@ -67,10 +67,9 @@ export function truthOf(estate: Estate, window: { from: Date; to: Date }, period
   const pFrom = Math.min(from, periodicityFrom?.getTime() ?? from);
   const gaps = gapsOf(estate);
   const edges = new Map<string, TruthEdge & { types: Set<string>; days: Set<number> }>();
-  const scanners = new Set(estate.scanners);
   for (const c of estate.conversations) {
-    // scans and orientation noise are not dependencies; nothing a scanner does is
-    if (c.kind === 'scan' || c.kind === 'noise' || scanners.has(c.client)) continue;
+    // scans and orientation noise are not dependencies; a scanner's own lookups and logging are
+    if (c.kind === 'scan' || c.kind === 'noise') continue;
     const g = gaps.get(c.exporter) ?? [];
     const inWindow = activeHours(c, from, to, g);
     if (!inWindow.length) continue;
@@ -107,7 +106,7 @@ export interface Evaluation {
   workloads: number;
   applications: { truth: number; found: number; ari: number; ami: number };
   edges: { truth: number; found: number; truePositives: number; precision: number; recall: number; falsePositives: string[]; falseNegatives: string[] };
-  /** edges whose client is a scanner: must be 0 */
+  /** probes that became edges (edges from a scanner that are not its own dependencies): must be 0 */
   scannerEdges: number;
   scannersFlagged: { truth: number; flagged: number };
   /** false edges touching a workload on either side of an address handover: must be 0 */
@@ -143,7 +142,8 @@ export function evaluate(result: AnalysisResult, truth: Truth): Evaluation {
   }
 
   const scannerSet = new Set(truth.scanners);
-  const scannerEdges = found.filter((e) => scannerSet.has(e.from)).length;
+  // probes that became edges: anything from a scanner the truth does not know
+  const scannerEdges = found.filter((e) => scannerSet.has(e.from) && !truthKeys.has(edgeKey(e))).length;
   const flagged = new Set(result.coverage.excluded.scanners.map((s) => s.name));
   const reused = new Set(truth.reusedWorkloads);
   const reusedFalseEdges = fps.filter((k) => {

@@ -55,6 +55,7 @@ function edge(from: string, to: string, protocol: number, port: number, flags: P
     flags: { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false, ...flags },
     service: flags.coreService ? 'dns' : null,
     failedFlows: 0,
+    fromScanner: false,
   };
 }
 
@@ -97,8 +98,8 @@ function estate(opts: { scanner?: boolean } = {}): AnalysisResult {
   ];
   for (const e of edges) if (e.from === 'mon-1') e.service = 'monitoring';
   const scanners = [
-    { id: '192.0.2.66', name: '192.0.2.66', workloadId: null, targets: 200, hosts: 9, ports: 60, failedRatio: 0.95, flows: 900, firstSeen: T0, lastSeen: T1 },
-    ...(opts.scanner === false ? [] : [{ id: 'scan-1', name: 'scan-1', workloadId: 'scan-1', targets: 500, hosts: 12, ports: 60, failedRatio: 0.9, flows: 5000, firstSeen: T0, lastSeen: T1 }]),
+    { id: '192.0.2.66', name: '192.0.2.66', workloadId: null, targets: 200, hosts: 9, ports: 60, failedRatio: 0.95, flows: 900, firstSeen: T0, lastSeen: T1, reason: 'unanswered' as const, scope: 'source' as const },
+    ...(opts.scanner === false ? [] : [{ id: 'scan-1', name: 'scan-1', workloadId: 'scan-1', targets: 500, hosts: 12, ports: 60, failedRatio: 0.9, flows: 5000, firstSeen: T0, lastSeen: T1, reason: 'port-sweep' as const, scope: 'source' as const }]),
   ];
   return {
     window: { from: T0, to: T1 },
@@ -125,7 +126,7 @@ function estate(opts: { scanner?: boolean } = {}): AnalysisResult {
 function withApps(r: AnalysisResult): AnalysisResult {
   const apps = new Map<string, string[]>();
   for (const w of r.workloads) apps.set(w.application!, [...(apps.get(w.application!) ?? []), w.id]);
-  r.applications = [...apps].map(([id, members]) => ({ id, name: id.split('@')[0]!, environment: id.split('@')[1] ?? null, members, source: 'inferred', confidence: 0.9, kind: 'application', roles: {} }));
+  r.applications = [...apps].map(([id, members]) => ({ id, name: id.split('@')[0]!, environment: id.split('@')[1] ?? null, members, source: 'inferred', confidence: 0.9, kind: 'application', roles: {}, evidence: [] }));
   return r;
 }
 

@@ -95,7 +95,8 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
 
   // --- scanners: never selected, never a source -----------------------------------------------
   const scannerIds = new Set(result.workloads.filter((w) => w.scanner).map((w) => w.id));
-  for (const s of result.coverage.excluded.scanners) if (s.workloadId) scannerIds.add(s.workloadId);
+  // a shared service whose discovery job also sweeps (scope 'probes') keeps its rules: only its probes were set apart
+  for (const s of result.coverage.excluded.scanners) if (s.workloadId && s.scope !== 'probes') scannerIds.add(s.workloadId);
   const scannerAddrs = result.coverage.excluded.scanners.filter((s) => !s.workloadId).map((s) => s.id);
   const forbidden = (id: string) => scannerIds.has(id);
 
@@ -228,7 +229,7 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
   for (const e of result.edges) {
     const cw = isW(e.from);
     const sw = isW(e.to);
-    if ((cw && forbidden(e.from)) || (!cw && scannerAddrs.includes(e.from))) {
+    if (e.fromScanner || (cw && forbidden(e.from)) || (!cw && scannerAddrs.includes(e.from))) {
       skipped.scannerEdges++;
       continue;
     }

@@ -1,0 +1,404 @@
+// Applications from communication structure, with labels and hostnames weighed against it.
+//
+// Structure decides first: the communities of ./cluster.ts. Evidence then names them, and may
+// join or divide them only where structure does not disagree:
+//
+//  1. Labels a person set (or a confirmed suggestion) decide their workload, always.
+//  2. Inventory `app` labels hold a community when at least two of its members carry the value,
+//     or when the community is where most of the value's bearers are. A bearer elsewhere is a
+//     stray: it joins its label's community when it talks more to it than to its own, and
+//     otherwise stays where structure put it (a stale or copied tag), and the conflict is said.
+//     A value that holds several communities is one application (labels are facts); a community
+//     several values hold is divided between them along its strongest connections.
+//  3. A hostname stem names a community when it is the stem most of its named members share.
+//     It may join the communities it names (an application Louvain cut in two) only when the
+//     join does not lower modularity: a stem whose communities structure keeps apart is a code
+//     shared by unrelated machines (an environment, OS or site code: prdlx, stgwn) and is no
+//     evidence at all: it neither joins nor names.
+//  4. Otherwise a community is named after its most connected member (app-<hostname>).
+//  5. Each application has one environment: its members' evidence by majority (env labels,
+//     hostnames, the address plan), synonyms counted together (prd = prod); a member whose own
+//     env label says otherwise is an application of its own in that environment.
+//  6. Applications named alike that were not joined get "-2", "-3".
+//
+// Every application says why it is what it is (`evidence`), and every member how sure it is.
+import type { EnvValue } from './environments';
+import type { Grouping } from './cluster';
+import { canonicalEnv } from './names';
+import type { ValueSource } from './types';
+
+export interface AppNode {
+  id: string;
+  /** hostname */
+  name: string;
+  /** the `app` label (when labels are used) */
+  label: string | null;
+  /** the label was set by a person or is a confirmed suggestion: it decides, whatever structure says */
+  labelDecided: boolean;
+  /** hostname stem (when names are used) */
+  stem: string | null;
+  /** environment evidence of the workload alone (label, hostname, address plan) */
+  env: EnvValue;
+}
+
+export interface AppAssignment {
+  /** application name (without environment) */
+  name: string;
+  env: string | null;
+  /** 'label' when the workload's own app label decided */
+  source: ValueSource;
+  /** where the environment came from: its own env label, or the application's evidence */
+  envSource: ValueSource;
+  confidence: number;
+  /** the application's id: name, or name@env */
+  id: string;
+}
+
+export interface AppEvidence {
+  id: string;
+  evidence: string[];
+}
+
+interface Unit {
+  /** the community it came from (several for joined communities) */
+  communities: Set<number>;
+  members: string[];
+  name: string;
+  /** how the name was found */
+  by: 'label' | 'stem' | 'anchor';
+}
+
+const sum = (xs: Iterable<number>) => {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+};
+
+export function assignApplications(nodes: readonly AppNode[], grouping: Grouping): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const adj = (id: string) => grouping.adjacency.get(id) ?? new Map<string, number>();
+  const communityOf = (id: string) => grouping.community.get(id)!;
+  const communities = membersByCommunity(nodes, grouping);
+  const notes = new Map<string, string[]>();
+  const note = (id: string, text: string) => notes.set(id, [...(notes.get(id) ?? []), text]);
+
+  // --- 1 and 2: labels -------------------------------------------------------------------------
+  const labelOf = decideLabels(nodes, communities, communityOf, adj, note);
+  // --- 3: stems that are names ------------------------------------------------------------------
+  const q = modularity(grouping);
+  const communityEnv = new Map<number, string | null>([...communities].map(([c, ms]) => [c, majorityEnv(ms.map((id) => byId.get(id)!.env)).env]));
+  const validStems = stemsThatName(nodes, communities, labelOf, communityEnv, q);
+
+  // --- units: communities divided between the names that hold them --------------------------
+  const units: Unit[] = [];
+  for (const [c, members] of communities) {
+    for (const u of divide(c, members, labelOf, validStems, byId, adj)) units.push(u);
+  }
+  // stray bearers that follow their label to another community were left out of their own
+  const placed = new Set(units.flatMap((u) => u.members));
+  for (const n of nodes) if (!placed.has(n.id)) units.push({ communities: new Set([communityOf(n.id)]), members: [n.id], name: labelOf.get(n.id)!, by: 'label' });
+
+  // --- 5: environments, and a member whose own env label differs is its own application ------
+  const byNode = new Map<string, AppAssignment>();
+  const apps = new Map<string, { unitKeys: Set<string>; members: string[]; name: string; env: string | null; by: Unit['by'] }>();
+  units.forEach((u, i) => {
+    const env = majorityEnv(u.members.map((id) => byId.get(id)!.env));
+    for (const id of u.members) {
+      const own = byId.get(id)!.env;
+      const split = own.source === 'label' && own.env && env.env && canonicalEnv(own.env) !== canonicalEnv(env.env);
+      const e = split ? own.env : env.env;
+      // a label names one application per environment; stems and anchors one per unit
+      const key = u.by === 'label' ? `L\u0000${u.name}\u0000${e ?? ''}` : `U${i}\u0000${e ?? ''}`;
+      let a = apps.get(key);
+      if (!a) apps.set(key, (a = { unitKeys: new Set(), members: [], name: u.name, env: e, by: u.by }));
+      a.members.push(id);
+      a.unitKeys.add(String(i));
+    }
+  });
+
+  // --- 6: names that collide get suffixes, the largest keeps the name -------------------------
+  const taken = new Map<string, Array<{ members: string[]; by: Unit['by']; key: string }>>();
+  for (const [key, a] of apps) {
+    const k = `${a.name}\u0000${a.env ?? ''}`;
+    taken.set(k, [...(taken.get(k) ?? []), { members: a.members, by: a.by, key }]);
+  }
+  const finalName = new Map<string, string>();
+  for (const list of taken.values()) {
+    list.sort((x, y) => Number(y.by === 'label') - Number(x.by === 'label') || y.members.length - x.members.length || x.members[0]!.localeCompare(y.members[0]!));
+    list.forEach((x, i) => finalName.set(x.key, i === 0 ? apps.get(x.key)!.name : `${apps.get(x.key)!.name}-${i + 1}`));
+  }
+
+  const assignedName = new Map<string, string>();
+  for (const [key, a] of apps) for (const id of a.members) assignedName.set(id, `${finalName.get(key)}\u0000${a.env ?? ''}`);
+  const applications: AppEvidence[] = [];
+  for (const [key, a] of apps) {
+    const name = finalName.get(key)!;
+    const id = a.env ? `${name}@${a.env}` : name;
+    const labelled = a.members.filter((m) => byId.get(m)!.label === a.name).length;
+    const stemmed = a.members.filter((m) => byId.get(m)!.stem === a.name).length;
+    const inside = a.members.map((m) => strength(m, adj, (p) => assignedName.get(p) === assignedName.get(m)));
+    for (const m of a.members) {
+      const n = byId.get(m)!;
+      const s = strength(m, adj, (p) => assignedName.get(p) === assignedName.get(m));
+      const ownLabel = n.label !== null && labelOf.get(m) === n.label && n.label === a.name;
+      const agreement = ownLabel ? 1 : a.by === 'label' ? labelled / a.members.length : a.by === 'stem' ? (n.stem === a.name ? 1 : stemmed / a.members.length) : a.members.length > 1 ? 0.6 : 0.3;
+      const confidence = ownLabel ? 1 : Math.round(Math.min(0.99, Math.max(0.05, n.stem === a.name ? Math.max(0.9, 0.6 * s + 0.4 * agreement) : 0.6 * s + 0.4 * agreement)) * 100) / 100;
+      const envSource: ValueSource = n.env.source === 'label' && n.env.env === a.env ? 'label' : 'inferred';
+      byNode.set(m, { name, env: a.env, source: ownLabel ? 'label' : 'inferred', envSource, confidence, id });
+    }
+    const evidence = [
+      `structure: ${a.members.length} member${a.members.length === 1 ? '' : 's'}, ${Math.round((sum(inside) / Math.max(1, inside.length)) * 100)}% of their connection weight inside`,
+    ];
+    if (a.by === 'label') evidence.push(`labels: ${labelled} of ${a.members.length} carry app=${a.name}`);
+    if (a.by === 'stem') evidence.push(`hostnames: "${a.name}" in ${stemmed} of ${a.members.length} names`);
+    if (a.by === 'anchor') evidence.push(`no label or hostname names it: named after its most connected member`);
+    for (const m of a.members) for (const t of notes.get(m) ?? []) evidence.push(t);
+    applications.push({ id, evidence });
+  }
+  return { byNode, applications };
+}
+
+function membersByCommunity(nodes: readonly AppNode[], grouping: Grouping): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const n of nodes) {
+    const c = grouping.community.get(n.id)!;
+    let m = out.get(c);
+    if (!m) out.set(c, (m = []));
+    m.push(n.id);
+  }
+  return out;
+}
+
+/** Share of a workload's connection weight that goes to workloads `same` accepts (0.3 without connections). */
+function strength(id: string, adj: (id: string) => Map<string, number>, same: (peer: string) => boolean): number {
+  let inside = 0;
+  let total = 0;
+  for (const [p, w] of adj(id)) {
+    total += w;
+    if (same(p)) inside += w;
+  }
+  return total > 0 ? inside / total : 0.3;
+}
+
+/**
+ * The label each workload's application follows (null: none). Decided labels always; inventory
+ * labels where they hold the community or pull their bearer more than structure holds it.
+ */
+function decideLabels(
+  nodes: readonly AppNode[],
+  communities: Map<number, string[]>,
+  communityOf: (id: string) => number,
+  adj: (id: string) => Map<string, number>,
+  note: (id: string, text: string) => void,
+): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const counts = new Map<string, Map<number, number>>();
+  for (const n of nodes) {
+    if (!n.label) continue;
+    let m = counts.get(n.label);
+    if (!m) counts.set(n.label, (m = new Map()));
+    m.set(communityOf(n.id), (m.get(communityOf(n.id)) ?? 0) + 1);
+  }
+  const home = new Map<string, number>();
+  for (const [v, m] of counts) home.set(v, [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0]);
+  const holds = (v: string, c: number) => (counts.get(v)?.get(c) ?? 0) >= 2 || home.get(v) === c;
+  const weightTo = (id: string, c: number) => sum([...adj(id)].filter(([p]) => communityOf(p) === c).map(([, w]) => w));
+  for (const n of nodes) {
+    if (!n.label) {
+      out.set(n.id, null);
+      continue;
+    }
+    const c = communityOf(n.id);
+    if (n.labelDecided || holds(n.label, c)) {
+      out.set(n.id, n.label);
+      continue;
+    }
+    const h = home.get(n.label)!;
+    const toHome = weightTo(n.id, h);
+    if (toHome > 0 && toHome >= weightTo(n.id, c)) {
+      out.set(n.id, n.label);
+      continue;
+    }
+    // structure wins over a tag that its bearer's connections contradict
+    out.set(n.id, null);
+    const ownLabel = (communities.get(c) ?? []).map((id) => nodes.find((x) => x.id === id)?.label).find((l) => l && holds(l, c));
+    note(n.id, `label conflict: ${n.name} carries app=${n.label}, but talks to ${ownLabel ? `app=${ownLabel}` : 'this application'} and not to the other bearers of app=${n.label}; structure decided`);
+  }
+  return out;
+}
+
+/** Modularity bookkeeping over the structural graph: degrees and the gain of joining communities. */
+function modularity(grouping: Grouping) {
+  const degree = new Map<string, number>();
+  let twoM = 0;
+  for (const [id, peers] of grouping.adjacency) {
+    const d = sum(peers.values());
+    degree.set(id, d);
+    twoM += d;
+  }
+  const m = twoM / 2;
+  /** ΔQ of joining these communities into one */
+  const joinGain = (cs: readonly number[], members: Map<number, string[]>): number => {
+    if (m === 0 || cs.length < 2) return 0;
+    const set = new Set(cs);
+    const d = new Map(cs.map((c) => [c, sum((members.get(c) ?? []).map((id) => degree.get(id) ?? 0))]));
+    let between = 0;
+    for (const c of cs) {
+      for (const id of members.get(c) ?? []) {
+        for (const [p, w] of grouping.adjacency.get(id) ?? []) {
+          const pc = grouping.community.get(p);
+          if (pc !== undefined && pc !== c && set.has(pc)) between += w;
+        }
+      }
+    }
+    between /= 2;
+    let expected = 0;
+    for (let i = 0; i < cs.length; i++) for (let j = i + 1; j < cs.length; j++) expected += (d.get(cs[i]!)! * d.get(cs[j]!)!) / (2 * m * m);
+    return between / m - expected;
+  };
+  return { joinGain };
+}
+
+/**
+ * Stems that name applications. A stem is a candidate in the communities where it is the stem
+ * most named members share; when those communities are several in one environment, joining them
+ * must not lower modularity, else the stem is a code shared by unrelated machines.
+ */
+function stemsThatName(
+  nodes: readonly AppNode[],
+  communities: Map<number, string[]>,
+  labelOf: Map<string, string | null>,
+  communityEnv: Map<number, string | null>,
+  q: ReturnType<typeof modularity>,
+): Set<string> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const held = new Map<string, Map<string, number[]>>();
+  for (const [c, members] of communities) {
+    const counts = new Map<string, number>();
+    for (const id of members) {
+      const s = byId.get(id)!.stem;
+      if (s && !labelOf.get(id)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    if (!top) continue;
+    // every stem with two bearers here is a candidate; so is a lone stem of a lone member
+    for (const [s, k] of counts) {
+      if (k < 2 && !(members.length === 1 || s === top[0])) continue;
+      const env = canonicalEnv(communityEnv.get(c) ?? '') ?? '';
+      let byEnv = held.get(s);
+      if (!byEnv) held.set(s, (byEnv = new Map()));
+      byEnv.set(env, [...(byEnv.get(env) ?? []), c]);
+    }
+  }
+  const valid = new Set<string>();
+  for (const [s, byEnv] of held) {
+    if ([...byEnv.values()].every((cs) => q.joinGain(cs, communities) >= 0)) valid.add(s);
+  }
+  return valid;
+}
+
+/** A community's members divided between the labels and stems that hold it, or named after its anchor. */
+function divide(
+  c: number,
+  members: readonly string[],
+  labelOf: Map<string, string | null>,
+  validStems: Set<string>,
+  byId: Map<string, AppNode>,
+  adj: (id: string) => Map<string, number>,
+): Unit[] {
+  // members whose label points to another community's application leave this one
+  const stays = members.filter((id) => {
+    const l = labelOf.get(id);
+    return !l || byId.get(id)!.label === l;
+  });
+  const seeds = new Map<string, string>();
+  let by: Unit['by'] = 'anchor';
+  for (const id of stays) {
+    const l = labelOf.get(id);
+    if (l) seeds.set(id, l);
+  }
+  if (seeds.size) by = 'label';
+  // stems no labelled member here carries are applications of their own (two applications Louvain joined)
+  const labelStems = new Set([...seeds.keys()].map((id) => byId.get(id)!.stem).filter(Boolean));
+  const stemCount = new Map<string, number>();
+  for (const id of stays) {
+    const s = byId.get(id)!.stem;
+    if (!seeds.has(id) && s && validStems.has(s) && !labelStems.has(s)) stemCount.set(s, (stemCount.get(s) ?? 0) + 1);
+  }
+  const majors = [...stemCount.entries()].filter(([, k]) => k >= 2 || (stays.length === 1 && k === 1));
+  if (!seeds.size && majors.length === 1) {
+    return [{ communities: new Set([c]), members: [...stays], name: majors[0]![0], by: 'stem' }];
+  }
+  for (const id of stays) {
+    const s = byId.get(id)!.stem;
+    if (!seeds.has(id) && s && majors.some(([m]) => m === s)) seeds.set(id, s);
+  }
+  if (!seeds.size) {
+    const anchor = [...stays].sort((a, b) => sum(adj(b).values()) - sum(adj(a).values()) || byId.get(a)!.name.localeCompare(byId.get(b)!.name))[0]!;
+    return [{ communities: new Set([c]), members: [...stays], name: `app-${byId.get(anchor)!.name.toLowerCase()}`, by: 'anchor' }];
+  }
+  if (!by || by === 'anchor') by = 'stem';
+  const assigned = propagate(stays, seeds, adj);
+  const parts = new Map<string, string[]>();
+  for (const id of stays) {
+    const name = assigned.get(id)!;
+    parts.set(name, [...(parts.get(name) ?? []), id]);
+  }
+  const labels = new Set([...seeds].filter(([id]) => labelOf.get(id)).map(([, v]) => v));
+  return [...parts].map(([name, ms]) => ({ communities: new Set([c]), members: ms, name, by: labels.has(name) ? 'label' : 'stem' }));
+}
+
+/** Names spread from seeds along the strongest connections inside the group; the unreached join the largest name. */
+function propagate(group: readonly string[], seeds: Map<string, string>, adj: (id: string) => Map<string, number>): Map<string, string> {
+  const assigned = new Map(seeds);
+  const inGroup = new Set(group);
+  for (let round = 0; round < 20; round++) {
+    let changed = false;
+    for (const id of group) {
+      if (seeds.has(id)) continue;
+      const score = new Map<string, number>();
+      for (const [peer, w] of adj(id)) {
+        if (!inGroup.has(peer)) continue;
+        const name = assigned.get(peer);
+        if (name) score.set(name, (score.get(name) ?? 0) + w);
+      }
+      if (!score.size) continue;
+      const best = [...score.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+      if (assigned.get(id) !== best) {
+        assigned.set(id, best);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  const sizes = new Map<string, number>();
+  for (const name of assigned.values()) sizes.set(name, (sizes.get(name) ?? 0) + 1);
+  const largest = [...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  for (const id of group) if (!assigned.has(id) && largest) assigned.set(id, largest);
+  return assigned;
+}
+
+/**
+ * The environment most of the evidence gives, synonyms counted together; shown in the most used
+ * spelling (an estate that tags `prd` keeps `prd`). Labels weigh 1, hostnames 0.8, the address
+ * plan 0.6 (their confidences).
+ */
+export function majorityEnv(values: readonly EnvValue[]): { env: string | null; share: number } {
+  const votes = new Map<string, number>();
+  const spelling = new Map<string, Map<string, number>>();
+  let total = 0;
+  for (const v of values) {
+    if (!v.env) continue;
+    const k = canonicalEnv(v.env) ?? v.env;
+    const w = v.confidence || 0.5;
+    votes.set(k, (votes.get(k) ?? 0) + w);
+    let s = spelling.get(k);
+    if (!s) spelling.set(k, (s = new Map()));
+    s.set(v.env, (s.get(v.env) ?? 0) + w);
+    total += w;
+  }
+  const top = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  if (!top) return { env: null, share: 0 };
+  const spelled = [...spelling.get(top[0])!.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+  return { env: spelled, share: top[1] / total };
+}
