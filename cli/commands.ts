@@ -255,15 +255,18 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'named networks for addresses that are not workloads, address lookup over time, reverse DNS',
     details:
       'Actions:\n' +
-      '  networks list                                   named networks (built-in: private (unnamed), internet, ...)\n' +
+      '  networks list                                   named networks, and those discovery suggests for unknown clients\n' +
       '  networks add NAME CIDR... [--kind K] [--replace] kinds: user, internet, partner, datacenter, cloud, other\n' +
-      '  networks remove NAME\n' +
+      '  networks accept NAME [--as NEW] [--cidr CIDR]   accept a suggested network, renamed or narrowed\n' +
+      '  networks remove NAME                            a network; a suggestion is declined (not suggested again)\n' +
       '  networks lookup ADDRESS [--at TIME]             the workload that held it then, or its network\n' +
       '  networks dns [--since 7d] [--limit 500]         reverse DNS of busy addresses no inventory names\n' +
       'docs/identity.md.',
     options: [
-      { flags: '--kind <kind>', description: 'add: user | internet | partner | datacenter | cloud | other (default user)' },
+      { flags: '--kind <kind>', description: 'add, accept: user | internet | partner | datacenter | cloud | other (default user)' },
       { flags: '--replace', description: 'add: replace the CIDRs of an existing network (default: add to them)' },
+      { flags: '--as <name>', description: 'accept: the name to give the suggested network' },
+      { flags: '--cidr <cidr>', description: 'accept: a narrower range inside the suggestion' },
       { flags: '--at <time>', description: 'lookup: at this time (default now)' },
       { flags: '--since <when>', description: 'dns: addresses seen since (7d, 12h or a time; default 7d)' },
       { flags: '--limit <n>', description: 'dns: at most n addresses, busiest first (default 500)' },
@@ -339,7 +342,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--granularity <g>', description: 'environment | application | role | workload (default role)', choices: ['environment', 'application', 'role', 'workload'] },
       { flags: '--ports <p>', description: 'exact | ranges | protocol: observed ports, nearby ports as ranges, or every port (default exact)', choices: ['exact', 'ranges', 'protocol'] },
       { flags: '--range-gap <n>', description: 'with --ports ranges: ports at most this far apart join a range (default 10)' },
-      { flags: '--cover <share>', description: 'use a coarser selector for core-service clients when this share of it are clients (default 0.5)' },
+      { flags: '--cover <share>', description: 'use a coarser selector for core-service clients when this share of it are clients (default 0.9)' },
       { flags: '--dry-run', description: 'show the proposals without saving anything' },
       { flags: '--json', description: 'print the proposals as JSON' },
     ],

@@ -17,6 +17,10 @@ export interface Windows {
 
 const HOUR = 3_600_000;
 
+/** Workloads holding an address at some time in [from, to). */
+const heldDuring = (workloads: ReadonlyArray<{ name: string; bindings: ReadonlyArray<{ from: number; to: number | null }> }>, from: number, to: number) =>
+  new Set(workloads.filter((w) => w.bindings.some((b) => b.from < to && (b.to === null || b.to > from))).map((w) => w.name));
+
 /** Workloads holding an address at time t. */
 const presentAt = (workloads: ReadonlyArray<{ name: string; bindings: ReadonlyArray<{ from: number; to: number | null }> }>, t: number) =>
   new Set(workloads.filter((w) => w.bindings.some((b) => b.from <= t && (b.to === null || b.to > t))).map((w) => w.name));
@@ -34,6 +38,7 @@ export function zooTruth(estate: ZooEstate, w: Windows): ScoringTruth {
     test: flowCounts(estate, w.test.from, w.test.to),
     reusedWorkloads: new Set(estate.reused.flatMap((r) => [r.before, r.after])),
     present: presentAt(estate.workloads, w.test.to - 1),
+    trained: heldDuring(estate.workloads, w.train.from, w.train.to),
     scannerSources: new Set([
       ...estate.workloads.filter((x) => x.truth.kind === 'scanner').flatMap((x) => x.bindings.map((b) => b.ip)),
       ...estate.scanners.filter((s) => !estate.workloads.some((x) => x.name === s)),
@@ -122,6 +127,7 @@ export function demoTruth(estate: Estate, w: Windows): ScoringTruth {
     test: counts(w.test.from, w.test.to),
     reusedWorkloads: new Set(t.reusedWorkloads),
     present: presentAt(estate.workloads, w.test.to - 1),
+    trained: heldDuring(estate.workloads.map((x) => ({ name: x.name, bindings: x.bindings })), w.train.from, w.train.to),
     scannerSources: demoScannerAddresses(estate),
   };
 }

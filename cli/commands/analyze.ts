@@ -55,11 +55,11 @@ export async function run(ctx: CommandContext, opts: AnalyzeCliOptions) {
   else if (!roleAllows(ctx.actor.role, 'inventory:write')) notSaved = `${ctx.actor.role}s may not change inventory`;
   else {
     saved = await saveSuggestions(rt.db.prisma, result);
-    if (saved.labelsWritten || saved.labelsRemoved || saved.applicationsCreated) {
+    if (saved.labelsWritten || saved.labelsRemoved || saved.applicationsCreated || saved.networksWritten || saved.networksRemoved) {
       await ctx.audit({
         action: 'discovery.suggest',
         target: { type: 'analysis', id: `${result.window.from.toISOString()}/${result.window.to.toISOString()}` },
-        summary: `discovery suggested ${saved.labelsWritten} labels (${saved.labelsRemoved} withdrawn) and ${saved.applicationsCreated} new applications`,
+        summary: `discovery suggested ${saved.labelsWritten} labels (${saved.labelsRemoved} withdrawn), ${saved.applicationsCreated} new applications and ${saved.networksWritten} networks of unknown clients (${saved.networksRemoved} withdrawn)`,
         after: saved,
       });
     }
@@ -117,7 +117,10 @@ export function summary(r: AnalysisResult, saved: SaveResult | null, notSaved: s
   const mgmtEdges = r.edges.filter((e) => e.flags.management).length;
   out.push(`Management     ${fmt(mgmtEdges)} management paths${stations.length ? `; jump hosts: ${stations.map((w) => w.name).join(', ')}` : ''}`);
   const sc = c.excluded.scanners;
-  out.push(`Excluded       ${sc.length ? `${sc.length} scanner${sc.length === 1 ? '' : 's'} (${sc.slice(0, 3).map((s) => `${s.name}: ${fmt(s.targets)} targets, ${Math.round(s.failedRatio * 100)}% unanswered`).join('; ')})` : 'no scanners'}; ${fmt(c.excluded.ephemeralConversations)} conversations of ephemeral-port noise`);
+  out.push(`Excluded       ${sc.length ? `${sc.length} scanner${sc.length === 1 ? '' : 's'} (${sc.slice(0, 3).map((s) => `${s.name}: ${s.reason}, ${fmt(s.targets)} probes on ${fmt(s.hosts)} hosts, ${Math.round(s.failedRatio * 100)}% unanswered${s.scope === 'probes' ? ', its own service traffic kept' : ''}`).join('; ')})` : 'no scanners'}; ${fmt(c.excluded.ephemeralConversations)} conversations of ephemeral-port noise`);
+  if (r.clientNetworks.length) {
+    out.push(`Networks       ${fmt(r.clientNetworks.length)} suggested for unknown clients: ${r.clientNetworks.slice(0, 4).map((n) => `${n.cidr} (${n.addresses.length} addresses; ${n.reaches[0] ?? ''})`).join('; ')}${r.clientNetworks.length > 4 ? ', ...' : ''}`);
+  }
   out.push(`Convergence    ${c.converged ? 'converged' : 'not converged'}: ${c.convergence.slice(-7).reduce((s, d) => s + d.newEdges, 0)} new dependencies in the last 7 days of data`);
   if (apps.length) {
     out.push('', 'Applications (largest first)');
@@ -130,7 +133,10 @@ export function summary(r: AnalysisResult, saved: SaveResult | null, notSaved: s
     if (sorted.length > 25) out.push(`  ... and ${sorted.length - 25} more (bulkhead analyze --json)`);
   }
   out.push('');
-  if (saved) out.push(`Saved ${fmt(saved.labelsWritten)} suggested labels (app, role, env; unconfirmed${saved.labelsRemoved ? `; ${fmt(saved.labelsRemoved)} withdrawn` : ''}) and ${fmt(saved.applicationsCreated)} suggested applications. Labels from inventory or people were not touched.`);
+  if (saved) {
+    out.push(`Saved ${fmt(saved.labelsWritten)} suggested labels (app, role, env; unconfirmed${saved.labelsRemoved ? `; ${fmt(saved.labelsRemoved)} withdrawn` : ''}) and ${fmt(saved.applicationsCreated)} suggested applications. Labels from inventory or people were not touched.`);
+    if (r.clientNetworks.length) out.push(`Suggested networks of unknown clients are listed by \`bulkhead networks list\`; accept, rename or narrow one with \`bulkhead networks accept NAME [--as NEW] [--cidr CIDR]\`.`);
+  }
   else if (notSaved) out.push(`Suggestions not saved: ${notSaved}.`);
   out.push('Next:');
   if (!r.edges.length) {

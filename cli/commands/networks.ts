@@ -1,16 +1,20 @@
 // `bulkhead networks list | add NAME CIDR... [--kind K] [--replace] | remove NAME
+//                   | accept NAME [--as NEW] [--cidr CIDR] [--kind K]
 //                   | lookup ADDRESS [--at TIME] | dns [--since 7d] [--limit N] [--server IP]`
 // Named networks group the addresses no inventory names (user subnets, partners, the internet);
+// discovery suggests networks of unknown clients that a person accepts, renames or narrows;
 // lookup answers "who was this address then"; dns names unknown busy addresses by reverse DNS.
 import { canonicalAddress } from '../../lib/identity/address';
 import { dnsCandidates, reverseResolve, storeAnswers, systemReverseLookup } from '../../lib/identity/dns';
-import { loadNamedNetworks, removeNamedNetwork, saveNamedNetwork } from '../../lib/identity/networks';
+import { acceptNetworkSuggestion, loadNamedNetworks, loadNetworkSuggestions, removeNamedNetwork, saveNamedNetwork } from '../../lib/identity/networks';
 import { resolveAddress } from '../../lib/identity/resolve';
 import { UserError, type CommandContext } from '../context';
 import { parseSince } from './import';
 
 export interface NetworksOptions {
   kind?: string;
+  as?: string;
+  cidr?: string;
   replace?: boolean;
   at?: string;
   json?: boolean;
@@ -27,14 +31,38 @@ export async function run(ctx: CommandContext, opts: NetworksOptions, args: stri
   switch (action) {
     case 'list': {
       const nets = await loadNamedNetworks(db);
-      if (opts.json) return void ctx.io.out(JSON.stringify(nets, null, 2));
-      if (!nets.length) {
+      const suggested = await loadNetworkSuggestions(db);
+      if (opts.json) return void ctx.io.out(JSON.stringify(nets.map((n) => ({ ...n, suggested: false })).concat(suggested.map((n) => ({ name: n.name, kind: 'user', cidrs: [n.cidr], suggested: true, addresses: n.addresses, reaches: n.reaches, confidence: n.confidence } as never))), null, 2));
+      if (!nets.length && !suggested.length) {
         ctx.io.out('No named networks yet. Unknown addresses are grouped as "private (unnamed)" or "internet".\nNext: bulkhead networks add "Office users" 10.20.0.0/16 --kind user');
         return 0;
       }
-      const w = Math.max(...nets.map((n) => n.name.length), 4);
-      ctx.io.out(`${'name'.padEnd(w)}  ${'kind'.padEnd(10)}  cidrs`);
-      for (const n of nets) ctx.io.out(`${n.name.padEnd(w)}  ${n.kind.padEnd(10)}  ${n.cidrs.join(' ')}`);
+      const w = Math.max(...nets.map((n) => n.name.length), ...suggested.map((n) => n.name.length), 4);
+      if (nets.length) {
+        ctx.io.out(`${'name'.padEnd(w)}  ${'kind'.padEnd(10)}  cidrs`);
+        for (const n of nets) ctx.io.out(`${n.name.padEnd(w)}  ${n.kind.padEnd(10)}  ${n.cidrs.join(' ')}`);
+      }
+      if (suggested.length) {
+        ctx.io.out(`${nets.length ? '\n' : ''}Suggested by discovery (unknown clients that sit together and behave alike; not used until accepted):`);
+        for (const n of suggested) ctx.io.out(`${n.name.padEnd(w)}  ${n.cidr.padEnd(18)}  ${n.addresses.length} addresses seen, confidence ${n.confidence.toFixed(2)}; reach ${n.reaches.slice(0, 3).join(', ')}`);
+        ctx.io.out('Accept one with `bulkhead networks accept NAME [--as NEW] [--cidr NARROWER]`; proposals already use them.');
+      }
+      return 0;
+    }
+    case 'accept': {
+      await ctx.authorize('inventory:write');
+      const [name] = rest;
+      if (!name) throw new UserError('bulkhead networks accept NAME [--as NEW] [--cidr CIDR] [--kind K]');
+      let saved;
+      try {
+        saved = await acceptNetworkSuggestion(db, rt.store, name, { as: opts.as, cidr: opts.cidr, kind: opts.kind });
+      } catch (e) {
+        if ((e as Error).name === 'UserError') throw new UserError(`bulkhead networks accept: ${(e as Error).message}`);
+        throw e;
+      }
+      const { before, after } = saved;
+      await ctx.audit({ action: 'network.change', target: { type: 'network', id: after.id }, summary: `accepted suggested network ${name} as ${after.name} (${after.kind}): ${after.cidrs}`, before: before ?? undefined, after });
+      ctx.io.out(`Accepted ${name}${after.name !== name ? ` as ${after.name}` : ''}: ${after.cidrs}. Its addresses are grouped as ${after.name} from now on.`);
       return 0;
     }
     case 'add': {
@@ -107,6 +135,6 @@ export async function run(ctx: CommandContext, opts: NetworksOptions, args: stri
       return 0;
     }
     default:
-      throw new UserError(`bulkhead networks: unknown action "${action}"; use list, add, remove, lookup or dns`);
+      throw new UserError(`bulkhead networks: unknown action "${action}"; use list, add, remove, accept, lookup or dns`);
   }
 }

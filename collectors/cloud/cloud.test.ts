@@ -98,6 +98,22 @@ describe('AWS VPC flow logs', () => {
     expect(r.rejects).toEqual([{ file: 'aws-cloudwatch-eni-a.json', line: 1, reason: 'dstport: "80800" is not a port (0-65535)', where: 'logEvents[2]' }]);
   });
 
+  it('tells the pinger of ICMP without types by its fan-out, whatever line of a capture window came first', () => {
+    const records: FlowRecord[] = [];
+    const folder = new Folder((r) => records.push(r));
+    const line = (src: string, dst: string) => ({ record: { start: 1_700_000_000_000, end: 1_700_000_060_000, srcAddr: src, dstAddr: dst, srcPort: 0, dstPort: 0, protocol: 1, bytes: 84, packets: 1, serverSide: 'dst', orientation: 'guess', sourceKind: 'aws', exporter: 'aws:1/r', direction: 'unknown', action: 'accept' } as FlowRecord, observer: `eni-${src}` });
+    for (let i = 1; i <= 6; i++) {
+      const host = `10.0.1.${i}`;
+      // replies first for half of the hosts
+      if (i % 2) folder.add(line(host, '10.0.0.9'));
+      folder.add(line('10.0.0.9', host));
+      if (!(i % 2)) folder.add(line(host, '10.0.0.9'));
+    }
+    folder.flush();
+    expect(records).toHaveLength(6);
+    for (const r of records) expect({ src: r.srcAddr, orientation: r.orientation }).toEqual({ src: '10.0.0.9', orientation: 'peers' });
+  });
+
   it('reads custom formats given with --fields, "${field}" format strings, and CloudWatch export-task lines', () => {
     expect(parseFormat('${version} ${interface-id} ${srcaddr} ${dstaddr}')).toEqual(['version', 'interface-id', 'srcaddr', 'dstaddr']);
     expect(() => parseFormat('version srcadr')).toThrow(/unknown flow-log field "srcadr"/);

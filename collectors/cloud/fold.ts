@@ -133,6 +133,8 @@ export class Folder {
   private readonly maxPending: number;
   private readonly tolerance: number;
   readonly peers = new PeerTracker();
+  /** distinct ICMP peers per address: pings fan out from the one who asks (monitoring, sweeps) */
+  private readonly icmpPeers = new PeerTracker(200_000, 8);
   readonly stats: FoldStats = { observations: 0, duplicates: 0, merged: 0, emitted: 0, orientation: {} };
 
   constructor(
@@ -147,6 +149,10 @@ export class Folder {
   add(o: Observation): 'new' | 'merged' | 'duplicate' {
     const r = o.record;
     this.stats.observations++;
+    if (r.protocol === 1 || r.protocol === 58) {
+      this.icmpPeers.observeEndpoint(r.srcAddr, 0, r.protocol, r.dstAddr);
+      this.icmpPeers.observeEndpoint(r.dstAddr, 0, r.protocol, r.srcAddr);
+    }
     const fwdFirst = r.srcAddr < r.dstAddr || (r.srcAddr === r.dstAddr && r.srcPort <= r.dstPort);
     const key = fwdFirst ? tupleKey(r.srcAddr, r.srcPort, r.dstAddr, r.dstPort, r.protocol) : tupleKey(r.dstAddr, r.dstPort, r.srcAddr, r.srcPort, r.protocol);
     const found = this.byKey.get(key);
@@ -352,8 +358,17 @@ export class Folder {
   private orientEntry(e: Entry): { serverSide: 'src' | 'dst'; orientation: Orientation } {
     if (e.evidence) return e.evidence;
     // Cloud logs carry no ICMP type (ports are 0 or absent), so lib/flow/orientation's reading of
-    // the type in the destination port does not apply: the first direction seen is the request.
-    if ((e.protocol === 1 || e.protocol === 58) && e.srcPort === 0 && e.dstPort === 0) return { serverSide: 'dst', orientation: 'guess' };
+    // the type in the destination port does not apply, and the two directions of a capture window
+    // come in no particular order. Echo requests fan out from who asks (a monitoring server pings
+    // every host, a sweep every address): the side with clearly more ICMP peers asked. Else the
+    // first direction seen is taken as the request.
+    if ((e.protocol === 1 || e.protocol === 58) && e.srcPort === 0 && e.dstPort === 0) {
+      const s = this.icmpPeers.peersOf(e.srcAddr, 0, e.protocol);
+      const d = this.icmpPeers.peersOf(e.dstAddr, 0, e.protocol);
+      if (s >= 3 && s >= 2 * d) return { serverSide: 'dst', orientation: 'peers' };
+      if (d >= 3 && d >= 2 * s) return { serverSide: 'src', orientation: 'peers' };
+      return { serverSide: 'dst', orientation: 'guess' };
+    }
     if (e.protocol === 6 && e.hasFlags) {
       const ff = e.fFlags;
       const rf = e.rObs !== null ? e.rFlags : 0;

@@ -9,7 +9,8 @@
 //   scanners       held-out scan and sweep flows the policy allows (what scanning machines send
 //                  besides probes is reported apart: allowing a scanner is a person's decision)
 //   legitimate     held-out legitimate flows allowed, of those whose (client group, server
-//                  group, port) appeared in training (what training could teach)
+//                  group, port) appeared in training between workloads that existed then (what
+//                  training could teach)
 //   blast radius   one-hop reach (workloads) cut against a flat network, for the policy and for
 //                  the minimal label policy built from the truth
 //   rules          the policy's rule count against the minimal policy's
@@ -32,6 +33,8 @@ export interface ScoringTruth {
   reusedWorkloads: ReadonlySet<string>;
   /** workloads holding an address at the end of the held-out window: the blast radius population */
   present: ReadonlySet<string>;
+  /** workloads that held an address during training: only they can have been taught */
+  trained: ReadonlySet<string>;
   /**
    * addresses of the scanning machines (scanner workloads, outside scanners): what they send
    * besides probes (their own DNS, logging) is counted apart, neither scanner probes nor
@@ -163,7 +166,10 @@ function scoreFlows(truth: ScoringTruth, policy: BaselinePolicy, analysis: Analy
     }
     legitimate.all += f.flows;
     if (allowed) legitimate.allAllowed += f.flows;
-    if (!taught.has(`${f.clientGroup}|${f.serverGroup}|${portText(f.protocol, f.port)}`)) continue;
+    // training could teach a conversation of groups it saw, between workloads it saw: a machine
+    // built after training has no behaviour, no labels and no name anything could learn from
+    const seen = (w: string | null) => w === null || truth.trained.has(w);
+    if (!taught.has(`${f.clientGroup}|${f.serverGroup}|${portText(f.protocol, f.port)}`) || !seen(f.clientWorkload) || !seen(f.serverWorkload)) continue;
     legitimate.teachable += f.flows;
     if (allowed) legitimate.teachableAllowed += f.flows;
     else legitimate.blocked.push({ kind: f.kind, client: f.clientWorkload ?? f.clientAddr, server: f.serverWorkload ?? f.serverAddr, port: portText(f.protocol, f.port), flows: f.flows });

@@ -299,9 +299,7 @@ for (const format of ['v2', 'v5'] as const) {
     records: once,
     rejects: true,
     wrong: {
-      ntp:
-        'with equal ports the folder (collectors/cloud/fold.ts) counts peers, and ntp01:123 has three (the time servers): ntp01 is taken for the server; before the third, the line seen first decides',
-      icmp: 'without ICMP types the folder takes the line seen first for the request (fold.ts orientEntry), and lines inside a capture window come in any order',
+      icmp: 'AWS logs carry no ICMP type and the two lines of a capture window come in any order; the folder tells the pinger by its fan-out (three ICMP peers or more), and this estate has one pinger and one host',
     },
     load: async (env) => {
       const dir = join(files, `aws-${format}`);
@@ -322,11 +320,7 @@ for (const biflow of [false, true]) {
     name: `ipfix ${biflow ? 'biflow' : 'uniflow'}`,
     records: biflow ? once : uni,
     rejects: false,
-    wrong: {
-      ntp: biflow
-        ? "the peers evidence (ntp01:123 has three) outranks the biflow's initiator in collectors/normalize.ts: ntp01 is taken for the server"
-        : "with equal ports a reply record's source is taken for the client (lib/flow/orientation guess), and peers (ntp01:123 has three) make ntp01 the server",
-    },
+    wrong: {},
     load: async (env) => {
       const path = join(files, `ipfix-${biflow ? 'bi' : 'uni'}.pcap`);
       const w = writeIpfixCapture(ESTATE, path, { biflow });

@@ -7,16 +7,17 @@
 //   -> communities again -> environments (./environments.ts) -> application names and
 //   confidences -> roles (./roles.ts) -> edge flags -> coverage and convergence (./coverage.ts)
 import type { Db } from '../db';
-import { loadNamedNetworks } from '../identity/networks';
+import { loadDeclinedNetworkCidrs, loadNamedNetworks } from '../identity/networks';
 import type { Store } from '../store';
 import { assignApplications } from './applications';
+import { suggestClientNetworks } from './client-networks';
 import { communities, type ClusterNode } from './cluster';
 import { coverageOf, daysWithData, parseChTime, querySources, sourceCoverage } from './coverage';
 import { queryEdges, type EdgeRow } from './edges';
 import { inferEnvironments } from './environments';
 import { canonicalEnv, nameHints, type NameHints } from './names';
 import { classifyPeriodicity } from './periodicity';
-import { inferRoles } from './roles';
+import { inferRoles, refineRoles } from './roles';
 import { findCandidates, isManagementPort, portKey, type Hub } from './services';
 import type {
   AnalysisApplication,
@@ -79,6 +80,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   const inventory = await loadInventory(db, window, q.edges, q.scanners.map((s) => s.ckey));
   const named = new Map<string, { name: string; kind: string }>();
   for (const n of await loadNamedNetworks(db)) for (const c of n.cidrs) named.set(c, { name: n.name, kind: n.kind });
+  const declined = await loadDeclinedNetworkCidrs(db);
   const isWorkload = (id: string) => inventory.has(id);
 
   // --- edges ------------------------------------------------------------------------------
@@ -111,6 +113,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     service: null,
     failedFlows: r.failed_flows,
     fromScanner: r.from_sweeper === 1,
+    fromNetwork: null,
   }));
   // a workload that no longer exists in inventory still appears under its id
   for (const e of edges) {
@@ -221,18 +224,27 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   for (const id of inventory.keys()) {
     if (!isSpecial(id)) continue;
     const kind: Assigned['kind'] = hubs.has(id) ? 'core-service' : stations.has(id) ? 'management' : 'scanner';
-    const fallback = hubs.has(id) ? hubs.get(id)!.kind : stations.has(id) ? 'management' : 'scanners';
+    const fallback = hubs.has(id) ? hubName(hubs.get(id)!) : stations.has(id) ? 'management' : 'scanners';
     const label = appLabel(id);
     const strength = hubs.has(id) ? Math.min(0.99, 0.6 + hubs.get(id)!.peers.size / (4 * Math.max(1, active.size))) : 0.9;
     const env = envs.get(id)!;
     const where = { env: env.env, envSource: env.source };
     assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind, ...where } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind, ...where });
   }
+  joinSatellites(regular, edges, isSpecial, assigned);
   const appId = (id: string) => {
     const a = assigned.get(id)!;
     return a.env ? `${a.name}@${a.env}` : a.name;
   };
   const appEvidence = new Map(found.applications.map((a) => [a.id, a.evidence]));
+  const clients = suggestClientNetworks({
+    edges: edges.map((e) => ({ from: e.from, to: e.to, protocol: e.protocol, port: e.port, flows: e.flows, coreService: e.flags.coreService })),
+    candidate: (id) => endpointAddrs.has(id) && !id.includes('/') && !scannerAddrs.has(id),
+    serverGroup: (id) => (isWorkload(id) ? appId(id) : id),
+    workloadAddresses: [...inventory.values()].flatMap((w) => w.addresses),
+    namedCidrs: [...named.keys(), ...declined],
+  });
+  for (const e of edges) e.fromNetwork = clients.byAddress.get(e.from) ?? null;
   const specialEvidence = (id: string) => {
     const h = hubs.get(id);
     if (h) return `behaviour: ${h.peers.size} workloads of at least three applications ${h.direction === 'in' ? 'use it' : 'are reached by it'} on ${[...h.ports].join(', ')}`;
@@ -245,6 +257,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   const roleEdges = edges.filter((e) => !e.flags.coreService && !e.flags.management);
   const roleHints = new Map<string, Role | null>([...hints].map(([id, h]) => [id, h.role]));
   const guesses = inferRoles(regular, roleEdges, isWorkload, roleHints);
+  const tiers = refineRoles(regular, roleEdges, guesses, appId);
 
   // --- edges between applications and environments ----------------------------------------------
   for (const e of edges) {
@@ -271,7 +284,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     const a = assigned.get(w.id)!;
     const roleLabel = useLabels ? w.labels.role : undefined;
     const g = guesses.get(w.id);
-    const role: string = roleLabel ?? (hubs.has(w.id) ? 'core' : stations.has(w.id) ? 'management' : scannerIds.has(w.id) ? 'scanner' : (g?.role ?? 'unknown'));
+    const role: string = roleLabel ?? (hubs.has(w.id) ? 'core' : stations.has(w.id) ? 'management' : scannerIds.has(w.id) ? 'scanner' : (tiers.get(w.id) ?? g?.role ?? 'unknown'));
     workloads.push({
       id: w.id,
       name: w.name,
@@ -342,10 +355,55 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     applications,
     endpoints,
     edges,
+    clientNetworks: clients.networks,
     options: { useLabels, useNames, seed },
     timings,
     computedAt: new Date(),
   };
+}
+
+/**
+ * A shared service's application: its kind (DNS servers together, the package mirror with WSUS),
+ * or for a service of no known kind its ports (the mail relay and the Puppet master are two).
+ */
+function hubName(h: Hub): string {
+  if (h.kind !== 'shared') return h.kind;
+  const ports = [...h.ports].map((k) => k.split('/').map(Number) as [number, number]).sort((a, b) => a[1] - b[1]);
+  return `shared-${ports.slice(0, 2).map(([p, n]) => `${protocolName(p)}-${n}`).join('-')}`;
+}
+
+/**
+ * A workload alone in its application whose only own traffic (beyond the shared services everyone
+ * uses, and management) is with one shared service is part of that service: the backup server's
+ * storage, the monitoring server's database.
+ */
+function joinSatellites(
+  regular: readonly string[],
+  edges: readonly AnalysisEdge[],
+  isSpecial: (id: string) => boolean,
+  assigned: Map<string, { name: string; source: ValueSource; confidence: number; kind: AnalysisApplication['kind']; env: string | null; envSource: ValueSource }>,
+): void {
+  const size = new Map<string, number>();
+  for (const a of assigned.values()) size.set(`${a.name}\u0000${a.env}`, (size.get(`${a.name}\u0000${a.env}`) ?? 0) + 1);
+  const peers = new Map<string, Set<string>>();
+  for (const e of edges) {
+    if (e.flags.coreService || e.flags.management || e.fromScanner || e.flags.external) continue;
+    for (const [a, b] of [[e.from, e.to], [e.to, e.from]] as const) {
+      let s = peers.get(a);
+      if (!s) peers.set(a, (s = new Set()));
+      s.add(b);
+    }
+  }
+  for (const id of regular) {
+    const a = assigned.get(id)!;
+    if (a.source === 'label' || size.get(`${a.name}\u0000${a.env}`) !== 1) continue;
+    const ps = [...(peers.get(id) ?? [])];
+    if (!ps.length || !ps.every(isSpecial)) continue;
+    const apps = new Set(ps.map((p) => `${assigned.get(p)?.name}\u0000${assigned.get(p)?.env}`));
+    if (apps.size !== 1) continue;
+    const host = assigned.get(ps[0]!)!;
+    assigned.set(id, { ...a, name: host.name, env: host.env, envSource: 'inferred', kind: host.kind, confidence: Math.min(a.confidence, 0.7) });
+  }
 }
 
 /** Plain code-unit order: stable across machines and much cheaper than localeCompare on large lists. */

@@ -11,10 +11,10 @@
 //     A value that holds several communities is one application (labels are facts); a community
 //     several values hold is divided between them along its strongest connections.
 //  3. A hostname stem names a community when it is the stem most of its named members share.
-//     It may join the communities it names (an application Louvain cut in two) only when the
-//     join does not lower modularity: a stem whose communities structure keeps apart is a code
-//     shared by unrelated machines (an environment, OS or site code: prdlx, stgwn) and is no
-//     evidence at all: it neither joins nor names.
+//     It may join the communities it names (an application Louvain cut in two) only when they
+//     talk to each other and the join does not lower modularity: a stem whose communities
+//     structure keeps apart is a code shared by unrelated machines (an environment, OS or site
+//     code: prdlx, stgwn) and is no evidence at all: it neither joins nor names.
 //  4. Otherwise a community is named after its most connected member (app-<hostname>).
 //  5. Each application has one environment: its members' evidence by majority (env labels,
 //     hostnames, the address plan), synonyms counted together (prd = prod); a member whose own
@@ -256,7 +256,17 @@ function modularity(grouping: Grouping) {
     for (let i = 0; i < cs.length; i++) for (let j = i + 1; j < cs.length; j++) expected += (d.get(cs[i]!)! * d.get(cs[j]!)!) / (2 * m * m);
     return between / m - expected;
   };
-  return { joinGain };
+  /** every community has some connection to the others: a name joins parts that talk, never strangers */
+  const connected = (cs: readonly number[], members: Map<number, string[]>): boolean => {
+    const set = new Set(cs);
+    return cs.every((c) =>
+      (members.get(c) ?? []).some((id) => [...(grouping.adjacency.get(id) ?? new Map<string, number>()).keys()].some((p) => {
+        const pc = grouping.community.get(p);
+        return pc !== undefined && pc !== c && set.has(pc);
+      })),
+    );
+  };
+  return { joinGain, connected };
 }
 
 /**
@@ -292,7 +302,7 @@ function stemsThatName(
   }
   const valid = new Set<string>();
   for (const [s, byEnv] of held) {
-    if ([...byEnv.values()].every((cs) => q.joinGain(cs, communities) >= 0)) valid.add(s);
+    if ([...byEnv.values()].every((cs) => cs.length < 2 || (q.joinGain(cs, communities) >= 0 && q.connected(cs, communities)))) valid.add(s);
   }
   return valid;
 }

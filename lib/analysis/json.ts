@@ -110,6 +110,16 @@ export const analysisJsonSchema = z.object({
       service: z.string().nullable(),
       failedFlows: z.number(),
       fromScanner: z.boolean(),
+      fromNetwork: z.string().nullable(),
+    }),
+  ),
+  networks: z.array(
+    z.object({
+      name: z.string(),
+      cidr: z.string(),
+      addresses: z.array(z.string()),
+      reaches: z.array(z.string()),
+      confidence: z.number().min(0).max(1),
     }),
   ),
 });
@@ -208,7 +218,9 @@ export function toAnalysisJson(r: AnalysisResult): AnalysisJson {
       service: e.service,
       failedFlows: e.failedFlows,
       fromScanner: e.fromScanner,
+      fromNetwork: e.fromNetwork,
     })),
+    networks: r.clientNetworks,
   };
 }
 

@@ -82,3 +82,49 @@ export function inferRoles(ids: readonly string[], edges: readonly AnalysisEdge[
   }
   return out;
 }
+
+/**
+ * Members of one application given the same role but serving different things are different
+ * tiers: a file server and the application servers both read as `api`, WSUS and an app server
+ * both serve HTTP-like ports. Within an application and role, members whose served ports overlap
+ * are one tier; the largest keeps the role, the others become `<role>-<port>` (their lowest
+ * port). Members that serve nothing stay in the role.
+ */
+export function refineRoles(ids: readonly string[], edges: readonly AnalysisEdge[], guesses: Map<string, RoleGuess>, appOf: (id: string) => string): Map<string, string> {
+  const served = new Map<string, Set<number>>();
+  for (const e of edges) {
+    let s = served.get(e.to);
+    if (!s) served.set(e.to, (s = new Set()));
+    s.add(e.port);
+  }
+  const groups = new Map<string, string[]>();
+  for (const id of ids) {
+    const k = `${appOf(id)}\u0000${guesses.get(id)?.role ?? 'unknown'}`;
+    groups.set(k, [...(groups.get(k) ?? []), id]);
+  }
+  const out = new Map<string, string>();
+  for (const members of groups.values()) {
+    const role = guesses.get(members[0]!)?.role ?? 'unknown';
+    const serving = members.filter((id) => served.get(id)?.size);
+    // tiers: members connected by a shared served port
+    const parent = new Map(serving.map((id) => [id, id]));
+    const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
+    const byPort = new Map<number, string>();
+    for (const id of serving) {
+      for (const p of served.get(id)!) {
+        const first = byPort.get(p);
+        if (first) parent.set(find(id), find(first));
+        else byPort.set(p, id);
+      }
+    }
+    const tiers = new Map<string, string[]>();
+    for (const id of serving) tiers.set(find(id), [...(tiers.get(find(id)) ?? []), id]);
+    const ordered = [...tiers.values()].sort((a, b) => b.length - a.length || Math.min(...served.get(a[0]!)!) - Math.min(...served.get(b[0]!)!));
+    for (const id of members) out.set(id, role);
+    for (const tier of ordered.slice(1)) {
+      const port = Math.min(...tier.flatMap((id) => [...served.get(id)!]));
+      for (const id of tier) out.set(id, `${role}-${port}`);
+    }
+  }
+  return out;
+}

@@ -21,7 +21,9 @@
 //
 // A sweeper's targets are its probes, except what it keeps coming back to and gets answers from
 // (its own DNS lookups, its logging, its console's database): targets that are not brief and not
-// failed. Those stay edges, marked `fromScanner`; the probes collapse into the source's summary
+// failed; and what its kind of sweep does not explain: a ping sweep's probes are ICMP, a dark
+// sweep's are the unanswered ones (a monitoring server whose discovery job pings every address
+// keeps its weekly patch download). Those stay edges, marked `fromScanner`; the probes collapse into the source's summary
 // (coverage.excluded.scanners). A sweeper's brief dependencies (a weekly patch download) are
 // indistinguishable from its probes and are set apart with them.
 import type { AnalysisWindow } from './types';
@@ -59,5 +61,7 @@ export function sweeperSql(): string {
       c_targets >= {minTargets:UInt32} AND c_ports >= {sweepPorts:UInt32}, 'many-ports',
       '') AS sweep_reason,
     sweep_reason != '' AS sweeper,
-    hw > {briefHours:UInt32} AND ff < flows AS ordinary`;
+    (hw > {briefHours:UInt32} AND ff < flows)
+      OR (sweep_reason = 'ping-sweep' AND protocol NOT IN (1, 58))
+      OR (sweep_reason = 'dark-sweep' AND ff < flows) AS ordinary`;
 }

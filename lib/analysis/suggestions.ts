@@ -2,9 +2,11 @@
 // source "inferred" and confirmed false (the UI shows them for confirmation; confirming makes
 // them facts). Existing labels always win: a label from inventory or a person, or a confirmed
 // suggestion, is never touched. Unconfirmed suggestions are rewritten when inference changes its
-// mind and removed when it no longer suggests anything, so saving is idempotent.
+// mind and removed when it no longer suggests anything, so saving is idempotent. Networks of
+// unknown clients are suggested the same way (lib/identity/networks.ts, saveNetworkSuggestions).
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db';
+import { saveNetworkSuggestions } from '../identity/networks';
 import type { AnalysisResult, SaveResult } from './types';
 
 const KEYS = ['app', 'role', 'env'] as const;
@@ -66,5 +68,6 @@ export async function saveSuggestions(db: Db, r: AnalysisResult): Promise<SaveRe
     },
     { timeout: 5 * 60_000, maxWait: 60_000 },
   );
-  return { labelsWritten: creates.length + updates.length, labelsRemoved: removes.length, applicationsCreated: newApps.length };
+  const nets = await saveNetworkSuggestions(db, r.clientNetworks);
+  return { labelsWritten: creates.length + updates.length, labelsRemoved: removes.length, applicationsCreated: newApps.length, networksWritten: nets.written, networksRemoved: nets.removed };
 }

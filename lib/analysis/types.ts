@@ -115,7 +115,9 @@ export interface Coverage {
   notes: string[];
 }
 
+import type { ClientNetwork } from './client-networks';
 import type { SweepReason } from './scanners';
+export type { ClientNetwork };
 export type { SweepReason };
 
 export interface Scanner {
@@ -252,6 +254,8 @@ export interface AnalysisEdge {
   failedFlows: number;
   /** the client is a scanner and this is what it uses like any other client (its DNS, its logging); policy proposes nothing from it */
   fromScanner: boolean;
+  /** the suggested network of unknown clients (its CIDR) the client address belongs to (./client-networks.ts); policy uses it instead of the address */
+  fromNetwork: string | null;
 }
 
 export interface AnalysisResult {
@@ -264,6 +268,8 @@ export interface AnalysisResult {
   applications: AnalysisApplication[];
   endpoints: AnalysisEndpoint[];
   edges: AnalysisEdge[];
+  /** networks of unknown clients suggested from behaviour (nobody declared them) */
+  clientNetworks: ClientNetwork[];
   /** options as applied */
   options: { useLabels: boolean; useNames: boolean; seed: number };
   /** milliseconds per step, for benchmarks and the UI's "computed in" */
@@ -315,4 +321,7 @@ export interface SaveResult {
   labelsRemoved: number;
   /** Application rows created for suggested applications (confirmed false) */
   applicationsCreated: number;
+  /** suggested networks of unknown clients written or updated, and removed (no longer suggested) */
+  networksWritten: number;
+  networksRemoved: number;
 }

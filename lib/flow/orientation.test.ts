@@ -27,6 +27,23 @@ describe('orient', () => {
     expect(orient({ ...base, srcPort: 12000, dstPort: 15000 })).toEqual({ serverSide: 'src', orientation: 'guess' });
   });
 
+  it('takes the estate\'s side for the client when both ends use one service port with the internet (NTP, DNS forwarding)', () => {
+    const ntp = { srcAddr: '203.0.113.123', dstAddr: '10.0.0.5', srcPort: 123, dstPort: 123, protocol: 17 };
+    expect(orient(ntp)).toEqual({ serverSide: 'src', orientation: 'port' });
+    expect(orient({ ...ntp, srcAddr: '10.0.0.5', dstAddr: '203.0.113.123' })).toEqual({ serverSide: 'dst', orientation: 'port' });
+    // the time server talks to several of the estate's servers, each of which sees only it: peers do not overrule
+    const t = new PeerTracker();
+    for (let i = 0; i < 5; i++) t.observe({ ...ntp, srcAddr: `198.51.100.${i}` });
+    expect(t.orient({ ...ntp, srcAddr: '10.0.0.5', dstAddr: '198.51.100.1' })).toEqual({ serverSide: 'dst', orientation: 'port' });
+    // inside the estate, nothing is assumed
+    expect(orient({ ...ntp, srcAddr: '10.0.0.9' }).orientation).toBe('guess');
+  });
+
+  it('counts a known service port inside the ephemeral range as no better than a registered one', () => {
+    // a client that picked 50000 (DB2's port) calling a backup agent on 6106
+    expect(orient({ ...base, srcPort: 50000, dstPort: 6106 })).toEqual({ serverSide: 'dst', orientation: 'guess' });
+  });
+
   it('orients ICMP by message type', () => {
     expect(orient({ ...base, protocol: 1, srcPort: 0, dstPort: 8 << 8 })).toEqual({ serverSide: 'dst', orientation: 'port' });
     expect(orient({ ...base, protocol: 1, srcPort: 0, dstPort: 0 })).toEqual({ serverSide: 'src', orientation: 'port' });

@@ -5,10 +5,15 @@
 //   source     the source said so (cloud logs with flow direction, an exporter's initiator field);
 //              callers that know set it themselves
 //   tcp-flags  a one-way TCP record with SYN and no ACK: the sender opened the connection
+//   outward    both sides use the same service port (NTP 123 <-> 123 between servers, DNS
+//              forwarders): the estate's side asks the internet's side (its upstream); counted
+//              as 'port'. Peers would say the opposite: the estate's NTP server talks to several
+//              upstreams on 123, each of which sees only it.
 //   peers      one side's (address, port) is shared by many peers, the other's is not
 //   port       one port is a known or well-known service port and the other is not
 //   guess      nothing better: the lower port is the server
 import type { Orientation } from './record';
+import { isInternetAddress } from './scope';
 
 export interface OrientationInput {
   srcAddr: string;
@@ -48,9 +53,10 @@ export const SERVICE_PORTS = new Set([
   9090, 9091, 9092, 9093, 9100, 9200, 9300, 9418, 9443, 9990, 10000, 10250, 10255, 11211, 15672, 25565, 27017, 27018, 50000,
 ]);
 
-/** How much a port looks like a service: 3 known service, 2 well-known, 1 registered, 0 ephemeral. */
+/** How much a port looks like a service: 3 known service, 2 well-known, 1 registered (or a known service in the ephemeral range), 0 ephemeral. */
 export function serviceScore(port: number): number {
-  if (SERVICE_PORTS.has(port)) return 3;
+  // a service port inside the ephemeral ranges (DB2's 50000) is as often some client's port
+  if (SERVICE_PORTS.has(port)) return port >= 32768 ? 1 : 3;
   if (port > 0 && port < 1024) return 2;
   if (port >= 32768 || port === 0) return 0;
   return 1;
@@ -71,12 +77,27 @@ export function orient(r: OrientationInput): Oriented {
     return { serverSide: 'dst', orientation: 'tcp-flags' };
   }
   if (r.protocol === TCP || r.protocol === UDP || r.protocol === SCTP) {
+    const outward = outwardSide(r);
+    if (outward) return { serverSide: outward, orientation: 'port' };
     const s = serviceScore(r.srcPort);
     const d = serviceScore(r.dstPort);
     if (d > s) return { serverSide: 'dst', orientation: 'port' };
     if (s > d) return { serverSide: 'src', orientation: 'port' };
   }
   return { serverSide: r.srcPort < r.dstPort ? 'src' : 'dst', orientation: 'guess' };
+}
+
+/**
+ * A conversation on one service port at both ends between the estate and the internet: the
+ * internet's side serves (the estate's server syncs or forwards to its upstream). Null when the
+ * ports differ, are not a service, or both sides are on the same side of the internet.
+ */
+function outwardSide(r: OrientationInput): 'src' | 'dst' | null {
+  if (r.srcPort !== r.dstPort || serviceScore(r.srcPort) < 2) return null;
+  const s = isInternetAddress(r.srcAddr);
+  const d = isInternetAddress(r.dstAddr);
+  if (s === d) return null;
+  return s ? 'src' : 'dst';
 }
 
 /**
@@ -118,6 +139,7 @@ export class PeerTracker {
   orient(r: OrientationInput): Oriented {
     const o = orient(r);
     if (o.orientation !== 'guess' && o.orientation !== 'port') return o;
+    if (outwardSide(r)) return o;
     // Only a clear majority overrules the ports: at least three peers and twice the other side.
     if (o.orientation === 'guess' || serviceScore(r.srcPort) === serviceScore(r.dstPort)) {
       const s = this.peersOf(r.srcAddr, r.srcPort, r.protocol);

@@ -147,9 +147,98 @@ export function parseCidrList(text: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
+/** The named networks that group addresses: declared by people, or suggestions someone accepted. */
 export async function loadNamedNetworks(db: Db): Promise<NamedNetworkSpec[]> {
-  const rows = await db.namedNetwork.findMany({ orderBy: { name: 'asc' } });
+  const rows = await db.namedNetwork.findMany({ where: { confirmed: true }, orderBy: { name: 'asc' } });
   return rows.map((r) => ({ name: r.name, kind: (NETWORK_KINDS as readonly string[]).includes(r.kind) ? (r.kind as NetworkKind) : 'other', cidrs: parseCidrList(r.cidrs) }));
+}
+
+/** A network discovery suggested from how unknown clients behave, waiting for a person. */
+export interface NetworkSuggestion {
+  name: string;
+  cidr: string;
+  addresses: string[];
+  reaches: string[];
+  confidence: number;
+}
+
+/** Ranges people declined as suggestions: discovery suggests nothing inside them again. */
+export async function loadDeclinedNetworkCidrs(db: Db): Promise<string[]> {
+  const rows = await db.namedNetwork.findMany({ where: { confirmed: false, source: 'rejected' }, select: { cidrs: true } });
+  return rows.flatMap((r) => parseCidrList(r.cidrs));
+}
+
+export async function loadNetworkSuggestions(db: Db): Promise<NetworkSuggestion[]> {
+  const rows = await db.namedNetwork.findMany({ where: { confirmed: false, source: 'inferred' }, orderBy: { name: 'asc' } });
+  return rows.map((r) => {
+    const ev = (r.evidence ?? {}) as { addresses?: string[]; reaches?: string[]; confidence?: number };
+    return { name: r.name, cidr: parseCidrList(r.cidrs)[0] ?? '', addresses: ev.addresses ?? [], reaches: ev.reaches ?? [], confidence: ev.confidence ?? 0 };
+  });
+}
+
+/**
+ * Replace the open suggestions with the analysis' current ones (idempotent, like label
+ * suggestions): accepted networks and people's networks are never touched, and a suggestion is
+ * not made under a name a person already uses.
+ */
+export async function saveNetworkSuggestions(db: Db, suggested: readonly NetworkSuggestion[]): Promise<{ written: number; removed: number }> {
+  const rows = await db.namedNetwork.findMany({ select: { name: true, confirmed: true, source: true, cidrs: true, evidence: true } });
+  const open = new Map(rows.filter((r) => !r.confirmed && r.source === 'inferred').map((r) => [r.name, r]));
+  // people's networks, accepted suggestions and declined ones keep their names
+  const taken = new Set(rows.filter((r) => r.confirmed || r.source !== 'inferred').map((r) => r.name));
+  const want = suggested.filter((n) => !taken.has(n.name));
+  const keep = new Set(want.map((n) => n.name));
+  const removed = [...open.keys()].filter((n) => !keep.has(n));
+  let written = 0;
+  await db.$transaction(async (tx) => {
+    if (removed.length) await tx.namedNetwork.deleteMany({ where: { name: { in: removed }, confirmed: false, source: 'inferred' } });
+    for (const n of want) {
+      const evidence = { addresses: n.addresses, reaches: n.reaches, confidence: n.confidence };
+      const cur = open.get(n.name);
+      if (cur && cur.cidrs === n.cidr && JSON.stringify(cur.evidence) === JSON.stringify(evidence)) continue;
+      await tx.namedNetwork.upsert({
+        where: { name: n.name },
+        create: { name: n.name, kind: 'user', cidrs: n.cidr, source: 'inferred', confirmed: false, evidence },
+        update: { cidrs: n.cidr, evidence },
+      });
+      written++;
+    }
+  });
+  return { written, removed: removed.length };
+}
+
+/**
+ * Accept a suggested network: from now on it groups its addresses like any named network. It may
+ * be renamed, and narrowed to a range inside the suggestion.
+ */
+export async function acceptNetworkSuggestion(db: Db, store: Store, name: string, opts: { as?: string; cidr?: string; kind?: string } = {}): Promise<SavedNetwork> {
+  const before = await db.namedNetwork.findUnique({ where: { name } });
+  if (!before || before.confirmed) {
+    const err = new Error(before ? `"${name}" is already a named network` : `no suggested network "${name}" (bulkhead networks list)`);
+    err.name = 'UserError';
+    throw err;
+  }
+  const suggested = parseCidrList(before.cidrs)[0]!;
+  const cidr = opts.cidr?.trim() || suggested;
+  const parsed = namedNetworkSchema.safeParse({ name: opts.as ?? name, kind: opts.kind ?? before.kind, cidrs: [cidr] });
+  const outside = parsed.success && !(() => {
+    const a = cidrRange(cidr);
+    const b = cidrRange(suggested);
+    return a.start >= b.start && a.end <= b.end;
+  })();
+  if (!parsed.success || outside) {
+    const err = new Error(parsed.success ? `${cidr} is not inside the suggested ${suggested}: a suggestion can be narrowed, not widened (add a network of your own for more)` : parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; '));
+    err.name = 'UserError';
+    throw err;
+  }
+  if (parsed.data.name !== name && (await db.namedNetwork.findUnique({ where: { name: parsed.data.name } }))) {
+    const err = new Error(`a named network "${parsed.data.name}" exists already`);
+    err.name = 'UserError';
+    throw err;
+  }
+  const after = await db.namedNetwork.update({ where: { name }, data: { name: parsed.data.name, kind: parsed.data.kind, cidrs: cidr, confirmed: true } });
+  const ranges = await syncNamedNetworks(db, store);
+  return { before, after, ranges };
 }
 
 /** Replace ClickHouse's copy of the named networks (with the built-in classes) atomically. */
@@ -203,7 +292,7 @@ export interface SavedNetwork {
 export async function saveNamedNetwork(db: Db, store: Store, input: { name: string; kind?: string; cidrs: string[] }, opts: { replace?: boolean } = {}): Promise<SavedNetwork> {
   const before = await db.namedNetwork.findUnique({ where: { name: input.name.trim() } });
   const given = input.cidrs.flatMap(parseCidrList);
-  const cidrs = opts.replace || !before ? given : [...new Set([...parseCidrList(before.cidrs), ...given])];
+  const cidrs = opts.replace || !before || !before.confirmed ? given : [...new Set([...parseCidrList(before.cidrs), ...given])];
   const parsed = namedNetworkSchema.safeParse({ name: input.name, kind: input.kind ?? before?.kind ?? 'user', cidrs });
   if (!parsed.success) {
     const err = new Error(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; ')} (kinds: ${USER_NETWORK_KINDS.join(', ')})`);
@@ -212,15 +301,23 @@ export async function saveNamedNetwork(db: Db, store: Store, input: { name: stri
   }
   const { name, kind } = parsed.data;
   const text = parsed.data.cidrs.join(' ');
-  const after = await db.namedNetwork.upsert({ where: { name }, create: { name, kind, cidrs: text }, update: { kind, cidrs: text } });
+  // a person's network; adding to a suggested one by its name makes it theirs
+  const after = await db.namedNetwork.upsert({ where: { name }, create: { name, kind, cidrs: text }, update: { kind, cidrs: text, source: 'user', confirmed: true } });
   const ranges = await syncNamedNetworks(db, store);
   return { before, after, ranges };
 }
 
-/** Remove a named network; null when there is none of that name. */
+/**
+ * Remove a named network; null when there is none of that name. A suggestion is declined
+ * instead: kept as `rejected` so that discovery does not suggest its range again.
+ */
 export async function removeNamedNetwork(db: Db, store: Store, name: string): Promise<{ id: string; name: string; kind: string; cidrs: string } | null> {
   const before = await db.namedNetwork.findUnique({ where: { name } });
   if (!before) return null;
+  if (!before.confirmed && before.source === 'inferred') {
+    await db.namedNetwork.update({ where: { name }, data: { source: 'rejected' } });
+    return before;
+  }
   await db.namedNetwork.delete({ where: { name } });
   await syncNamedNetworks(db, store);
   return before;

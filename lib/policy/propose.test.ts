@@ -56,6 +56,7 @@ function edge(from: string, to: string, protocol: number, port: number, flags: P
     service: flags.coreService ? 'dns' : null,
     failedFlows: 0,
     fromScanner: false,
+    fromNetwork: null,
   };
 }
 
@@ -117,6 +118,7 @@ function estate(opts: { scanner?: boolean } = {}): AnalysisResult {
     ],
     edges,
     options: { useLabels: true, useNames: true, seed: 1 },
+    clientNetworks: [],
     timings: {},
     computedAt: T1,
   };

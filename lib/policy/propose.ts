@@ -15,6 +15,7 @@
 // generalised by the port knob), and each carries its evidence and a one-sentence intent.
 // Pure: analysis result and label view in, proposals out (./save.ts writes them).
 import { createHash } from 'node:crypto';
+import { IPV6_INTERNET, NOT_INTERNET_V4 } from '../flow/scope';
 import type { AnalysisEdge, AnalysisResult, AnalysisWorkload } from '../analysis/types';
 import { describeRule, formatPorts, formatSelector, isCidr, isLabels, selectorKey, WORKLOAD_KEY, type Evidence, type PortSpec, type ProposalKind, type RuleDraft, type Selector } from './model';
 import type { PolicyView } from './labels';
@@ -22,6 +23,12 @@ import { DEFAULT_RANGE_GAP, generalisePorts, normalizePorts, portOfEdge, type Po
 import { cidrMatcher, matcherHas, selectWorkloads, type PolicyWorkload } from './selectors';
 
 export type Granularity = 'environment' | 'application' | 'role' | 'workload';
+
+/**
+ * Share of a covering selector's workloads that must be observed clients (docs/policy.md,
+ * "Cover"): at 0.9 a coarse rule gives at most one workload in ten a reach it did not show.
+ */
+export const DEFAULT_COVER = 0.9;
 export const GRANULARITIES: readonly Granularity[] = ['environment', 'application', 'role', 'workload'];
 
 export interface ProposeOptions {
@@ -33,7 +40,7 @@ export interface ProposeOptions {
   rangeGap?: number;
   /**
    * Clients of a core service (and targets of management or agents) are covered by a coarser
-   * selector when at least this share of what it selects are clients (default 0.5): new
+   * selector when at least this share of what it selects are clients (default 0.9): new
    * workloads get DNS without a new rule, at the price of a little reach for the rest.
    */
   coverThreshold?: number;
@@ -65,10 +72,6 @@ export interface ProposalSet {
   scanners: { workloads: string[]; addresses: string[] };
 }
 
-/** Special-purpose ranges that are never "the internet" (RFC 6890 and friends). */
-export const NOT_INTERNET_V4 = ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4'];
-/** IPv6 global unicast: the IPv6 internet (unique-local, link-local, multicast and loopback lie outside it). */
-export const IPV6_INTERNET = '2000::/3';
 
 const HOUR = 3_600_000;
 
@@ -89,9 +92,9 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
   const granularity = opts.granularity ?? 'role';
   const portsHow = opts.ports ?? 'exact';
   const rangeGap = opts.rangeGap ?? DEFAULT_RANGE_GAP;
-  const theta = opts.coverThreshold ?? 0.5;
+  const theta = opts.coverThreshold ?? DEFAULT_COVER;
   const analysed = new Map<string, AnalysisWorkload>(result.workloads.map((w) => [w.id, w]));
-  const endpointName = new Map(result.endpoints.map((e) => [e.id, e.name]));
+  const endpointName = new Map([...result.endpoints.map((e) => [e.id, e.name] as const), ...result.clientNetworks.map((n) => [n.cidr, n.name] as const)]);
 
   // --- scanners: never selected, never a source -----------------------------------------------
   const scannerIds = new Set(result.workloads.filter((w) => w.scanner).map((w) => w.id));
@@ -130,10 +133,10 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
     const s = groupAt(id, level);
     return selected(s).some((w) => forbidden(w.id)) ? workloadSel(id) : s;
   };
-  /** a core service or jump host: its application (the service), whatever the granularity */
+  /** a core service or jump host: its application (the service) and role, whatever the granularity: what lives beside it (the backup server's storage) gets none of its reach */
   const serviceGroup = (id: string): Selector => {
     const l = labelsOf(id);
-    return l.app ? { labels: pick(l, ['app', 'env']) } : workloadSel(id);
+    return l.app ? { labels: pick(l, ['app', 'env', 'role']) } : workloadSel(id);
   };
 
   const externalSel = (id: string): Selector => {
@@ -150,9 +153,11 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
   };
 
   // --- cover: the coarsest selectors that hold the targets, no scanner, and mostly targets ----------
-  const cover = (targets: Set<string>): Array<{ selector: Selector; members: string[] }> => {
+  const cover = (targets: Set<string>, sources: boolean): Array<{ selector: Selector; members: string[] }> => {
     const out: Array<{ selector: Selector; members: string[] }> = [];
-    let left = [...targets].filter((t) => !forbidden(t)).sort();
+    // a scanner is never a source; as a server (monitoring scrapes it, backup pulls from it) it is like any other
+    const excluded = (id: string) => sources && forbidden(id);
+    let left = [...targets].filter((t) => !excluded(t)).sort();
     // coarse to fine: every workload, an environment, a role everywhere or in an environment
     // (all databases: what a backup service reaches), an application, a role of an application
     const levels: Array<(id: string) => Selector | null> = [
@@ -175,7 +180,7 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
         if (tried.has(k)) continue;
         tried.add(k);
         const sel = selected(s);
-        if (!sel.length || sel.some((w) => forbidden(w.id))) continue;
+        if (!sel.length || sel.some((w) => excluded(w.id))) continue;
         const hit = sel.filter((w) => targets.has(w.id));
         if (hit.length / sel.length < theta) continue;
         out.push({ selector: s, members: hit.map((w) => w.id) });
@@ -244,7 +249,8 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
     }
     const ca = analysed.get(e.from);
     const sa = analysed.get(e.to);
-    if (!cw) add('ingress', externalSel(e.from), safeTo(e.to), port, e, null, e.to);
+    // unknown clients that belong to a suggested network are that network: next week's addresses too
+    if (!cw) add('ingress', externalSel(e.fromNetwork ?? e.from), safeTo(e.to), port, e, null, e.to);
     else if (!sw) add('egress', safeGroup(e.from, granularity === 'environment' ? 'application' : granularity), externalSel(e.to), port, e, e.from, null);
     else if (e.flags.coreService && sa?.coreService) bundle('core-service', serviceGroup(e.to), false, port, e.from, e.to, e);
     else if (e.flags.coreService && ca?.coreService) bundle('core-agent', serviceGroup(e.from), true, port, e.to, e.from, e);
@@ -262,7 +268,7 @@ export function buildProposals(result: AnalysisResult, view: PolicyView, opts: P
 
   for (const b of bundles.values()) {
     const targets = new Set(b.edges.keys());
-    for (const c of cover(targets)) {
+    for (const c of cover(targets, !b.fixedIsFrom)) {
       for (const m of c.members) {
         for (const e of b.edges.get(m) ?? []) {
           if (b.fixedIsFrom) add(b.kind, b.fixed, c.selector, b.port, e, e.from, m);

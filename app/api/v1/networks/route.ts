@@ -1,13 +1,15 @@
-// GET /api/v1/networks: the named networks people defined and the built-in classes that group
-// addresses no inventory names. POST: create one, or add CIDRs to it ({ name, kind, cidrs,
+// GET /api/v1/networks: the named networks people defined (or accepted), the networks discovery
+// suggests for unknown clients (POST /api/v1/networks/NAME/accept), and the built-in classes that
+// group addresses no inventory names. POST: create one, or add CIDRs to it ({ name, kind, cidrs,
 // replace? }); ClickHouse's copy is replaced at once, so the map groups by it immediately.
-import { BUILTIN_NETWORKS, loadNamedNetworks, saveNamedNetwork, USER_NETWORK_KINDS } from '../../../../lib/identity/networks';
+import { BUILTIN_NETWORKS, loadNamedNetworks, loadNetworkSuggestions, saveNamedNetwork, USER_NETWORK_KINDS } from '../../../../lib/identity/networks';
 import { apiRoute, z } from '../../_lib/route';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute({ permission: 'map:read' }, async ({ rt }) => ({
   networks: await loadNamedNetworks(rt.db.prisma),
+  suggested: await loadNetworkSuggestions(rt.db.prisma),
   builtin: BUILTIN_NETWORKS,
   kinds: USER_NETWORK_KINDS,
 }));
