@@ -434,6 +434,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--label-prefix <prefix>', description: 'kubernetes/cilium/calico: prefix for label keys, e.g. bulkhead.io/' },
       { flags: '--domain <domain>', description: 'nsx: policy domain (default "default")' },
       { flags: '--name <name>', description: 'name written into the baseline document' },
+      { flags: '--at <time>', description: 'resolve labels to the workloads and addresses of this time (default now): the policy as it applied then' },
       { flags: '--check', description: 'nftables: check every ruleset with nft -c' },
       { flags: '--schema', description: 'print the JSON Schema of the baseline format and exit' },
     ],

@@ -45,7 +45,8 @@ async function discoverAndPolicy(cli: BulkheadCli, w: Windows, timings: Record<s
   timings.proposeMs = proposed.ms;
   timings.approveMs = (await cli.run(['rules', 'approve', '--all'])).ms;
   const out = join(cli.home, 'baseline.json');
-  timings.exportMs = (await cli.run(['export', '--format', 'baseline', '-o', out])).ms;
+  // the policy as it would be enforced over the held-out week: the workloads of its first hour
+  timings.exportMs = (await cli.run(['export', '--format', 'baseline', '-o', out, '--at', iso(w.test.from)])).ms;
   return { analysis: JSON.parse(analyzed.stdout) as AnalysisJsonView, baseline: JSON.parse(readFileSync(out, 'utf8')) as BaselineDocument };
 }
 

@@ -37,7 +37,7 @@ export function zooTruth(estate: ZooEstate, w: Windows): ScoringTruth {
     train: flowCounts(estate, w.train.from, w.train.to),
     test: flowCounts(estate, w.test.from, w.test.to),
     reusedWorkloads: new Set(estate.reused.flatMap((r) => [r.before, r.after])),
-    present: presentAt(estate.workloads, w.test.to - 1),
+    present: presentAt(estate.workloads, w.test.from),
     trained: heldDuring(estate.workloads, w.train.from, w.train.to),
     scannerSources: new Set([
       ...estate.workloads.filter((x) => x.truth.kind === 'scanner').flatMap((x) => x.bindings.map((b) => b.ip)),
@@ -126,7 +126,7 @@ export function demoTruth(estate: Estate, w: Windows): ScoringTruth {
     train,
     test: counts(w.test.from, w.test.to),
     reusedWorkloads: new Set(t.reusedWorkloads),
-    present: presentAt(estate.workloads, w.test.to - 1),
+    present: presentAt(estate.workloads, w.test.from),
     trained: heldDuring(estate.workloads.map((x) => ({ name: x.name, bindings: x.bindings })), w.train.from, w.train.to),
     scannerSources: demoScannerAddresses(estate),
   };

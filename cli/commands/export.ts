@@ -1,4 +1,4 @@
-// `bulkhead export --format F [--status approved|proposed|all] [--baseline NAME[@V]] [-o FILE|DIR]`
+// `bulkhead export --format F [--status approved|proposed|all] [--baseline NAME[@V]] [--at TIME] [-o FILE|DIR]`
 // Policy files for the enforcement points (lib/export), from the current rules or a stored baseline.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -6,7 +6,7 @@ import { baselineFormatOf, baselineJsonSchema, EXPORT_FORMATS, exportPolicy, FOR
 import { checkNftables } from '../../lib/export/nft-check';
 import { exportDocument } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
-import { policyErrors } from './policy-common';
+import { policyErrors, timeOption } from './policy-common';
 
 export interface ExportOptions {
   format?: string;
@@ -19,6 +19,7 @@ export interface ExportOptions {
   name?: string;
   check?: boolean;
   schema?: boolean;
+  at?: string;
 }
 
 export async function run(ctx: CommandContext, opts: ExportOptions) {
@@ -36,7 +37,7 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
   if (opts.output && ctx.actor.type === 'token') throw new UserError('-o writes on the server; leave it out and redirect standard output instead (nftables: one ruleset per host, separated)');
   const rt = await ctx.runtime();
   return policyErrors(async () => {
-    const doc = await exportDocument(rt, { status, baseline: opts.baseline, name: opts.name });
+    const doc = await exportDocument(rt, { status, baseline: opts.baseline, name: opts.name, at: timeOption(opts.at, '--at') });
     const out = opts.output ? resolve(ctx.cwd, opts.output) : null;
     const result = exportPolicy(doc, format, {
       namespace: opts.namespace,

@@ -6,8 +6,10 @@
 //                  true app@env, over every workload the analysis lists
 //   dependencies   precision and recall on (client, server, protocol, port); false edges that
 //                  touch a workload on either side of an address handover
-//   scanners       held-out scan and sweep flows the policy allows (what scanning machines send
-//                  besides probes is reported apart: allowing a scanner is a person's decision)
+//   scanners       held-out scan and sweep flows the policy allows, beyond those the minimal
+//                  policy allows too (a new internet address on a public 443 is a client on the
+//                  wire); what scanning machines send besides probes is reported apart: allowing
+//                  a scanner is a person's decision
 //   legitimate     held-out legitimate flows allowed, of those whose (client group, server
 //                  group, port) appeared in training between workloads that existed then (what
 //                  training could teach)
@@ -31,7 +33,7 @@ export interface ScoringTruth {
   test: TruthFlowCount[];
   /** workloads on either side of an address handover */
   reusedWorkloads: ReadonlySet<string>;
-  /** workloads holding an address at the end of the held-out window: the blast radius population */
+  /** workloads holding an address when the held-out window starts (when the policy is exported): the blast radius population */
   present: ReadonlySet<string>;
   /** workloads that held an address during training: only they can have been taught */
   trained: ReadonlySet<string>;
@@ -67,7 +69,12 @@ export const TARGETS = {
 export interface Score {
   applications: { ami: number; ari: number; found: number; truth: number; workloads: number };
   dependencies: { precision: number; recall: number; found: number; truth: number; reusedFalseEdges: number; falsePositives: string[]; falseNegatives: string[] };
-  scanners: { flows: number; allowed: number; found: string[]; ownFlows: number; ownAllowed: number };
+  /**
+   * allowed: probes the policy lets through that the minimal policy would block too. A probe the
+   * minimal policy allows (a new internet address on a public web tier's 443) is no different
+   * from a legitimate client on the wire; those are counted in `indistinguishable`
+   */
+  scanners: { flows: number; allowed: number; indistinguishable: number; found: string[]; ownFlows: number; ownAllowed: number };
   legitimate: { teachable: number; teachableAllowed: number; ratio: number; all: number; allAllowed: number; blocked: Array<{ kind: string; client: string; server: string; port: string; flows: number }> };
   blast: { workloads: number; policyCut: number; truthCut: number; gap: number };
   rules: { policy: number; truth: number; ratio: number };
@@ -150,13 +157,15 @@ function scoreDependencies(truth: ScoringTruth, analysis: AnalysisJsonView): Sco
 function scoreFlows(truth: ScoringTruth, policy: BaselinePolicy, analysis: AnalysisJsonView) {
   const taught = new Set<string>();
   for (const f of truth.train) if (f.kind !== 'scan' && f.kind !== 'sweep') taught.add(`${f.clientGroup}|${f.serverGroup}|${portText(f.protocol, f.port)}`);
-  const scanners = { flows: 0, allowed: 0, found: analysis.coverage.excluded.scanners.map((s) => s.name).sort(), ownFlows: 0, ownAllowed: 0 };
+  const scanners = { flows: 0, allowed: 0, indistinguishable: 0, found: analysis.coverage.excluded.scanners.map((s) => s.name).sort(), ownFlows: 0, ownAllowed: 0 };
+  const minimal = new Set(truth.policy.flatMap((r) => r.ports.map((p) => `${r.from}|${r.to}|${p}`)));
   const legitimate = { teachable: 0, teachableAllowed: 0, ratio: 1, all: 0, allAllowed: 0, blocked: [] as Score['legitimate']['blocked'] };
   for (const f of truth.test) {
     const allowed = policy.allows(f);
     if (f.kind === 'scan' || f.kind === 'sweep') {
       scanners.flows += f.flows;
-      if (allowed) scanners.allowed += f.flows;
+      if (minimal.has(`${f.clientGroup}|${f.serverGroup}|${portText(f.protocol, f.port)}`)) scanners.indistinguishable += f.flows;
+      else if (allowed) scanners.allowed += f.flows;
       continue;
     }
     if (truth.scannerSources.has(f.clientAddr)) {

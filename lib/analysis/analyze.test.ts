@@ -207,7 +207,8 @@ describe('analyze', () => {
   it('prints the documented JSON shape', () => {
     const j = toAnalysisJson(r);
     expect(() => analysisJsonSchema.parse(j)).not.toThrow();
-    expect(Object.keys(j)).toEqual(['window', 'coverage', 'workloads', 'applications', 'edges']);
+    // the five keys of the first version, then what was added since
+    expect(Object.keys(j)).toEqual(['window', 'coverage', 'workloads', 'applications', 'edges', 'networks']);
     expect(j.window).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' });
     expect(Object.keys(j.edges[0]!).slice(0, 9)).toEqual(['from', 'to', 'port', 'protocol', 'flows', 'bytes', 'firstSeen', 'lastSeen', 'periodicity']);
     expect(Object.keys(j.workloads[0]!).slice(0, 7)).toEqual(['id', 'name', 'addresses', 'labels', 'application', 'role', 'confidence']);
@@ -238,7 +239,7 @@ describe('analyze', () => {
     expect(labels.find((l) => l.key === 'app')).toMatchObject({ value: 'shop', source: 'inferred', confirmed: false });
     const web = await db.label.findMany({ where: { workloadId: byName().get('shop-web-01')!.id } });
     expect(web.find((l) => l.key === 'app')).toMatchObject({ value: 'shop', source: 'inventory' });
-    expect(await saveSuggestions(db, r)).toEqual({ labelsWritten: 0, labelsRemoved: 0, applicationsCreated: 0 });
+    expect(await saveSuggestions(db, r)).toEqual({ labelsWritten: 0, labelsRemoved: 0, applicationsCreated: 0, networksWritten: 0, networksRemoved: 0 });
     // suggestions are not facts: the next analysis is not steered by them, the label a person set is
     const again = await analyze(rt, { from: FROM, to: TO });
     const api2 = again.workloads.find((w) => w.id === api.id)!;

@@ -131,8 +131,9 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   }
   const cand = findCandidates(edges, isWorkload, active.size);
   // A sweeping source is a scanner, all of it, unless what it keeps besides its probes makes it
-  // a shared service (a monitoring server whose discovery job also pings every address): then
-  // only its probes are set apart.
+  // a shared service or a management station (a monitoring server whose discovery job also pings
+  // every address, a jump host from which someone pinged a subnet): then only its probes are set
+  // apart.
   const scanners: Scanner[] = q.scanners.map((s) => {
     const wid = s.ckey.startsWith('w:') ? s.ckey.slice(2) : null;
     return {
@@ -147,7 +148,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
       firstSeen: parseChTime(s.first_seen),
       lastSeen: parseChTime(s.last_seen),
       reason: s.reason,
-      scope: wid && cand.hubs.has(wid) ? 'probes' : 'source',
+      scope: wid && (cand.hubs.has(wid) || cand.stations.has(wid)) ? 'probes' : 'source',
     };
   });
   const scannerIds = new Set(scanners.flatMap((s) => (s.workloadId && s.scope === 'source' ? [s.workloadId] : [])));
@@ -224,14 +225,14 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   for (const id of inventory.keys()) {
     if (!isSpecial(id)) continue;
     const kind: Assigned['kind'] = hubs.has(id) ? 'core-service' : stations.has(id) ? 'management' : 'scanner';
-    const fallback = hubs.has(id) ? hubName(hubs.get(id)!) : stations.has(id) ? 'management' : 'scanners';
+    const fallback = hubs.has(id) ? hubName(hubs.get(id)!) : stations.has(id) ? stationName(id, edges) : 'scanners';
     const label = appLabel(id);
     const strength = hubs.has(id) ? Math.min(0.99, 0.6 + hubs.get(id)!.peers.size / (4 * Math.max(1, active.size))) : 0.9;
     const env = envs.get(id)!;
     const where = { env: env.env, envSource: env.source };
     assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind, ...where } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind, ...where });
   }
-  joinSatellites(regular, edges, isSpecial, assigned);
+  joinSatellites(regular, edges, stations, assigned);
   const appId = (id: string) => {
     const a = assigned.get(id)!;
     return a.env ? `${a.name}@${a.env}` : a.name;
@@ -373,35 +374,44 @@ function hubName(h: Hub): string {
 }
 
 /**
- * A workload alone in its application whose only own traffic (beyond the shared services everyone
- * uses, and management) is with one shared service is part of that service: the backup server's
- * storage, the monitoring server's database.
+ * Jump hosts and automation are both management stations; people open sessions now and then,
+ * automation runs on a clock (every night, all day). Each is its own application.
+ */
+function stationName(id: string, edges: readonly AnalysisEdge[]): string {
+  const mine = edges.filter((e) => e.from === id && e.flags.management);
+  const scheduled = mine.filter((e) => e.periodicity === 'daily' || e.periodicity === 'continuous').length;
+  return mine.length && scheduled * 2 > mine.length ? 'automation' : 'management';
+}
+
+/**
+ * A workload alone in its application that only ever is reached, and by one application, is part
+ * of it: the backup server's storage, the hypervisors vCenter manages, a database only its
+ * reader uses. Shared services everyone uses and jump hosts' sessions say nothing of belonging.
  */
 function joinSatellites(
   regular: readonly string[],
   edges: readonly AnalysisEdge[],
-  isSpecial: (id: string) => boolean,
+  stations: ReadonlySet<string>,
   assigned: Map<string, { name: string; source: ValueSource; confidence: number; kind: AnalysisApplication['kind']; env: string | null; envSource: ValueSource }>,
 ): void {
+  const key = (a: { name: string; env: string | null }) => `${a.name}\u0000${a.env}`;
   const size = new Map<string, number>();
-  for (const a of assigned.values()) size.set(`${a.name}\u0000${a.env}`, (size.get(`${a.name}\u0000${a.env}`) ?? 0) + 1);
-  const peers = new Map<string, Set<string>>();
+  for (const a of assigned.values()) size.set(key(a), (size.get(key(a)) ?? 0) + 1);
+  const inbound = new Map<string, Set<string>>();
+  const outbound = new Set<string>();
   for (const e of edges) {
-    if (e.flags.coreService || e.flags.management || e.fromScanner || e.flags.external) continue;
-    for (const [a, b] of [[e.from, e.to], [e.to, e.from]] as const) {
-      let s = peers.get(a);
-      if (!s) peers.set(a, (s = new Set()));
-      s.add(b);
-    }
+    if (e.flags.coreService || e.fromScanner || e.flags.external || stations.has(e.from)) continue;
+    outbound.add(e.from);
+    let s = inbound.get(e.to);
+    if (!s) inbound.set(e.to, (s = new Set()));
+    s.add(e.from);
   }
   for (const id of regular) {
     const a = assigned.get(id)!;
-    if (a.source === 'label' || size.get(`${a.name}\u0000${a.env}`) !== 1) continue;
-    const ps = [...(peers.get(id) ?? [])];
-    if (!ps.length || !ps.every(isSpecial)) continue;
-    const apps = new Set(ps.map((p) => `${assigned.get(p)?.name}\u0000${assigned.get(p)?.env}`));
-    if (apps.size !== 1) continue;
-    const host = assigned.get(ps[0]!)!;
+    if (a.source === 'label' || size.get(key(a)) !== 1 || outbound.has(id)) continue;
+    const from = [...(inbound.get(id) ?? [])].map((p) => assigned.get(p)).filter((x) => x !== undefined);
+    if (!from.length || new Set(from.map(key)).size !== 1) continue;
+    const host = from[0]!;
     assigned.set(id, { ...a, name: host.name, env: host.env, envSource: 'inferred', kind: host.kind, confidence: Math.min(a.confidence, 0.7) });
   }
 }

@@ -74,7 +74,8 @@ const sum = (xs: Iterable<number>) => {
   return s;
 };
 
-export function assignApplications(nodes: readonly AppNode[], grouping: Grouping): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+export function assignApplications(given: readonly AppNode[], grouping: Grouping): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+  const nodes = stemFamilies(given, grouping);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const adj = (id: string) => grouping.adjacency.get(id) ?? new Map<string, number>();
   const communityOf = (id: string) => grouping.community.get(id)!;
@@ -83,7 +84,7 @@ export function assignApplications(nodes: readonly AppNode[], grouping: Grouping
   const note = (id: string, text: string) => notes.set(id, [...(notes.get(id) ?? []), text]);
 
   // --- 1 and 2: labels -------------------------------------------------------------------------
-  const labelOf = decideLabels(nodes, communities, communityOf, adj, note);
+  const { labelOf, holds } = decideLabels(nodes, communities, communityOf, adj, note);
   // --- 3: stems that are names ------------------------------------------------------------------
   const q = modularity(grouping);
   const communityEnv = new Map<number, string | null>([...communities].map(([c, ms]) => [c, majorityEnv(ms.map((id) => byId.get(id)!.env)).env]));
@@ -92,7 +93,7 @@ export function assignApplications(nodes: readonly AppNode[], grouping: Grouping
   // --- units: communities divided between the names that hold them --------------------------
   const units: Unit[] = [];
   for (const [c, members] of communities) {
-    for (const u of divide(c, members, labelOf, validStems, byId, adj)) units.push(u);
+    for (const u of divide(c, members, labelOf, (l) => holds(l, c), validStems, byId, adj)) units.push(u);
   }
   // stray bearers that follow their label to another community were left out of their own
   const placed = new Set(units.flatMap((u) => u.members));
@@ -105,8 +106,10 @@ export function assignApplications(nodes: readonly AppNode[], grouping: Grouping
     const env = majorityEnv(u.members.map((id) => byId.get(id)!.env));
     for (const id of u.members) {
       const own = byId.get(id)!.env;
-      const split = own.source === 'label' && own.env && env.env && canonicalEnv(own.env) !== canonicalEnv(env.env);
-      const e = split ? own.env : env.env;
+      const mine = own.source === 'label' && own.env ? canonicalEnv(own.env) : null;
+      const theirs = env.env ? canonicalEnv(env.env) : null;
+      const split = Boolean(mine && theirs && mine !== theirs);
+      const e = split ? own.env! : env.env;
       // a label names one application per environment; stems and anchors one per unit
       const key = u.by === 'label' ? `L\u0000${u.name}\u0000${e ?? ''}` : `U${i}\u0000${e ?? ''}`;
       let a = apps.get(key);
@@ -158,6 +161,27 @@ export function assignApplications(nodes: readonly AppNode[], grouping: Grouping
   return { byNode, applications };
 }
 
+/**
+ * Within a community, a stem that extends another stem or an app label there by more words is
+ * the same application with a tier word the vocabulary lacks: `corp-marketing-site-mc`
+ * (memcached) and `rating-as` (application server) are `corp-marketing-site` and `rating`.
+ */
+function stemFamilies(nodes: readonly AppNode[], grouping: Grouping): AppNode[] {
+  const names = new Map<number, Set<string>>();
+  for (const n of nodes) {
+    const c = grouping.community.get(n.id)!;
+    let set = names.get(c);
+    if (!set) names.set(c, (set = new Set()));
+    if (n.stem) set.add(n.stem);
+    if (n.label) set.add(n.label);
+  }
+  return nodes.map((n) => {
+    if (!n.stem) return n;
+    const base = [...names.get(grouping.community.get(n.id)!)!].filter((x) => n.stem!.startsWith(`${x}-`)).sort((a, b) => a.length - b.length)[0];
+    return base ? { ...n, stem: base } : n;
+  });
+}
+
 function membersByCommunity(nodes: readonly AppNode[], grouping: Grouping): Map<number, string[]> {
   const out = new Map<number, string[]>();
   for (const n of nodes) {
@@ -190,7 +214,7 @@ function decideLabels(
   communityOf: (id: string) => number,
   adj: (id: string) => Map<string, number>,
   note: (id: string, text: string) => void,
-): Map<string, string | null> {
+): { labelOf: Map<string, string | null>; holds: (v: string, c: number) => boolean } {
   const out = new Map<string, string | null>();
   const counts = new Map<string, Map<number, number>>();
   for (const n of nodes) {
@@ -224,7 +248,7 @@ function decideLabels(
     const ownLabel = (communities.get(c) ?? []).map((id) => nodes.find((x) => x.id === id)?.label).find((l) => l && holds(l, c));
     note(n.id, `label conflict: ${n.name} carries app=${n.label}, but talks to ${ownLabel ? `app=${ownLabel}` : 'this application'} and not to the other bearers of app=${n.label}; structure decided`);
   }
-  return out;
+  return { labelOf: out, holds };
 }
 
 /** Modularity bookkeeping over the structural graph: degrees and the gain of joining communities. */
@@ -312,14 +336,15 @@ function divide(
   c: number,
   members: readonly string[],
   labelOf: Map<string, string | null>,
+  holdsHere: (label: string) => boolean,
   validStems: Set<string>,
   byId: Map<string, AppNode>,
   adj: (id: string) => Map<string, number>,
 ): Unit[] {
-  // members whose label points to another community's application leave this one
+  // members whose label is at home in another community leave this one (and lead nobody along)
   const stays = members.filter((id) => {
     const l = labelOf.get(id);
-    return !l || byId.get(id)!.label === l;
+    return !l || holdsHere(l);
   });
   const seeds = new Map<string, string>();
   let by: Unit['by'] = 'anchor';
@@ -328,6 +353,12 @@ function divide(
     if (l) seeds.set(id, l);
   }
   if (seeds.size) by = 'label';
+  // an unlabelled member whose hostname names an application labelled here belongs to it
+  const labelled = new Set(seeds.values());
+  for (const id of stays) {
+    const st = byId.get(id)!.stem;
+    if (!seeds.has(id) && st && labelled.has(st)) seeds.set(id, st);
+  }
   // stems no labelled member here carries are applications of their own (two applications Louvain joined)
   const labelStems = new Set([...seeds.keys()].map((id) => byId.get(id)!.stem).filter(Boolean));
   const stemCount = new Map<string, number>();

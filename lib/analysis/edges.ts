@@ -166,7 +166,9 @@ FROM (
               uniqExact(port) OVER c AS c_ports,
               countIf(hw <= {briefHours:UInt32}) OVER c AS b_targets,
               uniqExactIf(tuple(sw, sa), hw <= {briefHours:UInt32}) OVER c AS b_hosts,
-              countIf(hw <= {briefHours:UInt32} AND protocol IN (1, 58)) OVER c AS b_icmp,
+              uniqExactIf(tuple(sw, sa), hw <= {briefHours:UInt32} AND protocol IN (1, 58)) OVER c AS b_icmp_hosts,
+              countIf(hw <= {briefHours:UInt32} AND protocol NOT IN (1, 58)) OVER c AS b_port_targets,
+              uniqExactIf(tuple(sw, sa), hw <= {briefHours:UInt32} AND protocol NOT IN (1, 58)) OVER c AS b_port_hosts,
               countIf(hw <= {briefHours:UInt32} AND ff >= flows) OVER c AS b_failed,
               count() OVER p AS p_clients,
               sum(hw) OVER p AS p_hours

@@ -15,7 +15,7 @@ const ROLE_WORDS: Record<string, Role> = {
 
 const ENV_WORDS: Record<string, string> = {
   prod: 'prod', prd: 'prod', production: 'prod', live: 'prod',
-  stg: 'staging', stage: 'staging', staging: 'staging', preprod: 'staging', 'pre-prod': 'staging', uat: 'staging',
+  stg: 'staging', stage: 'staging', staging: 'staging', preprod: 'staging', 'pre-prod': 'staging', uat: 'staging', ppd: 'staging', pprd: 'staging', ppe: 'staging', preprd: 'staging',
   dev: 'dev', development: 'dev', test: 'dev', tst: 'dev', qa: 'dev', sandbox: 'dev',
 };
 

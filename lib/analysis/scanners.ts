@@ -6,10 +6,10 @@
 //
 //   brief target     a (host, protocol, port) it was active with in at most one hour a day on
 //                    average over the window (a weekly scan: one or two hours in two weeks)
-//   port sweep       brief targets on at least `minHosts` hosts, at least `minDepth` ports per
-//                    host on average: a vulnerability scanner, whatever its port list, whether
-//                    most ports answer or not
-//   ping sweep       brief targets on at least `minHosts` hosts, mostly ICMP
+//   port sweep       brief TCP/UDP targets on at least `minHosts` hosts, at least `minDepth`
+//                    ports per host on average: a vulnerability scanner, whatever its port list,
+//                    whether most ports answer or not
+//   ping sweep       brief ICMP targets on at least `minHosts` hosts
 //   dark sweep       brief targets on at least `minHosts` hosts, mostly unanswered or refused
 //   slow or wide     at least `minTargets` targets of which half failed, or at least
 //                    `sweepPorts` distinct ports (the rules that caught scanners before)
@@ -19,13 +19,13 @@
 // automation runs over SSH every night (one port), everyone reaches the directory, DNS, NTP and
 // the patch repository (fan-in, not fan-out).
 //
-// A sweeper's targets are its probes, except what it keeps coming back to and gets answers from
-// (its own DNS lookups, its logging, its console's database): targets that are not brief and not
-// failed; and what its kind of sweep does not explain: a ping sweep's probes are ICMP, a dark
-// sweep's are the unanswered ones (a monitoring server whose discovery job pings every address
-// keeps its weekly patch download). Those stay edges, marked `fromScanner`; the probes collapse into the source's summary
-// (coverage.excluded.scanners). A sweeper's brief dependencies (a weekly patch download) are
-// indistinguishable from its probes and are set apart with them.
+// A sweeper's probes are the brief or failed targets its kinds of sweep explain: TCP/UDP for a
+// port sweep, ICMP for a ping sweep, the unanswered for a dark sweep, all of them for a slow or
+// wide one. The rest stays edges marked `fromScanner`: what it keeps coming back to (its own DNS
+// lookups, its logging) and what its sweep does not explain (a monitoring server whose discovery
+// job pings every address keeps its weekly patch download). A port sweeper's own brief TCP
+// dependencies look like its probes and are set apart with them. The probes collapse into the
+// source's summary (coverage.excluded.scanners).
 import type { AnalysisWindow } from './types';
 
 export type SweepReason = 'port-sweep' | 'ping-sweep' | 'dark-sweep' | 'unanswered' | 'many-ports';
@@ -46,22 +46,23 @@ export function briefHours(w: AnalysisWindow): number {
 }
 
 /**
- * SQL columns `sweeper`, `sweep_reason` and `ordinary` over the per-target rows, given the window
- * aggregates c_* (all targets of the client) and b_* (its brief targets). Parameters: {minHosts},
- * {minDepth}, {minTargets}, {failedRatio}, {sweepPorts}, {briefHours}.
+ * SQL columns `sweeper`, `sweep_reason` and `ordinary` (and the kinds of sweep) over the
+ * per-target rows, given the window aggregates c_* (all targets of the client) and b_* (its brief
+ * targets; b_port_* of them not ICMP, b_icmp_* ICMP). Parameters: {minHosts}, {minDepth}, {minTargets},
+ * {failedRatio}, {sweepPorts}, {briefHours}.
  */
 export function sweeperSql(): string {
-  const many = `b_hosts >= {minHosts:UInt32}`;
+  const many = (hosts: string) => `${hosts} >= {minHosts:UInt32}`;
+  // one source may sweep in several ways (a scanner that pings every address, then probes ports)
   return `
-    multiIf(
-      ${many} AND b_targets >= b_hosts * {minDepth:UInt32}, 'port-sweep',
-      ${many} AND b_icmp * 2 >= b_targets, 'ping-sweep',
-      ${many} AND b_failed * 2 >= b_targets, 'dark-sweep',
-      c_targets >= {minTargets:UInt32} AND c_failed >= c_targets * {failedRatio:Float64}, 'unanswered',
-      c_targets >= {minTargets:UInt32} AND c_ports >= {sweepPorts:UInt32}, 'many-ports',
-      '') AS sweep_reason,
-    sweep_reason != '' AS sweeper,
-    (hw > {briefHours:UInt32} AND ff < flows)
-      OR (sweep_reason = 'ping-sweep' AND protocol NOT IN (1, 58))
-      OR (sweep_reason = 'dark-sweep' AND ff < flows) AS ordinary`;
+    ${many('b_port_hosts')} AND b_port_targets >= b_port_hosts * {minDepth:UInt32} AS port_sweep,
+    ${many('b_icmp_hosts')} AS ping_sweep,
+    ${many('b_hosts')} AND b_failed * 2 >= b_targets AS dark_sweep,
+    c_targets >= {minTargets:UInt32} AND (c_failed >= c_targets * {failedRatio:Float64} OR c_ports >= {sweepPorts:UInt32}) AS wide_sweep,
+    multiIf(port_sweep, 'port-sweep', ping_sweep, 'ping-sweep', dark_sweep, 'dark-sweep', wide_sweep AND c_failed >= c_targets * {failedRatio:Float64}, 'unanswered', wide_sweep, 'many-ports', '') AS sweep_reason,
+    port_sweep OR ping_sweep OR dark_sweep OR wide_sweep AS sweeper,
+    -- what the source's kinds of sweep explain: brief (or failed) targets of its kinds
+    (hw <= {briefHours:UInt32} OR ff >= flows)
+      AND (wide_sweep OR (port_sweep AND protocol NOT IN (1, 58)) OR (ping_sweep AND protocol IN (1, 58)) OR (dark_sweep AND ff >= flows)) AS probe,
+    NOT probe AS ordinary`;
 }

@@ -129,7 +129,12 @@ export async function blastReport(rt: PolicyStores, opts: { workload?: string; n
 }
 
 /** The baseline document to export: current rules (approved, proposed, or both) or a stored baseline. */
-export async function exportDocument(rt: PolicyStores, opts: { status?: 'approved' | 'proposed' | 'all'; baseline?: string; name?: string; now?: Date }): Promise<BaselineDoc> {
+/**
+ * The document every export format is made from: the rules in force now, and the workloads their
+ * labels resolve to with the addresses held at `at` (default now; an earlier time exports the
+ * policy as it would have applied then, for a replay or a hold-out measurement).
+ */
+export async function exportDocument(rt: PolicyStores, opts: { status?: 'approved' | 'proposed' | 'all'; baseline?: string; name?: string; now?: Date; at?: Date }): Promise<BaselineDoc> {
   const db = rt.db.prisma;
   if (opts.baseline) return (await getBaseline(db, opts.baseline)).doc;
   const now = opts.now ?? new Date();
@@ -137,7 +142,7 @@ export async function exportDocument(rt: PolicyStores, opts: { status?: 'approve
   const status = opts.status ?? 'approved';
   let rules: Rule[] = await policyRules(db, status === 'approved' ? 'approved' : 'proposed', now);
   if (status === 'proposed') rules = rules.filter((r) => r.status === 'proposed');
-  const view = await loadPolicyView(db, { at: now });
+  const view = await loadPolicyView(db, { at: opts.at ?? now });
   let from = Number.POSITIVE_INFINITY;
   let to = 0;
   for (const r of rules) {
