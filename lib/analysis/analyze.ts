@@ -17,7 +17,7 @@ import { queryEdges, type EdgeRow } from './edges';
 import { inferEnvironments } from './environments';
 import { canonicalEnv, nameHints, type NameHints } from './names';
 import { classifyPeriodicity } from './periodicity';
-import { inferRoles, refineRoles } from './roles';
+import { inferRoles, portCategory, refineRoles } from './roles';
 import { findCandidates, isManagementPort, portKey, type Hub } from './services';
 import type {
   AnalysisApplication,
@@ -167,6 +167,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   const special = (id: string) => stations.has(id) || scannerIds.has(id);
   const pass1Nodes = [...active].filter((id) => !special(id) && !cand.hubs.has(id)).map(clusterNode);
   const pass1 = communities(pass1Nodes, structural((id) => special(id) || cand.hubs.has(id)), seed);
+  const ownsData = new Set(edges.filter((e) => isWorkload(e.to) && !cand.hubs.has(e.to) && !managementEdge(e) && ['db', 'cache', 'queue'].includes(portCategory(e.port))).map((e) => e.from));
   const hubs = new Map<string, Hub>();
   for (const h of cand.hubs.values()) {
     const counts = new Map<number, number>();
@@ -176,7 +177,13 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     }
     const total = [...counts.values()].reduce((s, x) => s + x, 0);
     const largest = Math.max(0, ...counts.values());
-    if (counts.size >= 3 && largest / total < 0.6) hubs.set(h.id, h);
+    // a port that names infrastructure needs less to show it is shared
+    const known = h.kind !== 'shared';
+    if (!(counts.size >= (known ? 2 : 3) && largest / total < (known ? 0.8 : 0.6))) continue;
+    // an API many applications call is still its application's tier when it keeps data stores of
+    // its own (pay's API calls pay's database); infrastructure of no known kind does not
+    if (!known && h.direction === 'in' && ownsData.has(h.id)) continue;
+    hubs.set(h.id, h);
   }
   for (const e of edges) {
     const hin = hubs.get(e.to);
@@ -207,6 +214,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
       return { id, name: w.name, label: appLabel(id), labelDecided: useLabels && w.decided.has('app'), stem: hints.get(id)?.stem ?? null, env: envs.get(id)! };
     }),
     pass2,
+    labelsOutside([...inventory.keys()].filter(isSpecial).map(appLabel)),
   );
 
   interface Assigned {
@@ -232,7 +240,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     const where = { env: env.env, envSource: env.source };
     assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind, ...where } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind, ...where });
   }
-  joinSatellites(regular, edges, stations, assigned);
+  joinSatellites(regular, edges, stations, isSpecial, assigned);
   const appId = (id: string) => {
     const a = assigned.get(id)!;
     return a.env ? `${a.name}@${a.env}` : a.name;
@@ -373,6 +381,13 @@ function hubName(h: Hub): string {
   return `shared-${ports.slice(0, 2).map(([p, n]) => `${protocolName(p)}-${n}`).join('-')}`;
 }
 
+/** How many workloads bear each app label value. */
+function labelsOutside(labels: ReadonlyArray<string | null>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of labels) if (l) out.set(l, (out.get(l) ?? 0) + 1);
+  return out;
+}
+
 /**
  * Jump hosts and automation are both management stations; people open sessions now and then,
  * automation runs on a clock (every night, all day). Each is its own application.
@@ -384,34 +399,39 @@ function stationName(id: string, edges: readonly AnalysisEdge[]): string {
 }
 
 /**
- * A workload alone in its application that only ever is reached, and by one application, is part
- * of it: the backup server's storage, the hypervisors vCenter manages, a database only its
- * reader uses. Shared services everyone uses and jump hosts' sessions say nothing of belonging.
+ * A workload alone in its application whose own traffic is all with one application is part of
+ * it: a batch worker that only reads its application's database at night, the backup server's
+ * storage, the hypervisors vCenter manages. Shared services everyone uses and jump hosts'
+ * sessions say nothing of belonging; a shared service's client is not its member, only what it
+ * reaches is.
  */
 function joinSatellites(
   regular: readonly string[],
   edges: readonly AnalysisEdge[],
   stations: ReadonlySet<string>,
+  isSpecial: (id: string) => boolean,
   assigned: Map<string, { name: string; source: ValueSource; confidence: number; kind: AnalysisApplication['kind']; env: string | null; envSource: ValueSource }>,
 ): void {
   const key = (a: { name: string; env: string | null }) => `${a.name}\u0000${a.env}`;
   const size = new Map<string, number>();
   for (const a of assigned.values()) size.set(key(a), (size.get(key(a)) ?? 0) + 1);
-  const inbound = new Map<string, Set<string>>();
-  const outbound = new Set<string>();
+  const peers = new Map<string, Set<string>>();
   for (const e of edges) {
     if (e.flags.coreService || e.fromScanner || e.flags.external || stations.has(e.from)) continue;
-    outbound.add(e.from);
-    let s = inbound.get(e.to);
-    if (!s) inbound.set(e.to, (s = new Set()));
-    s.add(e.from);
+    for (const [a, b] of [[e.from, e.to], [e.to, e.from]] as const) {
+      // using a shared service does not make its client a part of it
+      if (a === e.from && isSpecial(b)) continue;
+      let s = peers.get(a);
+      if (!s) peers.set(a, (s = new Set()));
+      s.add(b);
+    }
   }
   for (const id of regular) {
     const a = assigned.get(id)!;
-    if (a.source === 'label' || size.get(key(a)) !== 1 || outbound.has(id)) continue;
-    const from = [...(inbound.get(id) ?? [])].map((p) => assigned.get(p)).filter((x) => x !== undefined);
-    if (!from.length || new Set(from.map(key)).size !== 1) continue;
-    const host = from[0]!;
+    if (a.source === 'label' || size.get(key(a)) !== 1) continue;
+    const with_ = [...(peers.get(id) ?? [])].map((p) => assigned.get(p)).filter((x) => x !== undefined);
+    if (!with_.length || new Set(with_.map(key)).size !== 1) continue;
+    const host = with_[0]!;
     assigned.set(id, { ...a, name: host.name, env: host.env, envSource: 'inferred', kind: host.kind, confidence: Math.min(a.confidence, 0.7) });
   }
 }

@@ -74,7 +74,11 @@ const sum = (xs: Iterable<number>) => {
   return s;
 };
 
-export function assignApplications(given: readonly AppNode[], grouping: Grouping): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+/**
+ * `outside`: app label values borne by workloads that are not in these communities (shared
+ * services, jump hosts) and how many bear them: a value at home there holds no community here.
+ */
+export function assignApplications(given: readonly AppNode[], grouping: Grouping, outside: ReadonlyMap<string, number> = new Map()): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
   const nodes = stemFamilies(given, grouping);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const adj = (id: string) => grouping.adjacency.get(id) ?? new Map<string, number>();
@@ -84,7 +88,7 @@ export function assignApplications(given: readonly AppNode[], grouping: Grouping
   const note = (id: string, text: string) => notes.set(id, [...(notes.get(id) ?? []), text]);
 
   // --- 1 and 2: labels -------------------------------------------------------------------------
-  const { labelOf, holds } = decideLabels(nodes, communities, communityOf, adj, note);
+  const { labelOf, holds } = decideLabels(nodes, communities, communityOf, adj, note, outside);
   // --- 3: stems that are names ------------------------------------------------------------------
   const q = modularity(grouping);
   const communityEnv = new Map<number, string | null>([...communities].map(([c, ms]) => [c, majorityEnv(ms.map((id) => byId.get(id)!.env)).env]));
@@ -98,6 +102,7 @@ export function assignApplications(given: readonly AppNode[], grouping: Grouping
   // stray bearers that follow their label to another community were left out of their own
   const placed = new Set(units.flatMap((u) => u.members));
   for (const n of nodes) if (!placed.has(n.id)) units.push({ communities: new Set([communityOf(n.id)]), members: [n.id], name: labelOf.get(n.id)!, by: 'label' });
+  followStems(nodes, units, validStems, labelOf, adj);
 
   // --- 5: environments, and a member whose own env label differs is its own application ------
   const byNode = new Map<string, AppAssignment>();
@@ -162,9 +167,9 @@ export function assignApplications(given: readonly AppNode[], grouping: Grouping
 }
 
 /**
- * Within a community, a stem that extends another stem or an app label there by more words is
- * the same application with a tier word the vocabulary lacks: `corp-marketing-site-mc`
- * (memcached) and `rating-as` (application server) are `corp-marketing-site` and `rating`.
+ * Within a community, a stem that extends another stem or an app label there is the same
+ * application with a tier word the vocabulary lacks: `corp-marketing-site-mc` (memcached),
+ * `rating-as` (application server) and `docsdbs` are `corp-marketing-site`, `rating` and `docs`.
  */
 function stemFamilies(nodes: readonly AppNode[], grouping: Grouping): AppNode[] {
   const names = new Map<number, Set<string>>();
@@ -177,9 +182,38 @@ function stemFamilies(nodes: readonly AppNode[], grouping: Grouping): AppNode[] 
   }
   return nodes.map((n) => {
     if (!n.stem) return n;
-    const base = [...names.get(grouping.community.get(n.id)!)!].filter((x) => n.stem!.startsWith(`${x}-`)).sort((a, b) => a.length - b.length)[0];
+    const base = [...names.get(grouping.community.get(n.id)!)!].filter((x) => x !== n.stem && (n.stem!.startsWith(`${x}-`) || (x.length >= 4 && n.stem!.startsWith(x)))).sort((a, b) => a.length - b.length)[0];
     return base ? { ...n, stem: base } : n;
   });
+}
+
+/**
+ * A member whose hostname names an application Louvain placed elsewhere (a worker that reads
+ * another application's database more than it talks to its own) joins its name's application
+ * when it talks to it at all: the name is the tie-breaker structure could not give.
+ */
+function followStems(nodes: readonly AppNode[], units: Unit[], validStems: Set<string>, labelOf: Map<string, string | null>, adj: (id: string) => Map<string, number>): void {
+  const unitOf = new Map<string, Unit>();
+  for (const u of units) for (const m of u.members) unitOf.set(m, u);
+  const named = new Map<string, Unit[]>();
+  for (const u of units) if (u.by === 'stem') named.set(u.name, [...(named.get(u.name) ?? []), u]);
+  for (const n of nodes) {
+    if (!n.stem || !validStems.has(n.stem) || labelOf.get(n.id)) continue;
+    const own = unitOf.get(n.id)!;
+    if (own.name === n.stem) continue;
+    let best: Unit | null = null;
+    let bestWeight = 0;
+    for (const u of named.get(n.stem) ?? []) {
+      let w = 0;
+      for (const [p, x] of adj(n.id)) if (unitOf.get(p) === u) w += x;
+      if (w > bestWeight) [best, bestWeight] = [u, w];
+    }
+    if (!best) continue;
+    own.members.splice(own.members.indexOf(n.id), 1);
+    best.members.push(n.id);
+    unitOf.set(n.id, best);
+  }
+  for (let i = units.length - 1; i >= 0; i--) if (!units[i]!.members.length) units.splice(i, 1);
 }
 
 function membersByCommunity(nodes: readonly AppNode[], grouping: Grouping): Map<number, string[]> {
@@ -214,6 +248,7 @@ function decideLabels(
   communityOf: (id: string) => number,
   adj: (id: string) => Map<string, number>,
   note: (id: string, text: string) => void,
+  outside: ReadonlyMap<string, number>,
 ): { labelOf: Map<string, string | null>; holds: (v: string, c: number) => boolean } {
   const out = new Map<string, string | null>();
   const counts = new Map<string, Map<number, number>>();
@@ -224,7 +259,11 @@ function decideLabels(
     m.set(communityOf(n.id), (m.get(communityOf(n.id)) ?? 0) + 1);
   }
   const home = new Map<string, number>();
-  for (const [v, m] of counts) home.set(v, [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0]);
+  for (const [v, m] of counts) {
+    const [c, k] = [...m.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
+    // at home among the shared services: no community here is its home
+    home.set(v, (outside.get(v) ?? 0) >= k ? -1 : c);
+  }
   const holds = (v: string, c: number) => (counts.get(v)?.get(c) ?? 0) >= 2 || home.get(v) === c;
   const weightTo = (id: string, c: number) => sum([...adj(id)].filter(([p]) => communityOf(p) === c).map(([, w]) => w));
   for (const n of nodes) {
@@ -341,10 +380,16 @@ function divide(
   byId: Map<string, AppNode>,
   adj: (id: string) => Map<string, number>,
 ): Unit[] {
-  // members whose label is at home in another community leave this one (and lead nobody along)
+  // members whose label is at home in another community leave this one (and lead nobody along),
+  // and so do labelled members of another environment (a shared server an application uses)
+  const env = canonicalEnv(majorityEnv(members.map((id) => byId.get(id)!.env)).env ?? '');
+  const elsewhere = (id: string) => {
+    const own = byId.get(id)!.env;
+    return own.source === 'label' && own.env !== null && env !== null && canonicalEnv(own.env) !== null && canonicalEnv(own.env) !== env;
+  };
   const stays = members.filter((id) => {
     const l = labelOf.get(id);
-    return !l || holdsHere(l);
+    return !l || (holdsHere(l) && !elsewhere(id));
   });
   const seeds = new Map<string, string>();
   let by: Unit['by'] = 'anchor';

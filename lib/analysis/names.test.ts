@@ -9,6 +9,15 @@ describe('hostname hints', () => {
     expect(nameHints('hr-portal-redis-01-dev')).toEqual({ stem: 'hr-portal', role: 'cache', env: 'dev' });
   });
 
+  it('takes tier and environment words off names written without separators', () => {
+    expect(nameHints('financesql1')).toEqual({ stem: 'finance', role: 'db', env: null });
+    expect(nameHints('ediapiprdsvc01')).toEqual({ stem: 'ediapi', role: 'api', env: 'prod' });
+    expect(nameHints('docsweb001')).toEqual({ stem: 'docs', role: 'web', env: null });
+    // too little would remain, or nothing known ends the word
+    expect(nameHints('contest-01').stem).toBe('contest');
+    expect(nameHints('storefront-01').stem).toBe('storefront');
+  });
+
   it('finds nothing in machine names', () => {
     for (const n of ['vm-3f2a1', 'srv4102', 'ip-10-20-3-4', 'WIN-8K2J3AB', 'i-0abcdef1234567890', 'ec2-54-1-2-3']) {
       expect(nameHints(n).stem, n).toBeNull();

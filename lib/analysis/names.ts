@@ -67,8 +67,41 @@ export function nameHints(name: string): NameHints {
       env ??= ENV_WORDS[bare]!;
       continue;
     }
-    if (isWord(tok)) stem.push(tok);
-    else if (isWord(bare) && bare.length >= 3) stem.push(bare);
+    const word = isWord(tok) ? tok : isWord(bare) && bare.length >= 3 ? bare : null;
+    if (!word) continue;
+    const glued = unglue(word);
+    role ??= glued.role;
+    env ??= glued.env;
+    stem.push(glued.rest);
   }
   return { stem: stem.length ? stem.join('-') : null, role, env };
+}
+
+/** Tier and environment words long enough to be told apart at the end of a longer word. */
+const GLUED_MIN = 3;
+const KEEP_MIN = 4;
+
+/**
+ * Names written without separators glue the tier and the environment to the application:
+ * `financesql`, `docsweb`, `ediapiprdsvc`. Known tier and environment words at the end of a word
+ * are taken off while at least four letters remain (`contest` stays whole).
+ */
+function unglue(word: string): { rest: string; role: Role | null; env: string | null } {
+  let rest = word;
+  let role: Role | null = null;
+  let env: string | null = null;
+  for (let again = true; again; ) {
+    again = false;
+    for (let n = Math.min(rest.length - KEEP_MIN, 12); n >= GLUED_MIN; n--) {
+      const tail = rest.slice(-n);
+      if (ROLE_WORDS[tail] || ENV_WORDS[tail]) {
+        if (ROLE_WORDS[tail]) role ??= ROLE_WORDS[tail]!;
+        else env ??= ENV_WORDS[tail]!;
+        rest = rest.slice(0, -n);
+        again = true;
+        break;
+      }
+    }
+  }
+  return { rest, role, env };
 }

@@ -55,6 +55,19 @@ export function hubThreshold(activeWorkloads: number): number {
   return Math.max(10, Math.ceil(activeWorkloads * 0.05));
 }
 
+/**
+ * On a port that names an infrastructure service (WSUS, a proxy, syslog, Kerberos...) fewer
+ * clients make a candidate: a WSUS server only the Windows machines use is still the estate's
+ * patch server, not a member of the one application with the most Windows machines.
+ */
+export const KNOWN_KIND_MIN_CLIENTS = 3;
+
+/** The kind a served port names, or null. */
+export function servedKind(port: number): CoreServiceKind | null {
+  for (const [kind, set] of SERVED_KIND) if (set.has(port)) return kind;
+  return null;
+}
+
 /** Management stations open sessions on management ports to at least this many workloads. */
 export const STATION_MIN_TARGETS = 5;
 
@@ -99,12 +112,13 @@ export function findCandidates(edges: readonly AnalysisEdge[], isWorkload: (id: 
 
   // A workload is a hub in the direction where it has more peers on hub ports: a DNS server
   // that also sends its logs is an incoming hub, a monitoring server an outgoing one.
-  const hubPorts = (byPort: Map<string, Set<string>> | undefined) => {
+  const hubPorts = (byPort: Map<string, Set<string>> | undefined, incoming: boolean) => {
     const ports = new Set<string>();
     const peers = new Set<string>();
     for (const [k, ps] of byPort ?? []) {
       const [proto, port] = k.split('/').map(Number) as [number, number];
-      if (isManagementPort(proto, port) || ps.size < threshold) continue;
+      if (isManagementPort(proto, port)) continue;
+      if (ps.size < (incoming && servedKind(port) ? Math.min(threshold, KNOWN_KIND_MIN_CLIENTS) : threshold)) continue;
       ports.add(k);
       for (const p of ps) peers.add(p);
     }
@@ -113,8 +127,8 @@ export function findCandidates(edges: readonly AnalysisEdge[], isWorkload: (id: 
   const hubs = new Map<string, Hub>();
   for (const id of new Set([...inPeers.keys(), ...outPeers.keys()])) {
     if (stations.has(id)) continue;
-    const i = hubPorts(inPeers.get(id));
-    const o = hubPorts(outPeers.get(id));
+    const i = hubPorts(inPeers.get(id), true);
+    const o = hubPorts(outPeers.get(id), false);
     if (!i.ports.size && !o.ports.size) continue;
     const h = i.peers.size >= o.peers.size ? { direction: 'in' as const, ...i } : { direction: 'out' as const, ...o };
     hubs.set(id, { id, kind: 'shared', ...h });
