@@ -152,6 +152,7 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     };
   });
   const scannerIds = new Set(scanners.flatMap((s) => (s.workloadId && s.scope === 'source' ? [s.workloadId] : [])));
+  const scannerName = scannerNameOf(scanners);
   const scannerAddrs = new Set(scanners.flatMap((s) => (s.workloadId ? [] : [s.id])));
   for (const e of edges) e.fromScanner = e.fromScanner && (scannerIds.has(e.from) || scannerAddrs.has(e.from));
   const stations = cand.stations;
@@ -160,8 +161,21 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   for (const w of inventory.values()) hints.set(w.id, useNames ? nameHints(w.name) : { stem: null, role: null, env: null });
   const appLabel = (id: string) => (useLabels ? (inventory.get(id)?.labels.app ?? null) : null);
   const clusterNode = (id: string): ClusterNode => ({ id });
+  const envs = inferEnvironments(
+    [...inventory.values()].map((w) => ({ id: w.id, label: useLabels ? (w.labels.env ?? null) : null, hint: hints.get(w.id)?.env ?? null, addresses: w.addresses })),
+  );
+  // an application lives in one environment: an edge between two environments binds nothing
+  const envKey = (id: string) => {
+    const e = envs.get(id)?.env;
+    return e ? canonicalEnv(e) : null;
+  };
+  const crossEnvironment = (e: AnalysisEdge) => {
+    const a = envKey(e.from);
+    const b = envKey(e.to);
+    return a !== null && b !== null && a !== b;
+  };
   const structural = (exclude: (id: string) => boolean) =>
-    edges.filter((e) => isWorkload(e.from) && isWorkload(e.to) && !managementEdge(e) && !exclude(e.from) && !exclude(e.to));
+    edges.filter((e) => isWorkload(e.from) && isWorkload(e.to) && !managementEdge(e) && !crossEnvironment(e) && !exclude(e.from) && !exclude(e.to));
 
   // pass 1: communities without any candidate, to see whose peers span applications
   const special = (id: string) => stations.has(id) || scannerIds.has(id);
@@ -203,9 +217,6 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
 
   // --- applications ----------------------------------------------------------------------------
   const isSpecial = (id: string) => special(id) || hubs.has(id);
-  const envs = inferEnvironments(
-    [...inventory.values()].map((w) => ({ id: w.id, label: useLabels ? (w.labels.env ?? null) : null, hint: hints.get(w.id)?.env ?? null, addresses: w.addresses })),
-  );
   const regular = [...inventory.keys()].filter((id) => !isSpecial(id));
   const pass2 = communities(regular.map(clusterNode), structural(isSpecial), seed);
   const found = assignApplications(
@@ -230,10 +241,19 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     const n = found.byNode.get(id)!;
     assigned.set(id, { name: n.name, source: n.source, confidence: n.confidence, kind: 'application', env: n.env, envSource: n.envSource });
   }
-  for (const id of inventory.keys()) {
-    if (!isSpecial(id)) continue;
+  const specials = [...inventory.keys()].filter(isSpecial);
+  const behaviourName = (id: string) => (hubs.has(id) ? hubName(hubs.get(id)!) : stations.has(id) ? stationName(id, edges) : scannerName(id));
+  // a tag that names another kind of service (a WSUS server tagged app=monitoring) must not join
+  // the service that kind names: the untagged one keeps apart
+  const taggedAs = new Map<string, Set<string>>();
+  for (const id of specials) {
+    const l = appLabel(id);
+    if (l) taggedAs.set(l, new Set([...(taggedAs.get(l) ?? []), behaviourName(id)]));
+  }
+  for (const id of specials) {
     const kind: Assigned['kind'] = hubs.has(id) ? 'core-service' : stations.has(id) ? 'management' : 'scanner';
-    const fallback = hubs.has(id) ? hubName(hubs.get(id)!) : stations.has(id) ? stationName(id, edges) : 'scanners';
+    const own = behaviourName(id);
+    const fallback = taggedAs.has(own) && !taggedAs.get(own)!.has(own) ? `${own}-2` : own;
     const label = appLabel(id);
     const strength = hubs.has(id) ? Math.min(0.99, 0.6 + hubs.get(id)!.peers.size / (4 * Math.max(1, active.size))) : 0.9;
     const env = envs.get(id)!;
@@ -381,6 +401,14 @@ function hubName(h: Hub): string {
   return `shared-${ports.slice(0, 2).map(([p, n]) => `${protocolName(p)}-${n}`).join('-')}`;
 }
 
+/** Scanners by what they do: vulnerability scanners apart from discovery tools that ping every address. */
+function scannerNameOf(scanners: readonly Scanner[]) {
+  return (id: string) => {
+    const reason = scanners.find((s) => s.workloadId === id)?.reason;
+    return reason === 'ping-sweep' || reason === 'dark-sweep' ? 'network-discovery' : 'scanners';
+  };
+}
+
 /** How many workloads bear each app label value. */
 function labelsOutside(labels: ReadonlyArray<string | null>): Map<string, number> {
   const out = new Map<string, number>();
@@ -390,11 +418,12 @@ function labelsOutside(labels: ReadonlyArray<string | null>): Map<string, number
 
 /**
  * Jump hosts and automation are both management stations; people open sessions now and then,
- * automation runs on a clock (every night, all day). Each is its own application.
+ * automation runs on a clock (every night). Each is its own application.
  */
 function stationName(id: string, edges: readonly AnalysisEdge[]): string {
   const mine = edges.filter((e) => e.from === id && e.flags.management);
-  const scheduled = mine.filter((e) => e.periodicity === 'daily' || e.periodicity === 'continuous').length;
+  // sessions in business hours read as continuous; a clock runs at the same hours every day
+  const scheduled = mine.filter((e) => e.periodicity === 'daily').length;
   return mine.length && scheduled * 2 > mine.length ? 'automation' : 'management';
 }
 

@@ -78,7 +78,9 @@ const sum = (xs: Iterable<number>) => {
  * `outside`: app label values borne by workloads that are not in these communities (shared
  * services, jump hosts) and how many bear them: a value at home there holds no community here.
  */
-export function assignApplications(given: readonly AppNode[], grouping: Grouping, outside: ReadonlyMap<string, number> = new Map()): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+export function assignApplications(given: readonly AppNode[], structure: Grouping, outside: ReadonlyMap<string, number> = new Map()): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+  const named = stemFamilies(given, structure);
+  const grouping = splitByNames(named, structure);
   const nodes = stemFamilies(given, grouping);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const adj = (id: string) => grouping.adjacency.get(id) ?? new Map<string, number>();
@@ -92,17 +94,17 @@ export function assignApplications(given: readonly AppNode[], grouping: Grouping
   // --- 3: stems that are names ------------------------------------------------------------------
   const q = modularity(grouping);
   const communityEnv = new Map<number, string | null>([...communities].map(([c, ms]) => [c, majorityEnv(ms.map((id) => byId.get(id)!.env)).env]));
-  const validStems = stemsThatName(nodes, communities, labelOf, communityEnv, q);
+  const { valid: validStems, codes } = stemsThatName(nodes, communities, labelOf, communityEnv, q);
 
   // --- units: communities divided between the names that hold them --------------------------
   const units: Unit[] = [];
   for (const [c, members] of communities) {
-    for (const u of divide(c, members, labelOf, (l) => holds(l, c), validStems, byId, adj)) units.push(u);
+    for (const u of divide(c, members, labelOf, (l) => holds(l, c), validStems, codes, byId, adj)) units.push(u);
   }
   // stray bearers that follow their label to another community were left out of their own
   const placed = new Set(units.flatMap((u) => u.members));
   for (const n of nodes) if (!placed.has(n.id)) units.push({ communities: new Set([communityOf(n.id)]), members: [n.id], name: labelOf.get(n.id)!, by: 'label' });
-  followStems(nodes, units, validStems, labelOf, adj);
+  followStems(nodes, units, labelOf, adj);
 
   // --- 5: environments, and a member whose own env label differs is its own application ------
   const byNode = new Map<string, AppAssignment>();
@@ -166,6 +168,43 @@ export function assignApplications(given: readonly AppNode[], grouping: Grouping
   return { byNode, applications };
 }
 
+/** Modularity a split needs when the names of its parts agree with it (SPLIT_MODULARITY without). */
+export const NAMED_SPLIT_MODULARITY = 0.1;
+
+/**
+ * Structure alone keeps a community whole when its own split is weak (./cluster.ts); when the
+ * parts of that split carry different names (labels or hostname stems that are not codes), and
+ * none of them shares a name with another, the names tip it: two applications that talk a lot,
+ * told apart by what they are called. A tiered application whose tiers share its name stays whole.
+ */
+function splitByNames(nodes: readonly AppNode[], structure: Grouping): Grouping {
+  if (!structure.declined.size) return structure;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const communities = membersByCommunity(nodes, structure);
+  const envs = new Map([...communities].map(([c, ms]) => [c, majorityEnv(ms.map((id) => byId.get(id)!.env)).env]));
+  const { codes } = stemsThatName(nodes, communities, new Map(nodes.map((n) => [n.id, n.label])), envs, modularity(structure));
+  const nameOf = (id: string) => {
+    const n = byId.get(id);
+    if (!n) return null;
+    return n.label ?? (n.stem && !codes.has(n.stem) ? n.stem : null);
+  };
+  const community = new Map(structure.community);
+  let next = Math.max(-1, ...community.values()) + 1;
+  for (const d of structure.declined.values()) {
+    if (d.modularity < NAMED_SPLIT_MODULARITY) continue;
+    const bearers = d.parts.map((p) => p.map(nameOf).filter((x): x is string => x !== null));
+    const names = bearers.map((b) => new Set(b));
+    const disjoint = names.every((a, i) => names.every((b, j) => i === j || [...a].every((x) => !b.has(x))));
+    // each part one name or none, a name borne by two members at least: one tag is too little to cut on
+    if (!disjoint || names.some((x) => x.size > 1) || !bearers.some((b) => b.length >= 2) || bearers.some((b) => b.length === 1)) continue;
+    for (const p of d.parts.slice(1)) {
+      for (const id of p) community.set(id, next);
+      next++;
+    }
+  }
+  return { ...structure, community };
+}
+
 /**
  * Within a community, a stem that extends another stem or an app label there is the same
  * application with a tier word the vocabulary lacks: `corp-marketing-site-mc` (memcached),
@@ -192,18 +231,20 @@ function stemFamilies(nodes: readonly AppNode[], grouping: Grouping): AppNode[] 
  * another application's database more than it talks to its own) joins its name's application
  * when it talks to it at all: the name is the tie-breaker structure could not give.
  */
-function followStems(nodes: readonly AppNode[], units: Unit[], validStems: Set<string>, labelOf: Map<string, string | null>, adj: (id: string) => Map<string, number>): void {
+function followStems(nodes: readonly AppNode[], units: Unit[], labelOf: Map<string, string | null>, adj: (id: string) => Map<string, number>): void {
   const unitOf = new Map<string, Unit>();
   for (const u of units) for (const m of u.members) unitOf.set(m, u);
   const named = new Map<string, Unit[]>();
   for (const u of units) if (u.by === 'stem') named.set(u.name, [...(named.get(u.name) ?? []), u]);
   for (const n of nodes) {
-    if (!n.stem || !validStems.has(n.stem) || labelOf.get(n.id)) continue;
+    if (!n.stem || labelOf.get(n.id)) continue;
     const own = unitOf.get(n.id)!;
-    if (own.name === n.stem) continue;
+    // a member of its name's application stays; one set apart alone under its name may join it
+    if (own.name === n.stem && own.members.length > 1) continue;
     let best: Unit | null = null;
     let bestWeight = 0;
     for (const u of named.get(n.stem) ?? []) {
+      if (u === own) continue;
       let w = 0;
       for (const [p, x] of adj(n.id)) if (unitOf.get(p) === u) w += x;
       if (w > bestWeight) [best, bestWeight] = [u, w];
@@ -278,7 +319,9 @@ function decideLabels(
     }
     const h = home.get(n.label)!;
     const toHome = weightTo(n.id, h);
-    if (toHome > 0 && toHome >= weightTo(n.id, c)) {
+    // a tag at home among the shared services (a WSUS server tagged like the package mirror)
+    // names a service the structure of applications cannot see: the tag decides
+    if (h === -1 || (toHome > 0 && toHome >= weightTo(n.id, c))) {
       out.set(n.id, n.label);
       continue;
     }
@@ -343,7 +386,7 @@ function stemsThatName(
   labelOf: Map<string, string | null>,
   communityEnv: Map<number, string | null>,
   q: ReturnType<typeof modularity>,
-): Set<string> {
+): { valid: Set<string>; codes: Set<string> } {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const held = new Map<string, Map<string, number[]>>();
   for (const [c, members] of communities) {
@@ -364,10 +407,12 @@ function stemsThatName(
     }
   }
   const valid = new Set<string>();
+  const codes = new Set<string>();
   for (const [s, byEnv] of held) {
     if ([...byEnv.values()].every((cs) => cs.length < 2 || (q.joinGain(cs, communities) >= 0 && q.connected(cs, communities)))) valid.add(s);
+    else codes.add(s);
   }
-  return valid;
+  return { valid, codes };
 }
 
 /** A community's members divided between the labels and stems that hold it, or named after its anchor. */
@@ -377,10 +422,12 @@ function divide(
   labelOf: Map<string, string | null>,
   holdsHere: (label: string) => boolean,
   validStems: Set<string>,
+  codes: Set<string>,
   byId: Map<string, AppNode>,
   adj: (id: string) => Map<string, number>,
 ): Unit[] {
-  // members whose label is at home in another community leave this one (and lead nobody along),
+  // members whose label is at home in another community (or among the shared services) leave
+  // this one and lead nobody along,
   // and so do labelled members of another environment (a shared server an application uses)
   const env = canonicalEnv(majorityEnv(members.map((id) => byId.get(id)!.env)).env ?? '');
   const elsewhere = (id: string) => {
@@ -391,6 +438,7 @@ function divide(
     const l = labelOf.get(id);
     return !l || (holdsHere(l) && !elsewhere(id));
   });
+  if (!stays.length) return [];
   const seeds = new Map<string, string>();
   let by: Unit['by'] = 'anchor';
   for (const id of stays) {
@@ -412,8 +460,20 @@ function divide(
     if (!seeds.has(id) && s && validStems.has(s) && !labelStems.has(s)) stemCount.set(s, (stemCount.get(s) ?? 0) + 1);
   }
   const majors = [...stemCount.entries()].filter(([, k]) => k >= 2 || (stays.length === 1 && k === 1));
+  // in a community its names explain, a machine named otherwise is something else the
+  // application uses (its NAS, a proxy, WSUS): an application of its own
+  const names = new Set([...seeds.values(), ...majors.map(([m]) => m)]);
+  const loners: Unit[] = [];
+  if (names.size) {
+    for (const id of [...stays]) {
+      const st = byId.get(id)!.stem;
+      if (seeds.has(id) || !st || codes.has(st) || names.has(st) || stays.some((o) => o !== id && byId.get(o)!.stem === st)) continue;
+      stays.splice(stays.indexOf(id), 1);
+      loners.push({ communities: new Set([c]), members: [id], name: st, by: 'stem' });
+    }
+  }
   if (!seeds.size && majors.length === 1) {
-    return [{ communities: new Set([c]), members: [...stays], name: majors[0]![0], by: 'stem' }];
+    return [{ communities: new Set([c]), members: [...stays], name: majors[0]![0], by: 'stem' }, ...loners];
   }
   for (const id of stays) {
     const s = byId.get(id)!.stem;
@@ -431,7 +491,7 @@ function divide(
     parts.set(name, [...(parts.get(name) ?? []), id]);
   }
   const labels = new Set([...seeds].filter(([id]) => labelOf.get(id)).map(([, v]) => v));
-  return [...parts].map(([name, ms]) => ({ communities: new Set([c]), members: ms, name, by: labels.has(name) ? 'label' : 'stem' }));
+  return [...[...parts].map(([name, ms]): Unit => ({ communities: new Set([c]), members: ms, name, by: labels.has(name) ? 'label' : 'stem' })), ...loners];
 }
 
 /** Names spread from seeds along the strongest connections inside the group; the unreached join the largest name. */

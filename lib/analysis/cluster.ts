@@ -20,7 +20,7 @@ const DATA_PORTS = new Set([
 ]);
 
 export function edgeWeight(e: Pick<AnalysisEdge, 'port' | 'activeHours'>): number {
-  return (DATA_PORTS.has(e.port) ? 3 : 1) * (1 + Math.log2(1 + e.activeHours));
+  return (DATA_PORTS.has(e.port) ? 3 : 1) * Math.sqrt(1 + e.activeHours);
 }
 
 export interface ClusterNode {
@@ -32,6 +32,8 @@ export interface Grouping {
   community: Map<string, number>;
   /** weighted adjacency between nodes */
   adjacency: Map<string, Map<string, number>>;
+  /** splits of a community that structure found but judged too weak on its own (modularity below SPLIT_MODULARITY) */
+  declined: Map<number, { parts: string[][]; modularity: number }>;
 }
 
 /** Louvain communities over the given edges (only edges between given nodes count). */
@@ -53,16 +55,24 @@ export function communities(nodes: readonly ClusterNode[], edges: readonly Analy
     else g.addEdge(e.from, e.to, { weight: w });
   }
   const community = new Map<string, number>();
+  const weak: Declined[] = [];
   if (g.size > 0) {
     let next = 0;
-    for (const part of refine(g, [...g.nodes()].filter((n) => g.degree(n) > 0), seed, 0)) {
+    for (const part of refine(g, [...g.nodes()].filter((n) => g.degree(n) > 0), seed, 0, weak)) {
       for (const n of part) community.set(n, next);
       next++;
     }
   }
   let k = Math.max(-1, ...community.values()) + 1;
   for (const n of nodes) if (!community.has(n.id)) community.set(n.id, k++);
-  return { community, adjacency };
+  const declined = new Map<number, { parts: string[][]; modularity: number }>();
+  for (const d of weak) declined.set(community.get(d.parts[0]![0]!)!, d);
+  return { community, adjacency, declined };
+}
+
+interface Declined {
+  parts: string[][];
+  modularity: number;
 }
 
 /** Modularity a community's own split must reach to be taken (docs/discovery.md). */
@@ -78,11 +88,10 @@ const MAX_DEPTH = 4;
  * parameter to tune per estate, while a tiered application (web -> api -> data) does not split:
  * its tiers have no edges inside, so cutting between them has negative modularity.
  */
-function refine(g: Graph, nodes: string[], seed: number, depth: number): string[][] {
+function refine(g: Graph, nodes: string[], seed: number, depth: number, declined: Declined[]): string[][] {
   const sub = depth === 0 ? g : subgraph(g, nodes);
   if (sub.size === 0) return nodes.map((n) => [n]);
   const r = louvain.detailed(sub, { getEdgeWeight: 'weight', rng: mulberry32(seed + depth), resolution: 1 });
-  if (depth > 0 && (r.count < 2 || r.modularity < SPLIT_MODULARITY)) return [nodes];
   const parts = new Map<number, string[]>();
   for (const n of nodes) {
     const c = r.communities[n]!;
@@ -90,8 +99,13 @@ function refine(g: Graph, nodes: string[], seed: number, depth: number): string[
     if (!p) parts.set(c, (p = []));
     p.push(n);
   }
+  if (depth > 0 && (r.count < 2 || r.modularity < SPLIT_MODULARITY)) {
+    // kept whole; the split is remembered for names to weigh (./applications.ts)
+    if (r.count >= 2 && r.modularity > 0) declined.push({ parts: [...parts.values()], modularity: r.modularity });
+    return [nodes];
+  }
   if (depth >= MAX_DEPTH) return [...parts.values()];
-  return [...parts.values()].flatMap((p) => (p.length >= MIN_SPLIT_SIZE ? refine(g, p, seed, depth + 1) : [p]));
+  return [...parts.values()].flatMap((p) => (p.length >= MIN_SPLIT_SIZE ? refine(g, p, seed, depth + 1, declined) : [p]));
 }
 
 function subgraph(g: Graph, nodes: readonly string[]): Graph {

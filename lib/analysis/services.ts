@@ -20,10 +20,11 @@ const TCP = 6;
 const UDP = 17;
 
 /** Ports that name a kind of core service, for services that receive (clients connect to them). */
+// Most specific first: a domain controller serves DNS and NTP too, and is a directory.
 const SERVED_KIND: ReadonlyArray<[CoreServiceKind, ReadonlySet<number>]> = [
+  ['directory', new Set([88, 389, 636, 464, 3268, 3269, 749])],
   ['dns', new Set([53, 853, 5353])],
   ['ntp', new Set([123])],
-  ['directory', new Set([88, 389, 636, 464, 3268, 3269, 749])],
   ['logging', new Set([514, 601, 6514, 1514, 5044, 24224, 12201, 10514])],
   ['monitoring', new Set([10051, 2003, 2004, 8125, 4317, 4318, 9091])],
   ['backup', new Set([9103, 1556, 13724, 6106, 10102])],
