@@ -18,7 +18,7 @@ import { inferEnvironments } from './environments';
 import { canonicalEnv, nameHints, type NameHints } from './names';
 import { classifyPeriodicity } from './periodicity';
 import { inferRoles, portCategory, refineRoles } from './roles';
-import { findCandidates, isManagementPort, portKey, type Hub } from './services';
+import { findCandidates, isManagementPort, MANAGEMENT_PORTS, portKey, type Hub } from './services';
 import type {
   AnalysisApplication,
   AnalysisEdge,
@@ -417,11 +417,17 @@ function labelsOutside(labels: ReadonlyArray<string | null>): Map<string, number
 }
 
 /**
- * Jump hosts and automation are both management stations; people open sessions now and then,
- * automation runs on a clock (every night). Each is its own application.
+ * Jump hosts, automation and hypervisor managers are all management stations; people open
+ * sessions now and then, automation runs on a clock (every night), a hypervisor manager talks to
+ * its hosts all the time. Each is its own application.
  */
+const VIRTUALIZATION = new Set(['vmware', 'proxmox', 'libvirt']);
+
 function stationName(id: string, edges: readonly AnalysisEdge[]): string {
   const mine = edges.filter((e) => e.from === id && e.flags.management);
+  // a hypervisor manager (vCenter on 902, Proxmox, libvirt) manages machines, not people's sessions
+  const virtual = mine.filter((e) => VIRTUALIZATION.has(MANAGEMENT_PORTS.get(e.port) ?? '')).length;
+  if (virtual * 2 > mine.length) return 'virtualization';
   // sessions in business hours read as continuous; a clock runs at the same hours every day
   const scheduled = mine.filter((e) => e.periodicity === 'daily').length;
   return mine.length && scheduled * 2 > mine.length ? 'automation' : 'management';
@@ -446,7 +452,8 @@ function joinSatellites(
   for (const a of assigned.values()) size.set(key(a), (size.get(key(a)) ?? 0) + 1);
   const peers = new Map<string, Set<string>>();
   for (const e of edges) {
-    if (e.flags.coreService || e.fromScanner || e.flags.external || stations.has(e.from)) continue;
+    // people's sessions from a jump host say nothing; a manager that is always on (vCenter) does
+    if (e.flags.coreService || e.fromScanner || e.flags.external || (stations.has(e.from) && e.periodicity !== 'continuous')) continue;
     for (const [a, b] of [[e.from, e.to], [e.to, e.from]] as const) {
       // using a shared service does not make its client a part of it
       if (a === e.from && isSpecial(b)) continue;

@@ -320,8 +320,11 @@ function decideLabels(
     const h = home.get(n.label)!;
     const toHome = weightTo(n.id, h);
     // a tag at home among the shared services (a WSUS server tagged like the package mirror)
-    // names a service the structure of applications cannot see: the tag decides
-    if (h === -1 || (toHome > 0 && toHome >= weightTo(n.id, c))) {
+    // names a service the structure of applications cannot see: the tag decides, unless the
+    // bearer belongs to its community beyond doubt (most of its traffic stays there)
+    const total = sum(adj(n.id).values());
+    const outsideHome = h === -1 && weightTo(n.id, c) * 2 < total;
+    if (outsideHome || (toHome > 0 && toHome >= weightTo(n.id, c))) {
       out.set(n.id, n.label);
       continue;
     }
