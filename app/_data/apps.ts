@@ -40,6 +40,7 @@ function appRow(a: AnalysisApplication, records: Records, deps: Map<string, { ou
     roles: a.roles,
     source: a.source,
     confidence: a.confidence,
+    evidence: a.evidence,
     record: rec ? { id: rec.id, confirmed: rec.confirmed, description: rec.description } : null,
     owners: rec?.owners ?? [],
     rules: rec?.rules ?? {},

@@ -101,6 +101,17 @@ function Body({ d, canEdit, win }: { d: Detail; canEdit: boolean; win: WindowSpe
         {message?.text}
       </p>
 
+      {a.evidence.length > 0 && !confirmed && a.source !== 'label' && (
+        <section className="card" aria-labelledby={`${ids}-why`}>
+          <h2 id={`${ids}-why`}>Why discovery grouped these</h2>
+          <ul>
+            {a.evidence.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {canEdit && a.kind === 'application' && (
         <details className="card" open={!confirmed}>
           <summary>

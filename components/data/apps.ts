@@ -12,6 +12,8 @@ export interface AppRow {
   /** label: every member carries the app label; inferred: discovery grouped them */
   source: 'label' | 'inferred';
   confidence: number;
+  /** why discovery grouped and named it so: structure, labels, hostnames, and conflicts between them */
+  evidence: string[];
   /** the Application row (owners, confirmation), when there is one */
   record: { id: string; confirmed: boolean; description: string | null } | null;
   owners: Array<{ id: string; name: string; email: string }>;

@@ -22,9 +22,12 @@ export interface CoverageReport {
   }>;
   convergence: Array<{ day: string; newEdges: number; cumulative: number }>;
   excluded: {
-    scanners: Array<{ name: string; targets: number; hosts: number; ports: number; failedRatio: number; flows: number }>;
+    /** reason: port-sweep, ping-sweep, dark-sweep, unanswered, many-ports; scope: 'source' (the whole machine) or 'probes' (a shared service that also sweeps) */
+    scanners: Array<{ name: string; targets: number; hosts: number; ports: number; failedRatio: number; flows: number; reason: string; scope: 'source' | 'probes' }>;
     ephemeralConversations: number;
     ephemeralFlows: number;
   };
   totals: { workloads: number; applications: number; dependencies: number };
+  /** networks of unknown clients discovery suggests (a person accepts, renames, narrows or declines them) */
+  networks: Array<{ name: string; cidr: string; addresses: number; reaches: string[]; confidence: number }>;
 }

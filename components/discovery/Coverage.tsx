@@ -13,6 +13,15 @@ import { useAnalysisQuery } from '../useAnalysisQuery';
 import { useWindow } from '../url-state';
 import { windowParams } from '../window';
 import { numCol, TableHead } from '../ui/TableHead';
+import { SuggestedNetworks } from './SuggestedNetworks';
+
+const SWEEPS: Record<string, string> = {
+  'port-sweep': 'port sweep (many ports of many hosts, briefly)',
+  'ping-sweep': 'ping sweep',
+  'dark-sweep': 'sweep of unused addresses',
+  unanswered: 'probes mostly unanswered',
+  'many-ports': 'probes on a hundred ports or more',
+};
 
 /** Cell shade for a share of the day's hours with data. */
 function shade(hours: number): string {
@@ -147,15 +156,19 @@ export function Coverage() {
                 </p>
                 {c.excluded.scanners.length > 0 ? (
                   <table className="data compact" aria-label="Scanners">
-                    <TableHead columns={['Scanner', numCol('Hosts'), numCol('Ports'), numCol('Unanswered'), numCol('Flows')]} />
+                    <TableHead columns={['Scanner', 'Seen as', numCol('Hosts'), numCol('Ports'), numCol('Unanswered'), numCol('Probes')]} />
                     <tbody>
                       {c.excluded.scanners.map((s) => (
                         <tr key={s.name}>
                           <td>{s.name}</td>
+                          <td>
+                            {SWEEPS[s.reason] ?? s.reason}
+                            {s.scope === 'probes' ? ' (a shared service: only its probes are set apart)' : ''}
+                          </td>
                           <td className="num">{num(s.hosts)}</td>
                           <td className="num">{num(s.ports)}</td>
                           <td className="num">{pct(s.failedRatio, 0)}</td>
-                          <td className="num">{compact(s.flows)}</td>
+                          <td className="num">{num(s.targets)}</td>
                         </tr>
                       ))}
                     </tbody>
@@ -163,7 +176,12 @@ export function Coverage() {
                 ) : (
                   <p className="muted">No scanners seen.</p>
                 )}
+                {c.excluded.scanners.length > 0 && (
+                  <p className="muted">Nothing a scanner probes becomes a dependency, and no rule is proposed from a scanner: allowing one is a decision for a person (Rules, add a rule).</p>
+                )}
               </section>
+
+              <SuggestedNetworks networks={c.networks} />
             </>
           )
         }

@@ -52,11 +52,12 @@ export const GET = apiRoute({ permission: 'map:read', query: windowQuery }, ({ r
       }),
       convergence: c.convergence,
       excluded: {
-        scanners: c.excluded.scanners.map((s) => ({ name: s.name, targets: s.targets, hosts: s.hosts, ports: s.ports, failedRatio: s.failedRatio, flows: s.flows })),
+        scanners: c.excluded.scanners.map((s) => ({ name: s.name, targets: s.targets, hosts: s.hosts, ports: s.ports, failedRatio: s.failedRatio, flows: s.flows, reason: s.reason, scope: s.scope })),
         ephemeralConversations: c.excluded.ephemeralConversations,
         ephemeralFlows: c.excluded.ephemeralFlows,
       },
       totals: { workloads: r.workloads.length, applications: r.applications.filter((a) => a.kind === 'application').length, dependencies: r.edges.length },
+      networks: r.clientNetworks.map((n) => ({ name: n.name, cidr: n.cidr, addresses: n.addresses.length, reaches: n.reaches.slice(0, 4), confidence: n.confidence })),
     };
   }),
 );
