@@ -20,6 +20,8 @@ const DAY = 86_400_000;
 
 export interface EstateRun {
   name: string;
+  /** the Bulkhead home, when kept (RunOptions.keep) */
+  home: string | null;
   workloads: number;
   /** flow records or log lines handed to Bulkhead */
   input: { kind: string; count: number };
@@ -87,7 +89,7 @@ export async function runZooEstate(shape: ZooShape, opts: RunOptions = {}): Prom
     const { analysis, baseline } = await discoverAndPolicy(cli, w, timings);
     const truth: ScoringTruth = zooTruth(estate, w);
     writeFileSync(join(home, 'analysis.json'), JSON.stringify(analysis));
-    return { name: shapeName(shape), workloads: estate.workloads.length, input, timings, score: score(truth, analysis, baseline) };
+    return { name: shapeName(shape), home: opts.keep ? home : null, workloads: estate.workloads.length, input, timings, score: score(truth, analysis, baseline) };
   } finally {
     if (!opts.keep) rmSync(home, { recursive: true, force: true });
     else log(`  kept ${home}`);
@@ -108,7 +110,7 @@ export async function runDemoEstate(demo: { seed: number; workloads: number }, o
     const w: Windows = { train: { from: end - 21 * DAY, to: end - 7 * DAY }, test: { from: end - 7 * DAY, to: end } };
     const { analysis, baseline } = await discoverAndPolicy(cli, w, timings);
     const truth = demoTruth(estate, w);
-    return { name: `demo ${demo.workloads} #${demo.seed}`, workloads: estate.workloads.length, input: { kind: 'flow records', count: rec.flows }, timings, score: score(truth, analysis, baseline) };
+    return { name: `demo ${demo.workloads} #${demo.seed}`, home: opts.keep ? home : null, workloads: estate.workloads.length, input: { kind: 'flow records', count: rec.flows }, timings, score: score(truth, analysis, baseline) };
   } finally {
     if (!opts.keep) rmSync(home, { recursive: true, force: true });
   }
