@@ -22,7 +22,7 @@ export interface BaselineDocument {
   rules: Array<{ id: string; action: string; from: BaselineSelector; to: BaselineSelector; ports: BaselinePort[]; status?: string }>;
 }
 
-/** A fixed-size bit set over rule indexes or workload indexes. */
+/** A fixed-size bit set over rule indexes or workload indexes (lib/policy/blast.ts has its own: the scorer shares no code with what it measures). */
 export class Bits {
   readonly w: Uint32Array;
   constructor(readonly n: number) {

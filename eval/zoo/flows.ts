@@ -32,15 +32,7 @@ const PORT_STRIDE = 7919;
 const ECHO_BYTES = 84;
 
 /** The counters and flags of one flow; the duration bounds its end. */
-interface Exchange {
-  duration: number;
-  packets: number;
-  bytes: number;
-  revPackets: number;
-  revBytes: number;
-  tcpFlags: number;
-  revTcpFlags: number;
-}
+type Exchange = Pick<ZooFlow, 'packets' | 'bytes' | 'revPackets' | 'revBytes' | 'tcpFlags' | 'revTcpFlags'> & { duration: number };
 
 const oneWay = (duration: number, packets: number, bytes: number, tcpFlags: number): Exchange => ({ duration, packets, bytes, revPackets: 0, revBytes: 0, tcpFlags, revTcpFlags: 0 });
 
