@@ -26,13 +26,15 @@ const presentAt = (workloads: ReadonlyArray<{ name: string; bindings: ReadonlyAr
   new Set(workloads.filter((w) => w.bindings.some((b) => b.from <= t && (b.to === null || b.to > t))).map((w) => w.name));
 
 export function zooTruth(estate: ZooEstate, w: Windows): ScoringTruth {
+  const deps = dependencies(estate, w.train.from, w.train.to);
+  const talking = new Set(deps.filter((d) => d.kind === 'app' || d.kind === 'cross-app').flatMap((d) => [d.client, d.server]));
   return {
     workloads: estate.workloads.map((x) => ({
       name: x.name,
       application: `${x.truth.app}@${x.truth.env}`,
       group: groupOf(estate, { type: 'workload', name: x.name }, x.bindings[0]?.ip ?? ''),
     })),
-    dependencies: dependencies(estate, w.train.from, w.train.to),
+    dependencies: deps,
     policy: minimalPolicy(estate, w.train.from, w.train.to),
     train: flowCounts(estate, w.train.from, w.train.to),
     test: flowCounts(estate, w.test.from, w.test.to),
@@ -43,6 +45,7 @@ export function zooTruth(estate: ZooEstate, w: Windows): ScoringTruth {
       ...estate.workloads.filter((x) => x.truth.kind === 'scanner').flatMap((x) => x.bindings.map((b) => b.ip)),
       ...estate.scanners.filter((s) => !estate.workloads.some((x) => x.name === s)),
     ]),
+    silent: new Set(estate.workloads.filter((x) => x.truth.kind === 'application' && !talking.has(x.name)).map((x) => x.name)),
   };
 }
 

@@ -43,6 +43,12 @@ export interface ScoringTruth {
    * legitimate traffic, because allowing a scanner is a person's decision
    */
   scannerSources: ReadonlySet<string>;
+  /**
+   * application workloads the training window shows talking to no application (a batch worker
+   * whose only job falls outside it): nothing in the flows can place them, so the AMI without
+   * them is reported beside the AMI (a diagnostic; the target is on the AMI over everything)
+   */
+  silent?: ReadonlySet<string>;
 }
 
 /** The parts of `bulkhead analyze --json` the scorer reads. */
@@ -67,7 +73,7 @@ export const TARGETS = {
 } as const;
 
 export interface Score {
-  applications: { ami: number; ari: number; found: number; truth: number; workloads: number };
+  applications: { ami: number; ari: number; found: number; truth: number; workloads: number; silent: number; amiHeard: number };
   dependencies: { precision: number; recall: number; found: number; truth: number; reusedFalseEdges: number; falsePositives: string[]; falseNegatives: string[] };
   /**
    * allowed: probes the policy lets through that the minimal policy would block too. A probe the
@@ -112,14 +118,25 @@ function scoreApplications(truth: ScoringTruth, analysis: AnalysisJsonView): Sco
   const trueApp = new Map(truth.workloads.map((w) => [w.name, w.application]));
   const a: string[] = [];
   const b: string[] = [];
+  const heard: boolean[] = [];
   for (const w of analysis.workloads) {
     const t = trueApp.get(w.name);
     if (!t) continue;
     a.push(t);
     // a workload the analysis left without an application is an application of its own
     b.push(w.application ?? `none:${w.name}`);
+    heard.push(!truth.silent?.has(w.name));
   }
-  return { ami: a.length ? adjustedMutualInfo(a, b) : 0, ari: a.length ? adjustedRandIndex(a, b) : 0, found: new Set(b).size, truth: new Set(a).size, workloads: a.length };
+  const ami = (x: string[], y: string[]) => (x.length ? adjustedMutualInfo(x, y) : 0);
+  return {
+    ami: ami(a, b),
+    ari: a.length ? adjustedRandIndex(a, b) : 0,
+    found: new Set(b).size,
+    truth: new Set(a).size,
+    workloads: a.length,
+    silent: heard.filter((h) => !h).length,
+    amiHeard: ami(a.filter((_, i) => heard[i]), b.filter((_, i) => heard[i])),
+  };
 }
 
 function scoreDependencies(truth: ScoringTruth, analysis: AnalysisJsonView): Score['dependencies'] {

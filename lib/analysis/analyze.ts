@@ -195,8 +195,9 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     const known = h.kind !== 'shared';
     if (!(counts.size >= (known ? 2 : 3) && largest / total < (known ? 0.8 : 0.6))) continue;
     // an API many applications call is still its application's tier when it keeps data stores of
-    // its own (pay's API calls pay's database); infrastructure of no known kind does not
-    if (!known && h.direction === 'in' && ownsData.has(h.id)) continue;
+    // its own (pay's API calls pay's database); infrastructure of no known kind does not, nor does
+    // a proxy (an API tier that calls several internet services looks like one otherwise)
+    if ((!known || h.kind === 'proxy') && h.direction === 'in' && ownsData.has(h.id)) continue;
     hubs.set(h.id, h);
   }
   for (const e of edges) {

@@ -60,6 +60,25 @@ describe('applications', () => {
     expect(app('a1w3')).toBe('billing');
   });
 
+  it('reads a family from stems that glue tier abbreviations it does not know to one word', () => {
+    const tiers = ['www', 'app', 'mq', 'my'];
+    const apps = ['oms', 'crm', 'pay'];
+    const { nodes, edges } = estate((a, i) => `${apps[a]}${tiers[i]}00${i}`);
+    const { app } = run(nodes, edges, (n) => n.replace(/\d+$/, ''));
+    expect([0, 1, 2, 3].map((i) => app(`a0w${i}`))).toEqual(['oms', 'oms', 'oms', 'oms']);
+    expect(app('a2w2')).toBe('pay');
+  });
+
+  it('does not read a family from what codes of unrelated machines share', () => {
+    // three applications whose machines are named by site, environment and OS: every community
+    // holds the family "ldnprd", and structure keeps the communities apart, so it is a code
+    const os = ['lnx', 'win', 'aix'];
+    const { nodes, edges } = estate((a, i) => `ldnprd${os[(a + i) % 3]}${a}${i}`);
+    const { app } = run(nodes, edges, (n) => n.replace(/\d+$/, ''));
+    expect(new Set([0, 1, 2].map((a) => app(`a${a}w0`))).size).toBe(3);
+    expect([0, 1, 2].map((a) => app(`a${a}w0`)).some((x) => x.startsWith('ldnprd'))).toBe(false);
+  });
+
   it('keeps a workload whose tag contradicts its connections where structure puts it, and says so', () => {
     // the whole of application 1 is tagged crm-1; one machine of application 0 carries that tag too
     const { nodes, edges } = estate(

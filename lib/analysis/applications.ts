@@ -24,7 +24,7 @@
 // Every application says why it is what it is (`evidence`), and every member how sure it is.
 import type { EnvValue } from './environments';
 import type { Grouping } from './cluster';
-import { canonicalEnv } from './names';
+import { canonicalEnv, isVocabularyWord } from './names';
 import type { ValueSource } from './types';
 
 export interface AppNode {
@@ -108,6 +108,7 @@ export function assignApplications(given: readonly AppNode[], structure: Groupin
 
   // --- 5: environments, and a member whose own env label differs is its own application ------
   const byNode = new Map<string, AppAssignment>();
+  const stemKey = joinStemUnits(units, byId, communities, q);
   const apps = new Map<string, { unitKeys: Set<string>; members: string[]; name: string; env: string | null; by: Unit['by'] }>();
   units.forEach((u, i) => {
     const env = majorityEnv(u.members.map((id) => byId.get(id)!.env));
@@ -117,8 +118,9 @@ export function assignApplications(given: readonly AppNode[], structure: Groupin
       const theirs = env.env ? canonicalEnv(env.env) : null;
       const split = Boolean(mine && theirs && mine !== theirs);
       const e = split ? own.env! : env.env;
-      // a label names one application per environment; stems and anchors one per unit
-      const key = u.by === 'label' ? `L\u0000${u.name}\u0000${e ?? ''}` : `U${i}\u0000${e ?? ''}`;
+      // a label names one application per environment; a stem its units that joinStemUnits
+      // joined; an anchor its unit
+      const key = u.by === 'label' ? `L\u0000${u.name}\u0000${e ?? ''}` : `${stemKey.get(u) ?? `U${i}`}\u0000${e ?? ''}`;
       let a = apps.get(key);
       if (!a) apps.set(key, (a = { unitKeys: new Set(), members: [], name: u.name, env: e, by: u.by }));
       a.members.push(id);
@@ -219,11 +221,65 @@ function stemFamilies(nodes: readonly AppNode[], grouping: Grouping): AppNode[] 
     if (n.stem) set.add(n.stem);
     if (n.label) set.add(n.label);
   }
+  const glued = gluedFamilies(names);
   return nodes.map((n) => {
     if (!n.stem) return n;
-    const base = [...names.get(grouping.community.get(n.id)!)!].filter((x) => x !== n.stem && (n.stem!.startsWith(`${x}-`) || (x.length >= 4 && n.stem!.startsWith(x)))).sort((a, b) => a.length - b.length)[0];
-    return base ? { ...n, stem: base } : n;
+    const c = grouping.community.get(n.id)!;
+    const base = [...names.get(c)!].filter((x) => x !== n.stem && (n.stem!.startsWith(`${x}-`) || (x.length >= 4 && n.stem!.startsWith(x)))).sort((a, b) => a.length - b.length)[0];
+    const family = base ?? glued.get(c)?.get(n.stem);
+    return family ? { ...n, stem: family } : n;
   });
+}
+
+/** Stems of one community that share this much of a beginning... */
+const FAMILY_PREFIX_MIN = 3;
+/** ...and differ by at most this much at the end... */
+const FAMILY_TAIL_MAX = 4;
+/** ...are one family when at least this many do. */
+const FAMILY_MIN_STEMS = 3;
+
+/**
+ * Short names glue tier abbreviations no vocabulary holds to a short application word
+ * (`omsapp`, `omsmq`, `omsmy`, `omswrk`): several stems of one community that share a beginning
+ * and differ only by a short end are one family named by what they share. Per community, so
+ * structure has already said they belong together; two stems alone are not enough to tell a
+ * family from a coincidence. A stem of another community that is a family's name with a short
+ * end (`omswrk` where Louvain set the workers apart) carries the family's name too, so that
+ * followStems can bring it home if it talks to it. A shared beginning that is itself a tier or
+ * environment word (`prd` of `prdlx`, `prdwn`) names nothing.
+ */
+function gluedFamilies(names: ReadonlyMap<number, ReadonlySet<string>>): Map<number, Map<string, string>> {
+  const prefixes = (x: string) => {
+    const ps: string[] = [];
+    for (let k = Math.max(FAMILY_PREFIX_MIN, x.length - FAMILY_TAIL_MAX); k <= x.length; k++) if (!isVocabularyWord(x.slice(0, k))) ps.push(x.slice(0, k));
+    return ps;
+  };
+  const stemsOf = (set: ReadonlySet<string>) => [...set].filter((x) => /^[a-z]+$/.test(x));
+  const out = new Map<number, Map<string, string>>();
+  const families = new Set<string>();
+  for (const [c, set] of names) {
+    const stems = stemsOf(set);
+    const bearers = new Map<string, number>();
+    for (const x of stems) for (const p of prefixes(x)) bearers.set(p, (bearers.get(p) ?? 0) + 1);
+    const map = new Map<string, string>();
+    for (const x of stems) {
+      // a stem that is itself the shared beginning (`tstoms` beside `tstomsmq`) names the family
+      const best = prefixes(x).filter((p) => bearers.get(p)! >= FAMILY_MIN_STEMS).sort((a, b) => b.length - a.length)[0];
+      if (!best) continue;
+      families.add(best);
+      if (best !== x) map.set(x, best);
+    }
+    out.set(c, map);
+  }
+  for (const [c, set] of names) {
+    const map = out.get(c)!;
+    for (const x of stemsOf(set)) {
+      if (map.has(x) || families.has(x)) continue;
+      const family = prefixes(x).filter((p) => p !== x && families.has(p)).sort((a, b) => b.length - a.length)[0];
+      if (family) map.set(x, family);
+    }
+  }
+  return out;
 }
 
 /**
@@ -416,6 +472,28 @@ function stemsThatName(
     else codes.add(s);
   }
   return { valid, codes };
+}
+
+/**
+ * Units a stem names in one environment are one application when their communities talk to each
+ * other and joining them does not lower modularity (an application Louvain cut in two, its
+ * workers set apart from its tiers); otherwise each stays its own (and gets "-2" later).
+ */
+function joinStemUnits(units: readonly Unit[], byId: Map<string, AppNode>, communities: Map<number, string[]>, q: ReturnType<typeof modularity>): Map<Unit, string> {
+  const groups = new Map<string, Unit[]>();
+  for (const u of units) {
+    if (u.by !== 'stem') continue;
+    const env = canonicalEnv(majorityEnv(u.members.map((id) => byId.get(id)!.env)).env ?? '') ?? '';
+    const k = `${u.name}\u0000${env}`;
+    groups.set(k, [...(groups.get(k) ?? []), u]);
+  }
+  const key = new Map<Unit, string>();
+  for (const [k, us] of groups) {
+    const cs = [...new Set(us.flatMap((u) => [...u.communities]))];
+    if (us.length < 2 || cs.length < 2 || !(q.joinGain(cs, communities) >= 0 && q.connected(cs, communities))) continue;
+    for (const u of us) key.set(u, `S\u0000${k}`);
+  }
+  return key;
 }
 
 /** A community's members divided between the labels and stems that hold it, or named after its anchor. */

@@ -18,6 +18,16 @@ describe('hostname hints', () => {
     expect(nameHints('storefront-01').stem).toBe('storefront');
   });
 
+  it('reads the environment of machine codes and no application from them', () => {
+    expect(nameHints('prdlx4407')).toEqual({ stem: null, role: null, env: 'prod' });
+    expect(nameHints('stgwn0012')).toEqual({ stem: null, role: null, env: 'staging' });
+    expect(nameHints('devaix0042')).toEqual({ stem: null, role: null, env: 'dev' });
+    // a word that carried a tier is an application's name, whatever it begins with
+    expect(nameHints('tstfinanceapi01')).toEqual({ stem: 'tstfinance', role: 'api', env: null });
+    // more than an OS code after the environment word: a name
+    expect(nameHints('testrail01').stem).toBe('testrail');
+  });
+
   it('finds nothing in machine names', () => {
     for (const n of ['vm-3f2a1', 'srv4102', 'ip-10-20-3-4', 'WIN-8K2J3AB', 'i-0abcdef1234567890', 'ec2-54-1-2-3']) {
       expect(nameHints(n).stem, n).toBeNull();

@@ -19,6 +19,11 @@ const ENV_WORDS: Record<string, string> = {
   dev: 'dev', development: 'dev', test: 'dev', tst: 'dev', qa: 'dev', sandbox: 'dev',
 };
 
+/** A tier or environment word: it names no application, even as what stems share. */
+export function isVocabularyWord(word: string): boolean {
+  return word in ROLE_WORDS || word in ENV_WORDS;
+}
+
 /**
  * The environment a word means (prod, staging, dev), so that evidence spelled differently is
  * counted together; null for a word that is no environment word (it is then its own kind).
@@ -72,9 +77,30 @@ export function nameHints(name: string): NameHints {
     const glued = unglue(word);
     role ??= glued.role;
     env ??= glued.env;
+    // a word that carried a tier is an application's name (`tstfinanceapi`); one without may
+    // be a machine code (`prdlx`)
+    const code = glued.role ? null : envCode(glued.rest);
+    if (code) {
+      env ??= code;
+      continue;
+    }
     stem.push(glued.rest);
   }
   return { stem: stem.length ? stem.join('-') : null, role, env };
+}
+
+/** What may follow an environment word in a machine code: an OS or platform code (lx, wn, aix, esx). */
+const CODE_TAIL_MAX = 3;
+
+/**
+ * Machine codes begin with the environment and end with an OS or platform code (`prdlx4407`,
+ * `stgwn0012`, `devaix0042`): an environment word with at most three letters after it is such a
+ * code. It says the environment and names no application; the machines that share it are every
+ * application of that environment on that platform.
+ */
+function envCode(word: string): string | null {
+  for (const [w, env] of Object.entries(ENV_WORDS)) if (word.startsWith(w) && word.length > w.length && word.length - w.length <= CODE_TAIL_MAX) return env;
+  return null;
 }
 
 /** Tier and environment words long enough to be told apart at the end of a longer word. */

@@ -11,6 +11,7 @@
 // management) and anything a management station (a jump host: management sessions to many
 // workloads) opens.
 import type { AnalysisEdge, CoreServiceKind } from './types';
+import { isInternetAddress } from '../flow/scope';
 
 export const MANAGEMENT_PORTS: ReadonlyMap<number, string> = new Map([
   [22, 'ssh'], [23, 'telnet'], [3389, 'rdp'], [5985, 'winrm'], [5986, 'winrm'], [5900, 'vnc'], [623, 'ipmi'],
@@ -69,6 +70,14 @@ export function servedKind(port: number): CoreServiceKind | null {
   return null;
 }
 
+/**
+ * A forward proxy is known by what it does, whatever port it listens on (3128, but as often
+ * 8080 or 80): it opens web connections to many internet addresses on behalf of its clients.
+ * A machine that reaches this many distinct internet addresses on web ports and serves a web
+ * port to others is judged as a proxy: its clients need only KNOWN_KIND_MIN_CLIENTS.
+ */
+export const PROXY_MIN_UPSTREAMS = 5;
+
 /** Management stations open sessions on management ports to at least this many workloads. */
 export const STATION_MIN_TARGETS = 5;
 
@@ -97,7 +106,13 @@ export function findCandidates(edges: readonly AnalysisEdge[], isWorkload: (id: 
     if (!s) byPort.set(k, (s = new Set()));
     s.add(b);
   };
+  const upstreams = new Map<string, Set<string>>();
   for (const e of edges) {
+    if (isWorkload(e.from) && !isWorkload(e.to) && HTTP.has(e.port) && isInternetAddress(e.to)) {
+      let s = upstreams.get(e.from);
+      if (!s) upstreams.set(e.from, (s = new Set()));
+      s.add(e.to);
+    }
     if (!isWorkload(e.from) || !isWorkload(e.to)) continue;
     const k = portKey(e.protocol, e.port);
     add(inPeers, e.to, k, e.from);
@@ -113,13 +128,15 @@ export function findCandidates(edges: readonly AnalysisEdge[], isWorkload: (id: 
 
   // A workload is a hub in the direction where it has more peers on hub ports: a DNS server
   // that also sends its logs is an incoming hub, a monitoring server an outgoing one.
-  const hubPorts = (byPort: Map<string, Set<string>> | undefined, incoming: boolean) => {
+  const forwards = (id: string) => (upstreams.get(id)?.size ?? 0) >= PROXY_MIN_UPSTREAMS;
+  const hubPorts = (id: string, byPort: Map<string, Set<string>> | undefined, incoming: boolean) => {
     const ports = new Set<string>();
     const peers = new Set<string>();
     for (const [k, ps] of byPort ?? []) {
       const [proto, port] = k.split('/').map(Number) as [number, number];
       if (isManagementPort(proto, port)) continue;
-      if (ps.size < (incoming && servedKind(port) ? Math.min(threshold, KNOWN_KIND_MIN_CLIENTS) : threshold)) continue;
+      const known = incoming && (servedKind(port) || (HTTP.has(port) && forwards(id)));
+      if (ps.size < (known ? Math.min(threshold, KNOWN_KIND_MIN_CLIENTS) : threshold)) continue;
       ports.add(k);
       for (const p of ps) peers.add(p);
     }
@@ -128,13 +145,13 @@ export function findCandidates(edges: readonly AnalysisEdge[], isWorkload: (id: 
   const hubs = new Map<string, Hub>();
   for (const id of new Set([...inPeers.keys(), ...outPeers.keys()])) {
     if (stations.has(id)) continue;
-    const i = hubPorts(inPeers.get(id), true);
-    const o = hubPorts(outPeers.get(id), false);
+    const i = hubPorts(id, inPeers.get(id), true);
+    const o = hubPorts(id, outPeers.get(id), false);
     if (!i.ports.size && !o.ports.size) continue;
     const h = i.peers.size >= o.peers.size ? { direction: 'in' as const, ...i } : { direction: 'out' as const, ...o };
     hubs.set(id, { id, kind: 'shared', ...h });
   }
-  for (const h of hubs.values()) h.kind = kindOf(h, edges);
+  for (const h of hubs.values()) h.kind = h.direction === 'in' && forwards(h.id) && [...h.ports].some((k) => HTTP.has(Number(k.split('/')[1]))) ? 'proxy' : kindOf(h, edges);
   return { hubs, stations };
 }
 
