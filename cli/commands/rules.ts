@@ -155,7 +155,7 @@ async function approve(ctx: CommandContext, opts: RulesOptions, ids: string[]) {
   }
   const expires = opts.expires === undefined ? undefined : opts.expires === 'never' ? null : timeOption(opts.expires, '--expires');
   const db = (await ctx.runtime()).db.prisma;
-  const out = await approveRules(db, rules.map((r) => r.id), who(ctx, 'rules approve'), { comment: opts.comment ?? null, expires });
+  const out = await approveRules(db, rules.map((r) => r.id), who(ctx, 'rules approve'), { comment: opts.comment ?? null, expires, separationOfDuties: (await ctx.runtime()).config.review.separationOfDuties });
   return report(ctx, opts, out, 'approved', 'Next: bulkhead baselines create NAME (snapshot the approved rules) · bulkhead export --format F -o FILE');
 }
 
@@ -209,10 +209,11 @@ async function add(ctx: CommandContext, opts: RulesOptions) {
 function report(ctx: CommandContext, opts: RulesOptions, out: Array<{ id: string; rule: string; outcome: string; note?: string }>, verb: string, next: string) {
   if (opts.json) {
     ctx.io.out(JSON.stringify(out, null, 2));
-    return 0;
+    return out.some((o) => o.outcome === 'refused') ? 1 : 0;
   }
   for (const o of out) ctx.io.out(`${shortId(o.id)}  ${o.outcome.padEnd(9)}  ${o.rule}${o.note ? `  (${o.note})` : ''}`);
   const done = out.filter((o) => o.outcome === verb).length;
-  ctx.io.out(`${done} rules ${verb}, ${out.length - done} unchanged.\n${next}`);
-  return 0;
+  const refused = out.filter((o) => o.outcome === 'refused').length;
+  ctx.io.out(`${done} rules ${verb}, ${refused ? `${refused} refused, ` : ''}${out.length - done - refused} unchanged.\n${next}`);
+  return refused ? 1 : 0;
 }

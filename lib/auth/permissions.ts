@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'rules:propose': ['admin', 'architect'],
   /** approve, reject, narrow rules (owners: only of their applications) */
   'rules:review': ['admin', 'architect', 'owner'],
+  /** approve rules widened past their evidence (security reviewers: lib/policy/duties.ts) */
+  'rules:approve-wide': ['admin', 'architect'],
   /** export policy files and baselines, create baselines */
   'policy:export': ['admin', 'architect'],
   /** assign application owners */

@@ -68,6 +68,7 @@ export const fileSchema = z
       .strict()
       .optional(),
     client: z.object({ url: z.string().url().optional(), token: z.string().optional() }).strict().optional(),
+    review: z.object({ separationOfDuties: onOff.optional() }).strict().optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -123,6 +124,11 @@ export interface Config {
   } | null;
   /** where this CLI sends commands when the server runs on another machine */
   client: { url: string | null; token: string | null };
+  /** rule review (docs/policy.md, "Who approves what") */
+  review: {
+    /** nobody approves a rule whose last change is theirs; off for installs run by one person */
+    separationOfDuties: boolean;
+  };
 }
 
 export const DEFAULTS = {
@@ -159,6 +165,7 @@ export const ENVIRONMENT: Record<string, string> = {
   BULKHEAD_SESSION_HOURS: 'sign-in session lifetime in hours (default 12)',
   BULKHEAD_SESSION_IDLE_MINUTES: 'sessions end after this many idle minutes (default 120)',
   BULKHEAD_PASSWORD_SIGNIN: 'on | off: sign-in with local passwords (default on)',
+  BULKHEAD_SEPARATION_OF_DUTIES: 'on | off: nobody approves a rule whose last change is theirs (default on; off for one-person installs)',
   BULKHEAD_OIDC_ISSUER: 'OpenID Connect issuer URL for single sign-on (unset = no SSO)',
   BULKHEAD_OIDC_CLIENT_ID: 'OpenID Connect client id',
   BULKHEAD_OIDC_CLIENT_SECRET: 'OpenID Connect client secret (unset = public client with PKCE)',
@@ -231,6 +238,7 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
   set('auth', 'sessionHours', 'BULKHEAD_SESSION_HOURS');
   set('auth', 'idleMinutes', 'BULKHEAD_SESSION_IDLE_MINUTES');
   set('auth', 'passwordSignIn', 'BULKHEAD_PASSWORD_SIGNIN');
+  set('review', 'separationOfDuties', 'BULKHEAD_SEPARATION_OF_DUTIES');
   set('oidc', 'issuer', 'BULKHEAD_OIDC_ISSUER');
   set('oidc', 'clientId', 'BULKHEAD_OIDC_CLIENT_ID');
   set('oidc', 'clientSecret', 'BULKHEAD_OIDC_CLIENT_SECRET');
@@ -248,7 +256,7 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
     'web.port': 'BULKHEAD_PORT', 'collect.netflowPort': 'BULKHEAD_NETFLOW_PORT', 'collect.ipfixPort': 'BULKHEAD_IPFIX_PORT',
     'collect.sflowPort': 'BULKHEAD_SFLOW_PORT', 'log.level': 'BULKHEAD_LOG_LEVEL',
     'auth.publicUrl': 'BULKHEAD_PUBLIC_URL', 'auth.trustProxy': 'BULKHEAD_TRUST_PROXY', 'auth.sessionHours': 'BULKHEAD_SESSION_HOURS',
-    'auth.idleMinutes': 'BULKHEAD_SESSION_IDLE_MINUTES', 'auth.passwordSignIn': 'BULKHEAD_PASSWORD_SIGNIN', 'oidc.issuer': 'BULKHEAD_OIDC_ISSUER',
+    'auth.idleMinutes': 'BULKHEAD_SESSION_IDLE_MINUTES', 'auth.passwordSignIn': 'BULKHEAD_PASSWORD_SIGNIN', 'review.separationOfDuties': 'BULKHEAD_SEPARATION_OF_DUTIES', 'oidc.issuer': 'BULKHEAD_OIDC_ISSUER',
     'oidc.defaultRole': 'BULKHEAD_OIDC_DEFAULT_ROLE', 'oidc.roleMap': 'BULKHEAD_OIDC_ROLE_MAP', 'client.url': 'BULKHEAD_URL',
   };
   const r = fileSchema.safeParse(c);
@@ -385,6 +393,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     },
     oidc,
     client: { url: m.client?.url?.replace(/\/+$/, '') ?? null, token: m.client?.token ?? null },
+    review: { separationOfDuties: m.review?.separationOfDuties ?? true },
   };
 }
 

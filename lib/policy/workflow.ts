@@ -5,6 +5,7 @@ import { audit, type Actor, type AuditVia } from '../audit';
 import type { Db } from '../db';
 import { describeRule, formatPorts, PolicyError, selectorKey, type PortSpec, type Rule, type RuleDraft, type RuleOrigin, type RuleStatus, type Selector } from './model';
 import { normalizePorts, portsMissing, portsWithin } from './ports';
+import { approvalRefusal, reviewState } from './duties';
 import { proposalKey, type Proposal, type ProposalSet } from './propose';
 import { findRule, listRules, shortId, toRule } from './rules';
 import { selectorWithin } from './selectors';
@@ -49,7 +50,7 @@ async function event(tx: Tx, who: Who, ruleId: string, e: { action: string; from
   });
 }
 
-async function record(tx: Tx, who: Who, e: { action: string; target?: { type: string; id?: string | null }; summary: string; before?: unknown; after?: unknown }) {
+async function record(tx: Tx, who: Who, e: { action: string; target?: { type: string; id?: string | null }; summary: string; before?: unknown; after?: unknown; outcome?: 'ok' | 'denied' }) {
   await audit(tx, { actor: who.actor, via: who.via, ip: who.ip ?? null, userAgent: who.userAgent ?? null, ...e });
 }
 
@@ -227,22 +228,43 @@ export async function createRules(db: Db, drafts: Array<RuleDraft & { status?: '
 export interface ReviewOutcome {
   id: string;
   rule: string;
-  outcome: 'approved' | 'rejected' | 'narrowed' | 'edited' | 'unchanged';
+  /** refused: this actor may not approve it (lib/policy/duties.ts); the note says why */
+  outcome: 'approved' | 'rejected' | 'narrowed' | 'edited' | 'unchanged' | 'refused';
   fromStatus: RuleStatus;
   toStatus: RuleStatus;
   note?: string;
 }
 
-/** Approve rules (with an optional expiry: a temporary exception). Already approved rules are left as they are. */
-export async function approveRules(db: Db, ids: readonly string[], who: Who, opts: { comment?: string | null; expires?: Date | null; now?: Date } = {}): Promise<ReviewOutcome[]> {
+/**
+ * Approve rules (with an optional expiry: a temporary exception). Already approved rules are left
+ * as they are. A rule this actor may not approve (widened past its evidence without being a
+ * security reviewer, or last changed by them: lib/policy/duties.ts) is left as it is, its
+ * outcome `refused` with the reason, and the refusal audited; the others are approved.
+ */
+export async function approveRules(
+  db: Db,
+  ids: readonly string[],
+  who: Who,
+  opts: { comment?: string | null; expires?: Date | null; now?: Date; separationOfDuties?: boolean } = {},
+): Promise<ReviewOutcome[]> {
   const now = opts.now ?? new Date();
   if (opts.expires && opts.expires <= now) throw new PolicyError(`the expiry ${opts.expires.toISOString()} is not in the future`);
   const out: ReviewOutcome[] = [];
+  const refused: Array<{ r: Rule; why: string }> = [];
   await db.$transaction(async (tx) => {
     // read all, decide all, then write in few statements: bulk approval of a whole application is
     // one click and must not take a statement per rule per table
     const rows = new Map<string, Rule>();
     for (let i = 0; i < ids.length; i += 500) for (const row of await tx.rule.findMany({ where: { id: { in: ids.slice(i, i + 500) } } })) rows.set(row.id, toRule(row));
+    // only rules a person changed can be refused: their history is read, the rest's is not
+    const changed = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const e of await tx.ruleEvent.findMany({ where: { ruleId: { in: ids.slice(i, i + 500) }, action: { in: ['edit', 'narrow'] } }, select: { ruleId: true } })) changed.add(e.ruleId);
+    }
+    const histories = new Map<string, Awaited<ReturnType<typeof tx.ruleEvent.findMany>>>();
+    for (const e of changed.size ? await tx.ruleEvent.findMany({ where: { ruleId: { in: [...changed] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }) : []) {
+      histories.set(e.ruleId, [...(histories.get(e.ruleId) ?? []), e]);
+    }
     const changes: Array<{ r: Rule; expires: Date | null }> = [];
     for (const id of ids) {
       const r = rows.get(id);
@@ -250,6 +272,12 @@ export async function approveRules(db: Db, ids: readonly string[], who: Who, opt
       const expires = opts.expires !== undefined ? opts.expires : r.expires;
       if (r.status === 'approved' && opts.expires === undefined) {
         out.push({ id, rule: describeRule(r), outcome: 'unchanged', fromStatus: r.status, toStatus: r.status, note: 'already approved' });
+        continue;
+      }
+      const why = changed.has(id) ? approvalRefusal(reviewState(r, histories.get(id) ?? []), who.actor, { separationOfDuties: opts.separationOfDuties ?? true }) : null;
+      if (why) {
+        refused.push({ r, why });
+        out.push({ id, rule: describeRule(r), outcome: 'refused', fromStatus: r.status, toStatus: r.status, note: why });
         continue;
       }
       if (r.status === 'superseded') throw new PolicyError(`rule ${shortId(id)} was superseded by a newer proposal; approve that one (bulkhead rules list)`);
@@ -287,6 +315,15 @@ export async function approveRules(db: Db, ids: readonly string[], who: Who, opt
       });
     }
   }, TX);
+  // refusals are recorded after the approvals commit, so that one refused rule never rolls back
+  // the others, and a refusal is audited even when nothing else changed
+  if (refused.length) {
+    await db.$transaction(async (tx) => {
+      for (const { r, why } of refused) {
+        await record(tx, who, { action: 'rule.approve', target: { type: 'rule', id: r.id }, summary: `refused to approve rule ${shortId(r.id)}: ${describeRule(r)}: ${why}`, outcome: 'denied' });
+      }
+    }, TX);
+  }
   return out;
 }
 

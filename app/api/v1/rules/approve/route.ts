@@ -25,6 +25,10 @@ export const POST = apiRoute({ permission: 'rules:review', application: 'per-ite
     await ctx.applicationScope();
     throw new ApiError(404, 'no proposed rules to approve');
   }
-  const outcome = await approveRules(db, rules.map((r) => r.id), whoOf(ctx), { comment: body.comment ?? null, expires: body.expires === null ? null : isoOrUndefined(body.expires) });
-  return { approved: outcome.filter((o) => o.outcome === 'approved').length, rules: outcome };
+  const outcome = await approveRules(db, rules.map((r) => r.id), whoOf(ctx), {
+    comment: body.comment ?? null,
+    expires: body.expires === null ? null : isoOrUndefined(body.expires),
+    separationOfDuties: rt.config.review.separationOfDuties,
+  });
+  return { approved: outcome.filter((o) => o.outcome === 'approved').length, refused: outcome.filter((o) => o.outcome === 'refused').length, rules: outcome };
 });
