@@ -174,6 +174,10 @@ describe('API tokens', () => {
     expect(events.events).toHaveLength(20);
     expect(events.events[0]).toMatchObject({ outcome: 'failed', userAgent: 'scanner', summary: 'API token refused: unknown' });
     expect(await authenticate(db, config, { authorization: 'Basic abc', ip, userAgent: null })).toMatchObject({ kind: 'refused', status: 401 });
+    // a valid token from the same address is not refused because of them
+    const admin = await createUser(db, { email: 'next-to-the-scanner@example.com', role: 'admin' });
+    const { token } = await createApiToken(db, { userId: admin.id, name: 'ops', role: 'admin', maxRole: 'admin' });
+    expect(await authenticate(db, config, { authorization: `Bearer ${token}`, ip, userAgent: 'ops' })).toMatchObject({ kind: 'principal', principal: { name: expect.stringContaining('next-to-the-scanner') } });
   });
 });
 
@@ -207,6 +211,20 @@ describe('sign-in', () => {
     expect(await signInWithPassword(db, config, { email: 'target@example.com', password: PW, ip: '203.0.113.67', userAgent: null })).toMatchObject({ ok: true });
     const denied = (await queryAudit(db, { action: 'auth.signin', outcome: 'denied', ip })).events;
     expect(denied[0]!.summary).toMatch(/throttled \(accountAddress\)/);
+  });
+
+  it('does not let a distributed attack lock the owner of an account out from a clean address', async () => {
+    await createUser(db, { email: 'popular@example.com', role: 'admin', password: PW });
+    const t = new SignInThrottle(db, {
+      accountAddress: { points: 5, duration: 60, block: 60 },
+      account: { points: 4, duration: 60, block: 60 },
+      address: { points: 50, duration: 60, block: 60 },
+      token: { points: 20, duration: 60, block: 60 },
+    });
+    for (let i = 0; i < 4; i++) await t.failed('popular@example.com', `198.51.100.${i + 1}`);
+    // the account count is full: addresses that failed on it are refused, a clean one is not
+    expect(await t.check('popular@example.com', '198.51.100.1')).toMatchObject({ allowed: false, limit: 'account' });
+    expect(await t.check('popular@example.com', '192.0.2.10')).toEqual({ allowed: true });
   });
 
   it('throttles one address spraying many accounts, and releases after the block', async () => {

@@ -26,11 +26,14 @@ export async function authenticate(db: Db, config: Config, c: RequestCredentials
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.authorization ?? '')?.[1];
   if (c.authorization && !bearer) return { kind: 'refused', status: 401, message: 'the Authorization header must be "Bearer <API token>"' };
   if (bearer) {
+    // the token first: a valid one is never refused because others presented bad ones from the
+    // same address (a shared NAT, or an attacker next to an admin); tokens are 256-bit random, so
+    // the throttle only slows and records guessing
+    const r = await resolveApiToken(db, bearer);
+    if (r.ok) return { kind: 'principal', principal: r.principal, by: 'token' };
     const throttle = signInThrottle(db);
     const t = await throttle.checkToken(c.ip);
     if (!t.allowed) return { kind: 'refused', status: 429, message: `too many bad API tokens from this address; try again in ${t.retryAfterSeconds} s`, retryAfterSeconds: t.retryAfterSeconds };
-    const r = await resolveApiToken(db, bearer);
-    if (r.ok) return { kind: 'principal', principal: r.principal, by: 'token' };
     await throttle.tokenFailed(c.ip);
     await audit(db, {
       actor: { type: 'anonymous', name: `API token ${bearer.slice(0, 10)}…` },

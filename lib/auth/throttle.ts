@@ -3,8 +3,14 @@
 // process on one database shares them and a restart does not reset an attacker's count.
 //
 // Failed password sign-ins are counted per (account, address), per account from anywhere, and
-// per address across accounts. When one of them is full, further attempts are refused without
-// checking the password until it is released. A success clears its (account, address) count.
+// per address across accounts. When the (account, address) or the address count is full, further
+// attempts from there are refused without checking the password until it is released. When the
+// account count is full (a distributed attack), only addresses that have themselves failed on
+// the account are refused: the throttle slows the guess, not the person, so an attacker cannot
+// lock an admin out of their own account from elsewhere (each new attacking address still gets
+// no more than its (account, address) and address allowances). A success clears its
+// (account, address) count. API tokens are checked before the throttle (authenticate.ts): a
+// valid token is never refused because someone else presented bad ones.
 import { RateLimiterPrisma, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db';
 
@@ -62,13 +68,20 @@ export class SignInThrottle {
     return Math.max(1, Math.ceil(r.msBeforeNext / 1000));
   }
 
+  private async failures(name: keyof Limits, key: string): Promise<number> {
+    const r = (await this.limiters[name].get(key)) as RateLimiterRes | null;
+    return r?.consumedPoints ?? 0;
+  }
+
   /** Whether a sign-in attempt may be checked at all. */
   async check(email: string, ip: string | null): Promise<ThrottleCheck> {
     const k = this.keys(email, ip);
-    for (const name of ['accountAddress', 'account', 'address'] as const) {
+    for (const name of ['accountAddress', 'address'] as const) {
       const wait = await this.full(name, k[name]);
       if (wait !== null) return { allowed: false, retryAfterSeconds: wait, limit: name };
     }
+    const wait = await this.full('account', k.account);
+    if (wait !== null && (await this.failures('accountAddress', k.accountAddress)) > 0) return { allowed: false, retryAfterSeconds: wait, limit: 'account' };
     return { allowed: true };
   }
 
