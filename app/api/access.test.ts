@@ -173,6 +173,25 @@ describe('the JSON API access matrix', () => {
     }, 180_000);
   }
 
+  it('answers malformed query parameters with 400 and a message, never 500', async () => {
+    const BAD = ['not-a-date', '-1', '1e309', 'NaN', 'x'.repeat(5000), '\u0000', '[]', '2026-13-45T99:99:99Z', '%', '1,2,,3'];
+    const failures: string[] = [];
+    let tried = 0;
+    for (const e of endpoints.filter((x) => SAFE.has(x.method) && x.handler.meta.permission !== 'public')) {
+      for (const key of e.handler.meta.queryKeys) {
+        for (const bad of BAD) {
+          tried++;
+          const url = `${e.path}?${new URLSearchParams({ [key]: bad })}`;
+          const res = await call({ ...e, path: url }, { bearer: creds.admin.token });
+          if (res.status >= 500) failures.push(`${e.method} ${url.slice(0, 120)}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+          else if (res.status === 400 && !(await res.json()).error) failures.push(`${e.method} ${url.slice(0, 120)}: 400 without a message`);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
   it('refuses state-changing browser requests without the CSRF token, and audits denials', async () => {
     const failures: string[] = [];
     for (const e of endpoints.filter((x) => !SAFE.has(x.method) && x.handler.meta.permission !== 'public')) {

@@ -167,7 +167,9 @@ const moment = (endOfDay: boolean) =>
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'a date (2026-03-01) or time (2026-03-01T12:00Z), UTC unless it says otherwise')
     // A date alone means the whole day: "to 2026-03-01" includes that day.
-    .transform((s) => (s.length === 10 ? new Date(Date.parse(`${s}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)) : new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`)));
+    .transform((s) => (s.length === 10 ? new Date(Date.parse(`${s}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)) : new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`)))
+    // the shape alone lets 2026-13-45 through
+    .refine((d) => !Number.isNaN(d.getTime()), 'not a real date or time');
 const text = (max: number) => z.string().trim().max(max).optional().transform((s) => s || undefined);
 
 /** The audit filter as query parameters (web page, JSON API, CLI options): validated, empty values ignored. */
@@ -206,9 +208,12 @@ export function toRecord(r: Row): AuditRecord {
 /** A cursor names the last event of a page: newest first, ties broken by id. */
 const encodeCursor = (r: Row) => Buffer.from(`${r.at.getTime()}.${r.id}`).toString('base64url');
 function decodeCursor(c: string): { at: Date; id: string } | null {
-  const m = /^(\d+)\.(.+)$/.exec(Buffer.from(c, 'base64url').toString());
+  const m = /^(\d{1,15})\.([\w-]{1,64})$/.exec(Buffer.from(c, 'base64url').toString());
   return m ? { at: new Date(Number(m[1])), id: m[2]! } : null;
 }
+
+/** A page cursor as a query parameter: one this server handed out, or refused at the door. */
+export const auditCursorSchema = z.string().max(200).refine((c) => decodeCursor(c) !== null, 'not a page cursor of the audit log (use the nextCursor of the previous page)');
 
 /** One page of events, newest first. */
 export async function queryAudit(db: AuditDb, filter: AuditFilter = {}, page: { limit?: number; cursor?: string | null } = {}) {

@@ -74,6 +74,14 @@ interface Options<Q, B> {
 export interface RouteMeta {
   permission: Permission | 'public';
   application: 'resolver' | 'per-item' | null;
+  /** the query parameters the route declares (read by the malformed-parameter test) */
+  queryKeys: string[];
+}
+
+/** The keys of a declared query schema (a zod object, possibly refined). */
+function schemaKeys(schema: ZodType<unknown> | undefined): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
 }
 
 type RouteParams = { params: Promise<Record<string, string>> };
@@ -206,7 +214,7 @@ export function apiRoute<Q = undefined, B = undefined>(opts: Options<Q, B>, fn: 
       return errorResponse(e, rt);
     }
   };
-  return Object.assign(handler, { meta: { permission: opts.permission, application: typeof opts.application === 'function' ? 'resolver' : (opts.application ?? null) } as RouteMeta });
+  return Object.assign(handler, { meta: { permission: opts.permission, application: typeof opts.application === 'function' ? 'resolver' : (opts.application ?? null), queryKeys: schemaKeys(opts.query) } as RouteMeta });
 }
 
 /**
@@ -231,7 +239,7 @@ export function publicApiRoute(fn: (ctx: { rt: Runtime; req: NextRequest; princi
       return errorResponse(e, rt);
     }
   };
-  return Object.assign(handler, { meta: { permission: 'public', application: null } as RouteMeta });
+  return Object.assign(handler, { meta: { permission: 'public', application: null, queryKeys: [] } as RouteMeta });
 }
 
 function parse<T>(schema: ZodType<T>, value: unknown, where: string): T {

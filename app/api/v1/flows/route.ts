@@ -4,7 +4,7 @@
 // the address then; and flows over time.
 import { analysisResult } from '../../../_data/analysis';
 import { queryFlows, resolveSpec, FlowQueryError } from '../../../_data/flows';
-import { windowOf, windowShape } from '../../../_data/window';
+import { isoTime, windowOf, windowShape } from '../../../_data/window';
 import { resolveWindow } from '../../../../lib/analysis/window';
 import { protocolNumber } from '../../../../components/format';
 import { apiRoute, z } from '../../_lib/route';
@@ -19,7 +19,7 @@ const query = z.object({
   port: z.string().max(500).optional(),
   protocol: z.string().max(10).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
-  before: z.string().max(40).optional(),
+  before: isoTime.optional(),
 });
 
 export const GET = apiRoute({ permission: 'flows:read', query }, async ({ rt, query }) => {
