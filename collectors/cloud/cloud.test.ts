@@ -220,4 +220,21 @@ describe('JSON value boundaries', () => {
       ['{"d":', 5, true],
     ]);
   });
+
+  it('keeps every value after one that was cut short, in a string or between values', () => {
+    const docs: Array<[string, number]> = [];
+    const junk: Array<[string, number, boolean]> = [];
+    const s = new JsonDocSplitter(
+      (d) => docs.push([d.text, d.line]),
+      (t, n, truncated) => junk.push([t, n, truncated]),
+    );
+    s.push('{"a": 1}\n{"b": "cut in the mid\n{"c": 3}\n{"d": {"e": \n{"f": 6}\n');
+    s.push('[\n{"g": 7},\n{"h": 8}\n]\n');
+    s.end();
+    expect(docs.map((d) => d[0])).toEqual(['{"a": 1}', '{"c": 3}', '{"f": 6}', '[\n{"g": 7},\n{"h": 8}\n]']);
+    expect(junk).toEqual([
+      ['{"b": "cut in the mid', 2, true],
+      ['{"d": {"e":', 4, true],
+    ]);
+  });
 });

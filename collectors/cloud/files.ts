@@ -128,29 +128,60 @@ export async function* readText(path: string, onBytes?: (n: number) => void): As
   }
 }
 
+/** A text line longer than this (characters) is reported and skipped, not held: flow-log lines are under a kilobyte. */
+export const MAX_LINE_CHARS = 1024 * 1024;
+
+export interface LineOptions {
+  /** lines already handled by an interrupted import: counted, not passed on */
+  startLine?: number;
+  maxLineChars?: number;
+  /** a line longer than maxLineChars: its number and how long it was (it is not passed to onLine) */
+  onTooLong?: (n: number, chars: number) => void;
+}
+
 /**
  * Lines of a text stream, numbered from 1, without their line endings. Calls `onLine` for
- * each; awaits `between` after each chunk (where the importer applies back-pressure).
+ * each; awaits `between` after each chunk (where the importer applies back-pressure). Linear in
+ * the input whatever the line lengths: each chunk is searched once, and a line spread over
+ * chunks is joined once, when it ends; a line longer than `maxLineChars` is reported and skipped
+ * without being held.
  */
-export async function forEachLine(chunks: AsyncIterable<string>, onLine: (line: string, n: number) => void, between?: () => Promise<void> | void, startLine = 0): Promise<number> {
-  let carry = '';
+export async function forEachLine(chunks: AsyncIterable<string>, onLine: (line: string, n: number) => void, between?: () => Promise<void> | void, opts: LineOptions = {}): Promise<number> {
+  const startLine = opts.startLine ?? 0;
+  const max = opts.maxLineChars ?? MAX_LINE_CHARS;
+  let parts: string[] = [];
+  let partChars = 0;
+  let tooLong = false;
   let n = 0;
+  const emit = (last: string) => {
+    n++;
+    if (tooLong) {
+      if (n > startLine) opts.onTooLong?.(n, partChars + last.length);
+    } else if (n > startLine) {
+      const text = parts.length ? parts.join('') + last : last;
+      onLine(text.endsWith('\r') ? text.slice(0, -1) : text, n);
+    }
+    parts = [];
+    partChars = 0;
+    tooLong = false;
+  };
   for await (const chunk of chunks) {
-    const text = carry ? carry + chunk : chunk;
     let start = 0;
     let idx: number;
-    while ((idx = text.indexOf('\n', start)) !== -1) {
-      n++;
-      if (n > startLine) onLine(text.charCodeAt(idx - 1) === 13 ? text.slice(start, idx - 1) : text.slice(start, idx), n);
+    while ((idx = chunk.indexOf('\n', start)) !== -1) {
+      emit(chunk.slice(start, idx));
       start = idx + 1;
     }
-    carry = text.slice(start);
+    if (start < chunk.length) {
+      const rest = chunk.slice(start);
+      partChars += rest.length;
+      if (partChars > max) tooLong = true;
+      if (!tooLong) parts.push(rest);
+      else parts = [];
+    }
     if (between) await between();
   }
-  if (carry) {
-    n++;
-    if (n > startLine) onLine(carry.endsWith('\r') ? carry.slice(0, -1) : carry, n);
-  }
+  if (partChars || parts.length) emit('');
   return n;
 }
 

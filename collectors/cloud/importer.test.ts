@@ -66,6 +66,39 @@ describe('CloudImporter', () => {
     expect(await count()).toBe(5);
   });
 
+  it('reports a line too long to be a flow log by file and line, and keeps every line around it', async () => {
+    const d = join(dir, 'long-line');
+    mkdirSync(d, { recursive: true });
+    const good = lines(4, 1767229200).split('\n');
+    // a gzip holding one 32 MiB line between good ones (a corrupt or hostile file)
+    const text = [good[0], good[1], 'x'.repeat(32 * 1024 * 1024), good[2], good[3], good[4]].join('\n');
+    writeFileSync(join(d, 'long.log.gz'), gzipSync(text));
+    const imp = new CloudImporter(rt.db.prisma, rt.store, { kind: 'aws' });
+    await imp.importPaths([d], '/');
+    const s = await imp.finish();
+    expect(s.stored).toBe(4);
+    expect(s.rejects).toEqual([expect.objectContaining({ file: join(d, 'long.log.gz'), line: 3, reason: expect.stringMatching(/a line of 33554432 characters/) })]);
+  });
+
+  it('keeps every GCP record after one cut short, and names its line', async () => {
+    const d = join(dir, 'gcp-cut');
+    mkdirSync(d, { recursive: true });
+    const records = readFileSync(fixture('gcp-both-reporters.ndjson'), 'utf8').trim().split('\n');
+    const whole = new CloudImporter(rt.db.prisma, rt.store, { kind: 'gcp' });
+    writeFileSync(join(d, 'whole.json'), `${records.join('\n')}\n`);
+    await whole.importPaths([join(d, 'whole.json')], '/');
+    const before = await whole.finish();
+    // the second record truncated in the middle of a string value
+    const cut = [records[0], records[1]!.slice(0, 120), ...records.slice(1)];
+    writeFileSync(join(d, 'cut.json'), `${cut.join('\n')}\n`);
+    const imp = new CloudImporter(rt.db.prisma, rt.store, { kind: 'gcp' });
+    await imp.importPaths([join(d, 'cut.json')], '/');
+    const s = await imp.finish();
+    expect(s.stored).toBe(before.stored);
+    // the fixture's own bad record, one line further down, and the cut one
+    expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[2, expect.stringMatching(/never ends/)], ...before.rejects.map((r) => [r.line + 1, r.reason])]);
+  });
+
   it('stops on abort with what was read stored, and resumes there next time', async () => {
     const file = join(dir, 'big.log');
     writeFileSync(file, lines(60_000, 1767225600));

@@ -2,7 +2,7 @@
 // JSON, GCP, Azure), chosen by the file's first character, with line numbers for every error.
 import { AwsParser } from './aws';
 import { AzureConnections, AzureParser } from './azure';
-import { forEachLine, readText } from './files';
+import { forEachLine, MAX_LINE_CHARS, readText } from './files';
 import { GcpParser } from './gcp';
 import { JsonDocSplitter } from './json-docs';
 import type { CloudKind, FileContext, ParseOutput } from './types';
@@ -82,7 +82,7 @@ export async function parseFile(kind: CloudKind, ctx: FileContext, out: ParseOut
           if (p.notFlowLog) throw new Stop();
           await between();
         },
-        skip,
+        { startLine: skip, onTooLong: (n, chars) => out.reject(n, `a line of ${chars} characters, longer than any flow-log line (${MAX_LINE_CHARS}): not read`) },
       );
     } catch (e) {
       if (!(e instanceof Stop)) throw e;

@@ -45,6 +45,12 @@ describe('inventory JSON and CSV', () => {
     expect(parseInventory('host,ip\nx,1.2.3.4\n').result.observations).toEqual([{ name: 'x', addresses: [{ ip: '1.2.3.4' }], labels: {} }]);
     expect(parseInventory('vm;addr\nx;1.2.3.4\n').result.errors[0]!.reason).toMatch(/needs a "name" and an "addresses" column/);
   });
+
+  it('keeps every CSV line around one with a quote left open, and names that line', () => {
+    const { result } = parseInventory('name,addresses,app\r\nweb-1,10.0.0.5,shop\r\n"web-2,10.0.0.6,shop\r\n\r\nweb-3,10.0.0.7,shop\r\n');
+    expect(result.observations.map((o) => o.name)).toEqual(['web-1', 'web-3']);
+    expect(result.errors).toEqual([{ where: 'line 3', reason: expect.stringMatching(/quote/i) }]);
+  });
 });
 
 describe('vCenter exports', () => {
