@@ -22,7 +22,7 @@ export class ExporterTable {
       e = {
         exporter: address, version, domains: [], domainSet: new Set(), datagrams: 0, bytes: 0, records: 0, templates: 0,
         activeTemplates: 0, options: 0, counterSamples: 0, decodeErrors: 0, lastError: null, noTemplateDrops: 0,
-        waitingForTemplate: 0, sequenceGaps: 0, lost: 0, lostUnit: '', sequenceResets: 0, droppedRecords: 0, firstSeen: t, lastSeen: t,
+        waitingForTemplate: 0, sequenceGaps: 0, lost: 0, lostUnit: '', sequenceResets: 0, droppedRecords: 0, quarantined: 0, firstSeen: t, lastSeen: t,
       };
       this.entries.set(key, e);
       this.onNew?.(address, version);
@@ -69,6 +69,11 @@ export class ExporterTable {
   /** Records the store could not take (the collector's own loss). */
   dropped(e: ExporterStatus, n: number) {
     e.droppedRecords += n;
+  }
+
+  /** Records whose times were outside the admission window (kept aside, not stored). */
+  quarantined(e: ExporterStatus, n: number) {
+    e.quarantined += n;
   }
 
   /** Data sets that waited too long for a template, found by DecoderState.expire(). */

@@ -117,8 +117,9 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
       } else if (r.records.length) {
         const records: FlowRecord[] = new Array(r.records.length);
         for (let i = 0; i < r.records.length; i++) records[i] = normalizer.toRecord(r.records[i]!);
-        const taken = sink.writeOrDrop(records);
+        const { taken, quarantined } = sink.writeOrDrop(records);
         if (taken < records.length) table.dropped(entry, records.length - taken);
+        if (quarantined) table.quarantined(entry, quarantined);
       }
     } catch (e) {
       // Not a decoder error (those are reported, not thrown): count it against the exporter and go on.
@@ -170,7 +171,7 @@ export async function startCollectors(config: Config, sink: FlowSink, log: Logge
         time, collector: collectorId, exporter: e.exporter, version: e.version, datagrams: d('datagrams'), bytes: d('bytes'), records: d('records'),
         templates: d('templates'), options: d('options'), counter_samples: d('counterSamples'), decode_errors: d('decodeErrors'),
         no_template: d('noTemplateDrops'), sequence_gaps: d('sequenceGaps'), lost: d('lost'), lost_unit: e.lostUnit, sequence_resets: d('sequenceResets'),
-        dropped: d('droppedRecords'), last_error: d('decodeErrors') > 0 ? (e.lastError ?? '') : '',
+        dropped: d('droppedRecords'), quarantined: d('quarantined'), last_error: d('decodeErrors') > 0 ? (e.lastError ?? '') : '',
       });
     }
     written = new Map(now.map((e) => [`${e.exporter}|${e.version}`, e]));
@@ -234,6 +235,7 @@ export function statusLine(now: CollectorStatus, prev: CollectorStatus | null, s
   const errors = sum(now, (e) => e.decodeErrors);
   const lost = sum(now, (e) => e.lost);
   const dropped = sum(now, (e) => e.droppedRecords);
+  const quarantined = sum(now, (e) => e.quarantined);
   const noTemplate = sum(now, (e) => e.noTemplateDrops);
   const kernel = now.listeners.reduce<number | null>((a, l) => (l.kernelDrops === null ? a : (a ?? 0) + l.kernelDrops), null);
   const exporters = new Set(now.exporters.map((e) => e.exporter)).size;
@@ -241,6 +243,6 @@ export function statusLine(now: CollectorStatus, prev: CollectorStatus | null, s
   return (
     `flows ${fmt(rate)}/s | exporters ${exporters} | datagrams ${fmt(datagrams)} | records ${fmt(records)} | ` +
     `decode errors ${fmt(errors)} | no template ${fmt(noTemplate)} | exporter-reported loss ${fmt(lost)} | ` +
-    `dropped by us ${fmt(dropped)} | kernel drops ${kernel === null ? 'n/a' : fmt(kernel)}`
+    `dropped by us ${fmt(dropped)} | quarantined (time) ${fmt(quarantined)} | kernel drops ${kernel === null ? 'n/a' : fmt(kernel)}`
   );
 }

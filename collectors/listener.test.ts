@@ -94,7 +94,7 @@ describe.runIf(have('softflowd'))('UDP listeners into ClickHouse', () => {
     // Linux shows each socket's drops in /proc/net/udp.
     for (const l of status.listeners) expect(l.kernelDrops).toBe(0);
     expect(statusLine(status, null, 0)).toMatch(
-      new RegExp(`^flows 0/s \\| exporters 1 \\| datagrams \\d+ \\| records ${2 * traffic.flows.size} \\| decode errors 0 \\| no template 0 \\| exporter-reported loss 0 \\| dropped by us 0 \\| kernel drops 0$`),
+      new RegExp(`^flows 0/s \\| exporters 1 \\| datagrams \\d+ \\| records ${2 * traffic.flows.size} \\| decode errors 0 \\| no template 0 \\| exporter-reported loss 0 \\| dropped by us 0 \\| quarantined \\(time\\) 0 \\| kernel drops 0$`),
     );
   });
 });

@@ -3,6 +3,7 @@
 // owner per data directory, so the web app, the collectors and the CLI-through-server share it.
 import type { Config } from './config';
 import { loadConfig } from './config';
+import { timeWindowOf } from './store/admission';
 import { openDatabase, type Database } from './db';
 import type { CollectorStatusSource } from './flow/collector-status';
 import { syncNamedNetworks } from './identity/networks';
@@ -44,6 +45,7 @@ export async function openRuntime(config: Config, opts: { log?: Logger; sink?: S
     throw e;
   }
   const sink = new FlowSink(store, {
+    timeWindow: timeWindowOf(config.admission),
     onError: (err, n) => log.warn({ err: err.message.split('\n')[0], records: n }, 'flow insert failed; retrying'),
     ...opts.sink,
   });

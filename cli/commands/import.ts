@@ -149,6 +149,7 @@ export function formatSummary(s: CloudImportSummary, keep: number, cwd: string):
   ].filter(Boolean);
   L.push(`  stored              ${fmt(s.stored)} records${folded.length ? `: ${folded.join('; ')}` : ''}`);
   if (s.storeRejected) L.push(`  refused by store    ${fmt(s.storeRejected)}`);
+  if (s.quarantined) L.push(`  quarantined         ${fmt(s.quarantined)} (dated more than a day ahead of this clock; kept aside in flows_quarantine, not stored)`);
   if (s.status.NODATA || s.status.SKIPDATA) {
     L.push(`  status records      ${fmt(s.status.NODATA)} NODATA (no traffic on the interface), ${fmt(s.status.SKIPDATA)} SKIPDATA (AWS could not capture some records)`);
     const seen = new Set<string>();

@@ -82,6 +82,8 @@ export interface CloudImportSummary {
   stored: number;
   /** records the store refused (should be 0: the parsers check what the store checks) */
   storeRejected: number;
+  /** records dated more than a day ahead of this clock: kept aside (flows_quarantine), not stored */
+  quarantined: number;
   orientation: Partial<Record<Orientation, number>>;
   /** first and last time of the stored records */
   timeRange: { from: string; to: string } | null;
@@ -128,7 +130,9 @@ export class CloudImporter {
     private readonly opts: CloudImportOptions,
   ) {
     // The import's own sink over the shared store: its flush waits for this import's records
-    // only (not for UDP traffic in a serving process), and its counters are the import's.
+    // only (not for UDP traffic in a serving process), and its counters are the import's. Its
+    // admission window has no limit back: a person chose these files, and records older than the
+    // retention are reported below (beyondRetention) rather than set aside.
     this.sink = new FlowSink(store, { maxBatch: opts.maxBatch ?? 50_000 });
     const ret = opts.retention;
     const now = Date.now();
@@ -158,6 +162,7 @@ export class CloudImporter {
       azureBeginsFolded: 0,
       stored: 0,
       storeRejected: 0,
+      quarantined: 0,
       orientation: {},
       timeRange: null,
       beyondRetention: null,
@@ -326,6 +331,7 @@ export class CloudImporter {
     const st = this.sink.stats();
     s.stored = st.inserted;
     s.storeRejected = st.rejected;
+    s.quarantined = st.quarantined;
     s.duplicates = this.folder.stats.duplicates;
     s.merged = this.folder.stats.merged;
     s.azureBeginsFolded = this.azure.beginsFolded;

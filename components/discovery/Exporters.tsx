@@ -88,7 +88,7 @@ export function Exporters() {
         ) : (
           <div className="table-wrap" tabIndex={0}>
             <table className="data compact" aria-label="Exporters">
-              <TableHead columns={['Exporter', 'Protocol', numCol('Datagrams'), numCol('Records'), numCol('Records/s'), numCol('Templates'), numCol('Decode errors'), numCol('Sequence gaps (lost)'), numCol('Dropped'), 'Last heard']} />
+              <TableHead columns={['Exporter', 'Protocol', numCol('Datagrams'), numCol('Records'), numCol('Records/s'), numCol('Templates'), numCol('Decode errors'), numCol('Sequence gaps (lost)'), numCol('Dropped'), numCol('Quarantined'), 'Last heard']} />
               <tbody>
                 {d.exporters.map((e) => {
                   const dropped = e.droppedRecords + e.noTemplateDrops;
@@ -112,6 +112,9 @@ export function Exporters() {
                       <td className="num">{e.sequenceGaps > 0 ? <span className="status-warn">{`${num(e.sequenceGaps)} (${num(e.lost)} ${e.lostUnit})`}</span> : '0'}</td>
                       <td className="num" title="records the store could not take in time, and data without a template">
                         {dropped > 0 ? <span className="status-bad">{num(dropped)}</span> : '0'}
+                      </td>
+                      <td className="num" title="records dated far from this server's clock (a wrong clock on the exporter?): kept aside, not stored">
+                        {e.quarantined > 0 ? <span className="status-warn">{num(e.quarantined)}</span> : '0'}
                       </td>
                       <td className="nowrap">{ago(e.lastSeen)}</td>
                     </tr>

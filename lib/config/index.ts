@@ -31,6 +31,7 @@ export const fileSchema = z
       .optional(),
     database: z.object({ url: z.string().optional() }).strict().optional(),
     retention: z.object({ flowsDays: days.optional(), rollupDays: days.optional() }).strict().optional(),
+    admission: z.object({ aheadHours: z.coerce.number().min(0).max(24 * 365).optional(), maxAgeDays: days.optional() }).strict().optional(),
     web: z.object({ host: z.string().optional(), port: port.optional() }).strict().optional(),
     collect: z
       .object({
@@ -88,6 +89,11 @@ export interface Config {
   database: DatabaseConfig;
   /** 0 keeps data forever. */
   retention: { flowsDays: number; rollupDays: number };
+  /**
+   * which flow times the store takes (lib/store/admission.ts): at most aheadHours ahead of the
+   * clock, at most maxAgeDays old (0: no limit; default: the flow retention); others are quarantined
+   */
+  admission: { aheadHours: number; maxAgeDays: number };
   web: { host: string; port: number };
   collect: {
     listen: string;
@@ -165,6 +171,8 @@ export const ENVIRONMENT: Record<string, string> = {
   BULKHEAD_SESSION_HOURS: 'sign-in session lifetime in hours (default 12)',
   BULKHEAD_SESSION_IDLE_MINUTES: 'sessions end after this many idle minutes (default 120)',
   BULKHEAD_PASSWORD_SIGNIN: 'on | off: sign-in with local passwords (default on)',
+  BULKHEAD_FLOW_MAX_AHEAD_HOURS: 'flows starting or ending further ahead of this clock are quarantined, not stored (default 24)',
+  BULKHEAD_FLOW_MAX_AGE_DAYS: 'flows older than this are quarantined, not stored (default: the flow retention; 0 = no limit)',
   BULKHEAD_SEPARATION_OF_DUTIES: 'on | off: nobody approves a rule whose last change is theirs (default on; off for one-person installs)',
   BULKHEAD_OIDC_ISSUER: 'OpenID Connect issuer URL for single sign-on (unset = no SSO)',
   BULKHEAD_OIDC_CLIENT_ID: 'OpenID Connect client id',
@@ -225,6 +233,8 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
   set('database', 'url', 'DATABASE_URL');
   set('retention', 'flowsDays', 'BULKHEAD_FLOW_RETENTION_DAYS');
   set('retention', 'rollupDays', 'BULKHEAD_ROLLUP_RETENTION_DAYS');
+  set('admission', 'aheadHours', 'BULKHEAD_FLOW_MAX_AHEAD_HOURS');
+  set('admission', 'maxAgeDays', 'BULKHEAD_FLOW_MAX_AGE_DAYS');
   set('web', 'host', 'BULKHEAD_HOST');
   set('web', 'port', 'BULKHEAD_PORT');
   set('collect', 'listen', 'BULKHEAD_LISTEN');
@@ -253,6 +263,7 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
   const names: Record<string, string> = {
     'clickhouse.url': 'CLICKHOUSE_URL', 'clickhouse.database': 'CLICKHOUSE_DATABASE',
     'retention.flowsDays': 'BULKHEAD_FLOW_RETENTION_DAYS', 'retention.rollupDays': 'BULKHEAD_ROLLUP_RETENTION_DAYS',
+    'admission.aheadHours': 'BULKHEAD_FLOW_MAX_AHEAD_HOURS', 'admission.maxAgeDays': 'BULKHEAD_FLOW_MAX_AGE_DAYS',
     'web.port': 'BULKHEAD_PORT', 'collect.netflowPort': 'BULKHEAD_NETFLOW_PORT', 'collect.ipfixPort': 'BULKHEAD_IPFIX_PORT',
     'collect.sflowPort': 'BULKHEAD_SFLOW_PORT', 'log.level': 'BULKHEAD_LOG_LEVEL',
     'auth.publicUrl': 'BULKHEAD_PUBLIC_URL', 'auth.trustProxy': 'BULKHEAD_TRUST_PROXY', 'auth.sessionHours': 'BULKHEAD_SESSION_HOURS',
@@ -373,6 +384,10 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     retention: {
       flowsDays: m.retention?.flowsDays ?? DEFAULTS.retention.flowsDays,
       rollupDays: m.retention?.rollupDays ?? DEFAULTS.retention.rollupDays,
+    },
+    admission: {
+      aheadHours: m.admission?.aheadHours ?? 24,
+      maxAgeDays: m.admission?.maxAgeDays ?? m.retention?.flowsDays ?? DEFAULTS.retention.flowsDays,
     },
     web: { host: m.web?.host ?? DEFAULTS.web.host, port: m.web?.port ?? DEFAULTS.web.port },
     collect: {

@@ -37,6 +37,8 @@ export interface ExporterStatus {
   sequenceResets: number;
   /** records the flow store could not take in time (the collector's own loss) */
   droppedRecords: number;
+  /** records whose times were outside the admission window: kept aside, not stored (lib/store/admission.ts) */
+  quarantined: number;
   firstSeen: string;
   lastSeen: string;
 }

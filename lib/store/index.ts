@@ -6,6 +6,7 @@ import type { FlowRecord } from '../flow/record';
 import { connect, type Connection } from './connection';
 import { encodeFlowBatch } from './flow-rows';
 import { migrate, type MigrateResult } from './migrate';
+import type { QuarantinedRecord } from './sink';
 import { applyRetention } from './retention';
 
 export { StoreBusyError } from './connection';
@@ -86,6 +87,22 @@ export class Store {
     // Only the columns this batch uses: the others take their DEFAULT (see encodeFlowBatch).
     const { columns, body } = encodeFlowBatch(records);
     await this.client.command({ query: `INSERT INTO ${this.t('flows')} (${columns.join(', ')}) FORMAT JSONCompactColumns\n${body}` });
+  }
+
+  /** Keep quarantined records aside (lib/store/admission.ts): the record as JSON, its exporter and why. */
+  async insertQuarantine(items: readonly QuarantinedRecord[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.client.insert({
+      table: this.t('flows_quarantine'),
+      format: 'JSONEachRow',
+      values: items.map(({ record, reason }) => ({
+        exporter: String(record.exporter).slice(0, 200),
+        source_kind: String(record.sourceKind),
+        reason,
+        start_ms: Math.trunc(record.start),
+        record: JSON.stringify(record),
+      })),
+    });
   }
 
   async health(): Promise<StoreHealth> {

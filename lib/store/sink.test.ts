@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../test/support';
 import type { FlowRecord } from '../flow/record';
 import { Store } from './index';
+import { MAX_DAYS_PER_INSERT } from './admission';
 import { FlowSink, type FlowWriter } from './sink';
 
 const T0 = Date.UTC(2026, 1, 2, 8, 0, 0);
@@ -110,7 +111,7 @@ describe('FlowSink into embedded ClickHouse', () => {
     const sink = new FlowSink(slow, { maxBatch: 100, highWaterMark: 250, concurrency: 1 });
     expect(sink.write(Array.from({ length: 200 }, () => flow({ exporter: 'slow' })))).toBe(true);
     expect(sink.write(Array.from({ length: 100 }, () => flow({ exporter: 'slow' })))).toBe(false);
-    expect(sink.writeOrDrop(Array.from({ length: 40 }, () => flow({ exporter: 'slow' })))).toBe(0);
+    expect(sink.writeOrDrop(Array.from({ length: 40 }, () => flow({ exporter: 'slow' })))).toEqual({ taken: 0, quarantined: 0 });
     let drained = false;
     const d = sink.drain().then(() => (drained = true));
     await new Promise((r) => setTimeout(r, 30));
@@ -120,5 +121,40 @@ describe('FlowSink into embedded ClickHouse', () => {
     await sink.flush();
     expect(sink.stats()).toMatchObject({ inserted: 300, dropped: 40, pending: 0 });
     expect(await count('slow')).toBe(300);
+  });
+
+  it('quarantines records far from the clock, per exporter, and stores every good one around them', async () => {
+    const now = T0 + 86_400_000;
+    const sink = new FlowSink(store, { maxBatch: 1000, maxDelayMs: 60_000, timeWindow: { aheadMs: 86_400_000, behindMs: 30 * 86_400_000 }, now: () => now });
+    const DAY = 86_400_000;
+    let good = 0;
+    // a router with a wrong clock: 120 days of far-off start times mixed into good traffic
+    for (let i = 0; i < 3000; i++) {
+      if (i % 3 === 0) {
+        const far = i % 2 ? now + (2 + (i % 120)) * DAY : now - (40 + (i % 120)) * DAY;
+        expect(sink.writeOrDrop([flow({ exporter: '192.0.2.66', start: far, end: far + 10 })])).toEqual({ taken: 1, quarantined: 1 });
+      } else {
+        good++;
+        sink.write(flow({ exporter: 'door-good' }));
+      }
+    }
+    await sink.flush();
+    const s = sink.stats();
+    expect(s).toMatchObject({ inserted: good, quarantined: 1000, quarantinedByExporter: { '192.0.2.66': 1000 }, quarantineNotKept: 0, failedInserts: 0, pending: 0 });
+    expect(await count('door-good')).toBe(good);
+    expect(await count('192.0.2.66')).toBe(0);
+    const kept = await store.rows<{ n: number; reasons: string[] }>(`SELECT count() AS n, groupUniqArray(splitByChar(':', reason)[1]) AS reasons FROM ${store.t('flows_quarantine')} WHERE exporter = '192.0.2.66'`);
+    expect(kept[0]).toMatchObject({ n: 1000 });
+    expect(kept[0]!.reasons.sort()).toEqual(['start']);
+  });
+
+  it('cuts an insert so that it never spans more days than the engine takes in one block', async () => {
+    const sink = new FlowSink(store, { maxBatch: 10_000, maxDelayMs: 60_000, timeWindow: null });
+    // a year of history in one batch: one insert would touch 365 partitions
+    sink.write(Array.from({ length: 3650 }, (_, i) => flow({ exporter: 'history', start: T0 - (i % 365) * 86_400_000, end: T0 - (i % 365) * 86_400_000 + 10 })));
+    await sink.flush();
+    expect(sink.stats()).toMatchObject({ inserted: 3650, failedInserts: 0, rejected: 0 });
+    expect(sink.stats().batches).toBe(Math.ceil(365 / MAX_DAYS_PER_INSERT));
+    expect(await count('history')).toBe(3650);
   });
 });

@@ -5,11 +5,26 @@
 // `concurrency` inserts in flight, so encoding the next batch overlaps the engine's work on the
 // previous one. When more than `highWaterMark` records wait, write() returns false: file
 // importers await drain(); UDP collectors, which cannot slow the network down, drop and count.
+//
+// Times are checked at the door (./admission.ts): records outside the window are quarantined
+// (counted per exporter, kept aside in flows_quarantine, never in the flow tables), and a batch is
+// cut so that no insert spans more than MAX_DAYS_PER_INSERT days. A batch the engine refuses for
+// its content is split to find the bad records, which are refused and counted; it never holds up
+// the batches behind it.
 import type { FlowRecord } from '../flow/record';
+import { MAX_DAYS_PER_INSERT, splitByDays, timeRefusal, type TimeWindow } from './admission';
 import { invalidReason } from './flow-rows';
+
+/** A record kept aside, and why. */
+export interface QuarantinedRecord {
+  record: FlowRecord;
+  reason: string;
+}
 
 export interface FlowWriter {
   insertFlows(records: readonly FlowRecord[]): Promise<void>;
+  /** where quarantined records are kept; without it they are only counted */
+  insertQuarantine?(items: readonly QuarantinedRecord[]): Promise<void>;
 }
 
 export interface SinkOptions {
@@ -29,6 +44,12 @@ export interface SinkOptions {
   dropAbove?: number;
   /** first retry delay after a failed insert; doubles up to 10 s (default 200 ms) */
   retryDelayMs?: number;
+  /** the admission window (default: a day ahead, no limit back); null: no time check */
+  timeWindow?: TimeWindow | null;
+  /** the clock the window is measured from (default Date.now) */
+  now?: () => number;
+  /** quarantined records kept per second at most; the rest is counted only (default 1,000) */
+  quarantineKeepPerSecond?: number;
   /** called for every refused record, with the reason naming the field */
   onReject?: (record: FlowRecord, reason: string) => void;
   /** called when an insert fails (it is retried or bisected) */
@@ -43,6 +64,11 @@ export interface SinkStats {
   rejectReasons: Record<string, number>;
   /** records refused because the sink was over its high-water mark (writeOrDrop) */
   dropped: number;
+  /** records whose times are outside the admission window, in total and per exporter */
+  quarantined: number;
+  quarantinedByExporter: Record<string, number>;
+  /** quarantined records counted but not kept (over quarantineKeepPerSecond, or the keeping failed) */
+  quarantineNotKept: number;
   inserted: number;
   batches: number;
   failedInserts: number;
@@ -59,8 +85,15 @@ function isDataError(e: unknown): boolean {
   return typeof code === 'string' && /^\d+$/.test(code);
 }
 
+const DEFAULT_WINDOW: TimeWindow = { aheadMs: 86_400_000, behindMs: null };
+
 export class FlowSink {
-  private readonly opts: Required<Omit<SinkOptions, 'onReject' | 'onError'>> & Pick<SinkOptions, 'onReject' | 'onError'>;
+  private readonly opts: Required<Omit<SinkOptions, 'onReject' | 'onError' | 'timeWindow'>> & Pick<SinkOptions, 'onReject' | 'onError'> & { timeWindow: TimeWindow | null };
+  private quarantine: QuarantinedRecord[] = [];
+  /** quarantine inserts in flight (flush waits for them too) */
+  private readonly aside = new Set<Promise<void>>();
+  private quarantineSecond = 0;
+  private quarantineThisSecond = 0;
   private current: FlowRecord[] = [];
   private readonly queue: FlowRecord[][] = [];
   private inFlight = 0;
@@ -69,7 +102,7 @@ export class FlowSink {
   private idleWaiters: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
   private readonly s: SinkStats = {
-    accepted: 0, rejected: 0, rejectReasons: {}, dropped: 0, inserted: 0, batches: 0,
+    accepted: 0, rejected: 0, rejectReasons: {}, dropped: 0, quarantined: 0, quarantinedByExporter: {}, quarantineNotKept: 0, inserted: 0, batches: 0,
     failedInserts: 0, retries: 0, pending: 0, lastInsertMs: null, lastError: null,
   };
 
@@ -84,6 +117,9 @@ export class FlowSink {
       highWaterMark: options.highWaterMark ?? 500_000,
       dropAbove: options.dropAbove ?? Math.min(options.highWaterMark ?? 500_000, 200_000),
       retryDelayMs: options.retryDelayMs ?? 200,
+      timeWindow: options.timeWindow === undefined ? DEFAULT_WINDOW : options.timeWindow,
+      now: options.now ?? Date.now,
+      quarantineKeepPerSecond: options.quarantineKeepPerSecond ?? 1_000,
       onReject: options.onReject,
       onError: options.onError,
     };
@@ -91,12 +127,26 @@ export class FlowSink {
 
   /** Validate and buffer records. Returns false when the caller should await drain() before writing more. */
   write(records: FlowRecord | readonly FlowRecord[]): boolean {
+    this.admit(Array.isArray(records) ? (records as readonly FlowRecord[]) : [records as FlowRecord]);
+    return this.s.pending < this.opts.highWaterMark;
+  }
+
+  /** Validate, quarantine and buffer; how many were quarantined. */
+  private admit(list: readonly FlowRecord[]): number {
     if (this.closed) throw new Error('FlowSink is closed');
-    const list = Array.isArray(records) ? (records as readonly FlowRecord[]) : [records as FlowRecord];
+    const w = this.opts.timeWindow;
+    const now = w ? this.opts.now() : 0;
+    let quarantined = 0;
     for (const r of list) {
       const reason = invalidReason(r);
       if (reason) {
         this.reject(r, reason);
+        continue;
+      }
+      const late = w ? timeRefusal(r, w, now) : null;
+      if (late) {
+        quarantined++;
+        this.keepAside(r, late, now);
         continue;
       }
       this.current.push(r);
@@ -104,14 +154,30 @@ export class FlowSink {
       this.s.pending++;
       if (this.current.length >= this.opts.maxBatch) this.cut();
     }
-    if (this.current.length > 0 && !this.timer) {
+    if ((this.current.length > 0 || this.quarantine.length > 0) && !this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
         this.cut();
       }, this.opts.maxDelayMs);
       this.timer.unref?.();
     }
-    return this.s.pending < this.opts.highWaterMark;
+    return quarantined;
+  }
+
+  private keepAside(r: FlowRecord, reason: string, now: number) {
+    this.s.quarantined++;
+    this.s.quarantinedByExporter[r.exporter] = (this.s.quarantinedByExporter[r.exporter] ?? 0) + 1;
+    const second = Math.floor(now / 1000);
+    if (second !== this.quarantineSecond) {
+      this.quarantineSecond = second;
+      this.quarantineThisSecond = 0;
+    }
+    if (!this.writer.insertQuarantine || this.quarantineThisSecond >= this.opts.quarantineKeepPerSecond) {
+      this.s.quarantineNotKept++;
+      return;
+    }
+    this.quarantineThisSecond++;
+    this.quarantine.push({ record: r, reason });
   }
 
   /** Whether writeOrDrop() would drop now (a UDP source can skip preparing records it would lose). */
@@ -124,14 +190,17 @@ export class FlowSink {
     this.s.dropped += n;
   }
 
-  /** For sources that cannot wait (UDP): over the high-water mark the records are dropped and counted. */
-  writeOrDrop(records: readonly FlowRecord[]): number {
+  /**
+   * For sources that cannot wait (UDP): over the high-water mark the records are dropped and
+   * counted. Returns how many were taken (stored or quarantined) and how many of those were
+   * quarantined, for the exporter's statistics.
+   */
+  writeOrDrop(records: readonly FlowRecord[]): { taken: number; quarantined: number } {
     if (this.s.pending >= this.opts.dropAbove) {
       this.s.dropped += records.length;
-      return 0;
+      return { taken: 0, quarantined: 0 };
     }
-    this.write(records);
-    return records.length;
+    return { taken: records.length, quarantined: this.admit(records) };
   }
 
   /** Resolves once the waiting records fall below half the high-water mark. */
@@ -143,8 +212,8 @@ export class FlowSink {
   /** Send what is buffered now and wait until everything written so far is stored (or refused). */
   async flush(): Promise<void> {
     this.cut();
-    if (this.s.pending === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.s.pending > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await Promise.all([...this.aside]);
   }
 
   async close(): Promise<void> {
@@ -153,7 +222,7 @@ export class FlowSink {
   }
 
   stats(): SinkStats {
-    return { ...this.s, rejectReasons: { ...this.s.rejectReasons } };
+    return { ...this.s, rejectReasons: { ...this.s.rejectReasons }, quarantinedByExporter: { ...this.s.quarantinedByExporter } };
   }
 
   private reject(r: FlowRecord, reason: string) {
@@ -169,8 +238,20 @@ export class FlowSink {
       this.timer = null;
     }
     if (this.current.length > 0) {
-      this.queue.push(this.current);
+      for (const part of splitByDays(this.current, MAX_DAYS_PER_INSERT)) this.queue.push(part);
       this.current = [];
+    }
+    if (this.quarantine.length) {
+      const items = this.quarantine;
+      this.quarantine = [];
+      // kept aside on the side: never waits for, nor holds up, the flow inserts
+      const p = this.writer.insertQuarantine!(items)
+        .catch((e) => {
+          this.s.quarantineNotKept += items.length;
+          this.opts.onError?.(e instanceof Error ? e : new Error(String(e)), items.length);
+        })
+        .finally(() => this.aside.delete(p));
+      this.aside.add(p);
     }
     this.pump();
   }

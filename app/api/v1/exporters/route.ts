@@ -1,5 +1,6 @@
 // GET /api/v1/exporters: the flow exporters this server hears from (live counters of the
-// collectors in this process: datagrams, records, templates, errors, sequence loss, drops),
+// collectors in this process: datagrams, records, templates, errors, sequence loss, drops,
+// records quarantined for their times),
 // their statistics over the last hours from every collector process (the exporter_stats table,
 // in points for a chart), and what each source stored (the sources_hourly rollup), so the page
 // can say what arrives, from whom, and what was lost.
@@ -24,10 +25,10 @@ export const GET = apiRoute({ permission: 'map:read', query }, async ({ rt, quer
   const stored = rows.map((r) => ({ ...r, firstSeen: new Date(r.firstSeen).toISOString(), lastSeen: new Date(r.lastSeen).toISOString() }));
   // About 60 points over the window, a minute at the finest (the collectors write every minute).
   const bucketSeconds = Math.max(60, Math.ceil((query.hours * 3600) / 60 / 60) * 60);
-  const points = await rt.store.rows<{ exporter: string; version: string; t: number; datagrams: number; records: number; decodeErrors: number; noTemplate: number; lost: number; dropped: number; collectors: number }>(
+  const points = await rt.store.rows<{ exporter: string; version: string; t: number; datagrams: number; records: number; decodeErrors: number; noTemplate: number; lost: number; dropped: number; quarantined: number; collectors: number }>(
     `SELECT exporter, version, toUnixTimestamp(toStartOfInterval(time, toIntervalSecond({bucket:UInt32}))) AS t,
             sum(datagrams) AS datagrams, sum(records) AS records, sum(decode_errors) AS decodeErrors, sum(no_template) AS noTemplate,
-            sum(lost) AS lost, sum(dropped) AS dropped, uniqExact(collector) AS collectors
+            sum(lost) AS lost, sum(dropped) AS dropped, sum(quarantined) AS quarantined, uniqExact(collector) AS collectors
        FROM ${rt.store.t('exporter_stats')}
       WHERE time >= now() - toIntervalHour({hours:UInt32})
       GROUP BY exporter, version, t
