@@ -22,7 +22,7 @@ export class ExporterTable {
       e = {
         exporter: address, version, domains: [], domainSet: new Set(), datagrams: 0, bytes: 0, records: 0, templates: 0,
         activeTemplates: 0, options: 0, counterSamples: 0, decodeErrors: 0, lastError: null, noTemplateDrops: 0,
-        waitingForTemplate: 0, sequenceGaps: 0, lost: 0, lostUnit: '', sequenceResets: 0, droppedRecords: 0, quarantined: 0, firstSeen: t, lastSeen: t,
+        waitingForTemplate: 0, sequenceGaps: 0, lost: 0, lostUnit: '', sequenceResets: 0, droppedRecords: 0, quarantined: 0, templatesEvicted: 0, firstSeen: t, lastSeen: t,
       };
       this.entries.set(key, e);
       this.onNew?.(address, version);
@@ -99,8 +99,9 @@ export class ExporterTable {
     }
     return [...this.entries.values()]
       .map(({ domainSet: _, ...e }) => {
-        const a = e.version === 'ipfix' || e.version === 'netflow9' ? active.get(e.exporter) : undefined;
-        return { ...e, activeTemplates: a?.templates ?? 0, waitingForTemplate: a?.pending ?? 0 };
+        const templated = e.version === 'ipfix' || e.version === 'netflow9';
+        const a = templated ? active.get(e.exporter) : undefined;
+        return { ...e, activeTemplates: a?.templates ?? 0, waitingForTemplate: a?.pending ?? 0, templatesEvicted: templated ? (state?.evicted.get(e.exporter) ?? 0) : 0 };
       })
       .sort((a, b) => a.exporter.localeCompare(b.exporter) || a.version.localeCompare(b.version));
   }

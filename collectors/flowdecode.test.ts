@@ -341,3 +341,53 @@ describe('decode', () => {
     expect(elementInfo(40001, 0, true).name).toBe('xlateSourceIPv4Address');
   });
 });
+
+describe('decoder state within its ceilings', () => {
+  const fields: FieldDef[] = [[8, 4], [12, 4], [4, 1], [2, 8], [1, 8]];
+  const templates = (domain: number, ids: number[], sequence = 0) => {
+    const t = new ByteWriter();
+    for (const id of ids) ipfixTemplateRecord(t, id, fields);
+    return ipfixMessage({ exportTime: T0 / 1000, sequence, domain, sets: [{ id: 2, body: t.done() }] });
+  };
+  const data = (domain: number, id: number) => {
+    const w = new ByteWriter();
+    w.bytes([10, 0, 0, 1]).bytes([10, 0, 0, 2]).u8(6).u32(0).u32(1).u32(0).u32(100);
+    return ipfixMessage({ exportTime: T0 / 1000, sequence: 0, domain, sets: [{ id, body: w.done() }] });
+  };
+
+  it('evicts the least recently used templates beyond the ceilings, counts it per exporter, and keeps what is in use', () => {
+    const state = new DecoderState({ maxTemplatesPerDomain: 10, maxDomainsPerSession: 8, maxTemplates: 40 });
+    // the template in use: domain 1, template 256, used after every announcement
+    decode(templates(1, [256]), src('192.0.2.1'), state);
+    let decoded = 0;
+    // a flood: 200 domains of 20 templates each from another exporter
+    for (let dom = 0; dom < 200; dom++) {
+      decode(templates(1000 + dom, Array.from({ length: 20 }, (_, i) => 300 + i)), src('192.0.2.99'), state);
+      decoded += decode(data(1, 256), src('192.0.2.1'), state).records.length;
+    }
+    expect(decoded).toBe(200);
+    expect(state.templatesHeld).toBe(state.templateCount());
+    expect(state.templateCount()).toBeLessThanOrEqual(40);
+    expect(state.sessions.get('192.0.2.99|40000')!.domains.size).toBeLessThanOrEqual(8);
+    for (const d of state.sessions.get('192.0.2.99|40000')!.domains.values()) expect(d.templates.size).toBeLessThanOrEqual(10);
+    // every template the flood announced and no longer holds was counted as evicted against it
+    expect(state.evicted.get('192.0.2.99')).toBe(200 * 20 - (state.templateCount() - 1));
+    expect(state.evicted.get('192.0.2.1') ?? 0).toBe(0);
+  });
+
+  it('takes a million template announcements across domains in bounded memory', () => {
+    const state = new DecoderState();
+    const before = process.memoryUsage().heapUsed;
+    let n = 0;
+    for (let dom = 0; n < 1_000_000; dom++) {
+      const ids = Array.from({ length: 100 }, (_, i) => 256 + ((dom * 7 + i) % 60000));
+      decode(templates(dom, ids), src(`198.51.100.${dom % 250}`, 40000 + (dom % 4)), state);
+      n += ids.length;
+    }
+    expect(state.templateCount()).toBeLessThanOrEqual(state.opts.maxTemplates);
+    expect(state.templatesHeld).toBe(state.templateCount());
+    expect([...state.evicted.values()].reduce((a, b) => a + b, 0)).toBe(n - state.templateCount());
+    // a template costs about a kilobyte: the ceiling keeps the state far below the 500 MB a collector may use
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(300 * 1024 * 1024);
+  }, 120_000);
+});

@@ -120,7 +120,7 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
   io.err(statusLine(final, null, 0));
   for (const e of final.exporters) {
     const lost = e.lost ? `, ${e.lost} ${e.lostUnit} lost per sequence numbers` : '';
-    io.err(`exporter ${e.exporter} ${e.version}: ${e.datagrams} datagrams, ${e.records} records, ${e.templates} templates, ${e.decodeErrors} decode errors${lost}, ${e.droppedRecords} dropped by us, ${e.quarantined} quarantined for their times${e.lastError ? `; last error: ${e.lastError}` : ''}`);
+    io.err(`exporter ${e.exporter} ${e.version}: ${e.datagrams} datagrams, ${e.records} records, ${e.templates} templates${e.templatesEvicted ? ` (${e.templatesEvicted} evicted)` : ''}, ${e.decodeErrors} decode errors${lost}, ${e.droppedRecords} dropped by us, ${e.quarantined} quarantined for their times${e.lastError ? `; last error: ${e.lastError}` : ''}`);
   }
   for (const [addr, n] of Object.entries(final.refused)) io.err(`refused      ${n} datagrams from ${addr} (not in the allow-list)`);
   io.err(`stored       ${stored.inserted.toLocaleString('en-US')} records (${stored.rejected} refused by validation, ${stored.dropped} dropped while the store was behind)`);

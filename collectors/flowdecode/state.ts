@@ -7,8 +7,16 @@ import type { ElementType } from './elements';
 export interface DecoderOptions {
   /** transport sessions kept at once; the least recently created is forgotten beyond (default 10,000) */
   maxSessions?: number;
-  /** templates per observation domain (default 4,096) */
+  /** templates per observation domain; the least recently used is evicted beyond (default 4,096) */
   maxTemplatesPerDomain?: number;
+  /** observation domains (source ids, sFlow sub-agents) per session; the least recently used is evicted beyond (default 1,024) */
+  maxDomainsPerSession?: number;
+  /**
+   * templates held in all, whatever the number of exporters and domains; the least recently used
+   * domain loses its least recently used template beyond (default 50,000: a template costs about
+   * a kilobyte, so the ceiling holds the decoder's memory near 50 MB whatever the input)
+   */
+  maxTemplates?: number;
   /** data bytes held per domain while waiting for templates (default 1 MiB) */
   pendingMaxBytes?: number;
   /** how long data waits for its template before it is dropped and counted (default 10 s) */
@@ -59,6 +67,7 @@ export interface PendingSet {
 }
 
 export class DomainState {
+  /** least recently used first: use() moves a template to the end */
   readonly templates = new Map<number, Template>();
   pending: PendingSet[] = [];
   pendingBytes = 0;
@@ -71,19 +80,72 @@ export class DomainState {
   systemInitMs = -1;
   /** sFlow: next expected sample sequence per source id */
   readonly sampleSeq = new Map<number, number>();
+
+  constructor(
+    readonly session: Session,
+    readonly id: number,
+  ) {}
+
+  /** The template for a data set, marked as used (it is evicted last). */
+  use(tid: number): Template | undefined {
+    const t = this.templates.get(tid);
+    if (t) {
+      this.templates.delete(tid);
+      this.templates.set(tid, t);
+      this.session.owner.touch(this);
+    }
+    return t;
+  }
+
+  /** Add or replace a template, evicting the least recently used ones beyond the ceilings. */
+  setTemplate(tid: number, t: Template): void {
+    const owner = this.session.owner;
+    if (!this.templates.has(tid)) {
+      if (this.templates.size >= owner.opts.maxTemplatesPerDomain) this.evictOldest();
+      owner.templatesHeld++;
+      while (owner.templatesHeld > owner.opts.maxTemplates && owner.evictOne(this));
+    } else this.templates.delete(tid);
+    this.templates.set(tid, t);
+    owner.touch(this);
+  }
+
+  deleteTemplate(tid: number): boolean {
+    if (!this.templates.delete(tid)) return false;
+    this.session.owner.templatesHeld--;
+    return true;
+  }
+
+  /** Drop the least recently used template, counted against the exporter. */
+  evictOldest(): void {
+    const first = this.templates.keys().next();
+    if (first.done) return;
+    this.deleteTemplate(first.value);
+    this.session.owner.countEviction(this.session.exporter, 1);
+  }
 }
 
 export class Session {
+  /** least recently used first */
   readonly domains = new Map<number, DomainState>();
   lastSeen = 0;
-  constructor(readonly exporter: string) {}
+  constructor(
+    readonly exporter: string,
+    readonly owner: DecoderState,
+  ) {}
 
   domain(id: number): DomainState {
     let d = this.domains.get(id);
-    if (!d) {
-      d = new DomainState();
+    if (d) {
+      this.domains.delete(id);
       this.domains.set(id, d);
+      return d;
     }
+    if (this.domains.size >= this.owner.opts.maxDomainsPerSession) {
+      const oldest = this.domains.values().next().value;
+      if (oldest) this.owner.forgetDomain(oldest, true);
+    }
+    d = new DomainState(this, id);
+    this.domains.set(id, d);
     return d;
   }
 }
@@ -97,6 +159,12 @@ export interface ExpireReport {
 export class DecoderState {
   readonly sessions = new Map<string, Session>();
   readonly opts: Required<Omit<DecoderOptions, 'extras'>> & { extras: boolean };
+  /** templates held now, all sessions */
+  templatesHeld = 0;
+  /** domains holding templates, least recently used first (the global eviction order) */
+  private readonly lru = new Map<DomainState, true>();
+  /** templates evicted to keep within the ceilings, by exporter address */
+  readonly evicted = new Map<string, number>();
   private readonly extrasTest: ((name: string) => boolean) | null;
   private readonly extrasCache = new Map<string, boolean>();
 
@@ -104,6 +172,8 @@ export class DecoderState {
     this.opts = {
       maxSessions: options.maxSessions ?? 10_000,
       maxTemplatesPerDomain: options.maxTemplatesPerDomain ?? 4096,
+      maxDomainsPerSession: options.maxDomainsPerSession ?? 1024,
+      maxTemplates: options.maxTemplates ?? 50_000,
       pendingMaxBytes: options.pendingMaxBytes ?? 1 << 20,
       pendingMaxAgeMs: options.pendingMaxAgeMs ?? 10_000,
       sessionIdleMs: options.sessionIdleMs ?? 3_600_000,
@@ -138,13 +208,61 @@ export class DecoderState {
     if (!s) {
       if (this.sessions.size >= this.opts.maxSessions) {
         const oldest = this.sessions.keys().next().value;
-        if (oldest !== undefined) this.sessions.delete(oldest);
+        if (oldest !== undefined) this.forgetSession(oldest, true);
       }
-      s = new Session(address);
+      s = new Session(address, this);
       this.sessions.set(key, s);
     }
     s.lastSeen = now;
     return s;
+  }
+
+  /** A domain holding templates was used: it is evicted last. */
+  touch(d: DomainState): void {
+    this.lru.delete(d);
+    this.lru.set(d, true);
+  }
+
+  /**
+   * Over the total ceiling: the least recently used domain (another than `keep` when there is
+   * one) loses its oldest template. False when there was nothing to evict.
+   */
+  evictOne(keep: DomainState): boolean {
+    for (const d of this.lru.keys()) {
+      if (d.templates.size === 0) {
+        this.lru.delete(d);
+        continue;
+      }
+      if (d === keep) continue;
+      d.evictOldest();
+      if (d.templates.size === 0) this.lru.delete(d);
+      return true;
+    }
+    // nothing else holds templates: `keep` gives up its own oldest
+    if (keep.templates.size === 0) return false;
+    keep.evictOldest();
+    return true;
+  }
+
+  countEviction(exporter: string, n: number): void {
+    if (n > 0) this.evicted.set(exporter, (this.evicted.get(exporter) ?? 0) + n);
+  }
+
+  /** Forget a domain with its templates (evicted: counted against its exporter). */
+  forgetDomain(d: DomainState, evicted: boolean): void {
+    const n = d.templates.size;
+    this.templatesHeld -= n;
+    if (evicted) this.countEviction(d.session.exporter, n);
+    d.templates.clear();
+    this.lru.delete(d);
+    d.session.domains.delete(d.id);
+  }
+
+  private forgetSession(key: string, evicted: boolean): void {
+    const s = this.sessions.get(key);
+    if (!s) return;
+    for (const d of [...s.domains.values()]) this.forgetDomain(d, evicted);
+    this.sessions.delete(key);
   }
 
   /**
@@ -156,7 +274,7 @@ export class DecoderState {
     for (const [key, s] of this.sessions) {
       if (now - s.lastSeen > this.opts.sessionIdleMs) {
         for (const d of s.domains.values()) if (d.pending.length) add(report.droppedNoTemplate, s.exporter, d.pending.length);
-        this.sessions.delete(key);
+        this.forgetSession(key, false);
         report.sessionsForgotten++;
         continue;
       }

@@ -117,7 +117,7 @@ function decodeMessage(b: Uint8Array, h: Header, src: DatagramSource, state: Dec
     } else if ((v9 && setId === SET_V9_OPTIONS) || (!v9 && setId === SET_IPFIX_OPTIONS)) {
       templateSet(b, body, end, true, v9, h, session, d, state, r);
     } else if (setId >= 256) {
-      const tpl = d.templates.get(setId);
+      const tpl = d.use(setId);
       if (!tpl) {
         uncounted = true;
         holdForTemplate(b, body, end, setId, h, d, state, r, name, src.receivedAt);
@@ -260,11 +260,9 @@ function templateSet(b: Uint8Array, off: number, end: number, options: boolean, 
       r.errors.push({ code: 'template', message: `${name}: ${what} ${tid} of domain ${h.domainId} cannot be used: ${tpl}`, offset: start });
       continue;
     }
-    if (!d.templates.has(tid) && d.templates.size >= state.opts.maxTemplatesPerDomain) {
-      r.errors.push({ code: 'limit', message: `${name}: domain ${h.domainId} already holds ${d.templates.size} templates; ${what} ${tid} ignored`, offset: start });
-      continue;
-    }
-    d.templates.set(tid, tpl);
+    // beyond the ceilings the least recently used templates are evicted (counted per exporter):
+    // a new template is more likely to be used than one nobody has used for a while
+    d.setTemplate(tid, tpl);
     r.templates++;
     releasePending(tid, h, session, d, state, r, v9);
   }
@@ -273,11 +271,11 @@ function templateSet(b: Uint8Array, off: number, end: number, options: boolean, 
 function withdraw(tid: number, options: boolean, d: DomainState, r: DecodeResult, name: string) {
   // Withdrawing the set id itself (2 or 3) withdraws every template of that kind (RFC 7011 §8.1).
   if (tid === (options ? SET_IPFIX_OPTIONS : SET_IPFIX_TEMPLATE)) {
-    for (const [id, t] of d.templates) if (t.options === options) d.templates.delete(id);
+    for (const [id, t] of [...d.templates]) if (t.options === options) d.deleteTemplate(id);
     r.withdrawals++;
     return;
   }
-  if (d.templates.delete(tid)) r.withdrawals++;
+  if (d.deleteTemplate(tid)) r.withdrawals++;
   else r.errors.push({ code: 'template', message: `${name}: withdrawal of unknown template ${tid}` });
 }
 

@@ -105,6 +105,7 @@ export function Exporters() {
                       <td className="num">
                         {num(e.activeTemplates)}
                         {e.waitingForTemplate > 0 && <span className="status-warn"> ({num(e.waitingForTemplate)} waiting)</span>}
+                        {e.templatesEvicted > 0 && <span className="status-warn" title="least recently used templates evicted to keep the collector's memory bounded"> ({num(e.templatesEvicted)} evicted)</span>}
                       </td>
                       <td className="num" title={e.lastError ?? undefined}>
                         {e.decodeErrors > 0 ? <span className="status-bad">{num(e.decodeErrors)}</span> : '0'}

@@ -29,6 +29,8 @@ export interface ExporterStatus {
   noTemplateDrops: number;
   /** data sets waiting for a template now */
   waitingForTemplate: number;
+  /** templates evicted (least recently used) to keep the decoder within its ceilings */
+  templatesEvicted: number;
   /** sequence gaps seen and the units the exporter says it lost (flows, records, packets, datagrams or samples) */
   sequenceGaps: number;
   lost: number;
