@@ -174,6 +174,7 @@ export function formatSummary(s: CloudImportSummary, keep: number, cwd: string):
     L.push(`  already imported    ${fmt(files.alreadyImported.length)} file${files.alreadyImported.length === 1 ? '' : 's'} (same content imported before, not stored again; --force imports again)`);
     for (const f of files.alreadyImported.slice(0, 5)) L.push(`    ${shortPath(f.path, cwd)}  on ${f.at}, ${fmt(f.records)} records`);
   }
+  for (const f of files.recovered) L.push(`  read again          ${shortPath(f.path, cwd)} (an import started ${f.startedAt} died; what it stored is not stored twice)`);
   for (const f of files.resumed) L.push(`  resumed             ${shortPath(f.path, cwd)} after ${fmt(f.from)} (an earlier import stopped there)`);
   for (const f of files.missing) L.push(`  not found           ${f.path}: ${f.reason}`);
   const ignored = Object.entries(files.ignored);

@@ -7,6 +7,13 @@
 // never recorded as imported when its records are not in the store. Ctrl-C stops after the
 // current chunk, stores what was read, and records where it stopped: importing the same file
 // again resumes there instead of storing the first part twice.
+//
+// Exactly once whatever kills the process: each file's records go to the store in chunks (what
+// one chunk of the file's text folded into) under a deduplication token naming the file's
+// checksum, where reading started and the chunk's number. A run killed with SIGKILL leaves its
+// ImportRun "running" with a heartbeat that stops; the next import of the file finds it stale,
+// reads the file again from where that run started, and the store drops every chunk it already
+// holds. A run whose heartbeat is fresh belongs to another process, and is left to it.
 import { resolve } from 'node:path';
 import type { Db } from '../../lib/db';
 import type { FlowRecord, Orientation } from '../../lib/flow/record';
@@ -42,6 +49,8 @@ export interface CloudImportOptions {
   /** the store's retention (days, 0 = forever): records older than it are counted, since ClickHouse drops them */
   retention?: { flowsDays: number; rollupDays: number };
   signal?: AbortSignal;
+  /** a "running" import whose heartbeat is older than this died (default 2 minutes) */
+  staleAfterMs?: number;
   /** compressed bytes read so far and the total of the files being imported */
   onProgress?: (p: { bytes: number; totalBytes: number; file: string; files: number }) => void;
 }
@@ -56,6 +65,8 @@ export interface CloudImportSummary {
     skipped: Array<{ path: string; reason: string }>;
     /** continued where an interrupted import stopped */
     resumed: Array<{ path: string; from: number }>;
+    /** read again after an import that died without a word (killed): chunks it stored were not stored twice */
+    recovered: Array<{ path: string; startedAt: string }>;
     missing: Array<{ path: string; reason: string }>;
     /** left out of directory walks, by extension */
     ignored: Record<string, number>;
@@ -108,8 +119,13 @@ const reasonKey = (reason: string) => {
   return k.length > 60 ? `${k.slice(0, 57)}...` : k;
 };
 
+/** How often a running import says it is alive (ImportRun.summary.heartbeat). */
+const HEARTBEAT_MS = 10_000;
+
 export class CloudImporter {
   readonly summary: CloudImportSummary;
+  /** the file being read: its run, its chunks' token prefix and the next chunk's number */
+  private current: { runId: string; key: string; chunk: number; beat: number; skip: number } | null = null;
   private readonly sink: FlowSink;
   private readonly folder: Folder;
   private readonly azure = new AzureConnections();
@@ -149,7 +165,7 @@ export class CloudImporter {
     this.keepErrors = opts.keepErrors ?? 100;
     this.summary = {
       kind: opts.kind,
-      files: { imported: 0, alreadyImported: [], skipped: [], resumed: [], missing: [], ignored: {} },
+      files: { imported: 0, alreadyImported: [], skipped: [], resumed: [], recovered: [], missing: [], ignored: {} },
       lines: 0,
       flowRecords: 0,
       status: { NODATA: 0, SKIPDATA: 0 },
@@ -208,21 +224,27 @@ export class CloudImporter {
         this.bytesDone += f.size;
         return 'already';
       }
-      const position = (prior.summary as { position?: number } | null)?.position;
-      if (prior.status === 'interrupted' && typeof position === 'number') {
-        skip = position;
-        this.summary.files.resumed.push({ path, from: position });
-      } else {
-        this.summary.files.skipped.push({
-          path,
-          reason: `an earlier import of this file (started ${prior.startedAt.toISOString()}) did not finish: part of it may be stored already; --force imports it again`,
-        });
+      const summary = prior.summary as { position?: number; heartbeat?: string; resumedFrom?: number } | null;
+      const heartbeat = Date.parse(summary?.heartbeat ?? '') || prior.startedAt.getTime();
+      if (prior.status === 'interrupted' && typeof summary?.position === 'number') {
+        skip = summary.position;
+        this.summary.files.resumed.push({ path, from: skip });
+      } else if (prior.status === 'running' && Date.now() - heartbeat < (this.opts.staleAfterMs ?? 120_000)) {
+        this.summary.files.skipped.push({ path, reason: `being imported now by another process (started ${prior.startedAt.toISOString()}, last heard ${new Date(heartbeat).toISOString()}); it is recorded when that import finishes` });
         this.bytesDone += f.size;
         return 'skipped';
+      } else {
+        // died without a word (killed, or failed): read it again from where that run started;
+        // the chunks it stored carry the same tokens and are not stored twice
+        skip = summary?.resumedFrom ?? 0;
+        await this.db.importRun.update({ where: { id: prior.id }, data: { status: 'interrupted', finishedAt: new Date(), summary: { ...(summary ?? {}), recoveredBy: 'a later import of the same file' } as never } });
+        this.summary.files.recovered.push({ path, startedAt: prior.startedAt.toISOString() });
       }
     }
 
-    const run = await this.db.importRun.create({ data: { kind, path, checksum, status: 'running' } });
+    const run = await this.db.importRun.create({ data: { kind, path, checksum, status: 'running', summary: { heartbeat: new Date().toISOString(), resumedFrom: skip || undefined } as never } });
+    // --force stores the file again (its data was removed, say): chunks of a token of their own
+    this.current = { runId: run.id, key: `${kind}:${checksum}:${skip}${this.opts.force ? `:${run.id}` : ''}`, chunk: 0, beat: Date.now(), skip };
     const errors: RejectedLine[] = [];
     const counts = { records: 0, rejected: 0, duplicates: 0, NODATA: 0, SKIPDATA: 0 };
     const s = this.summary;
@@ -297,12 +319,20 @@ export class CloudImporter {
     return 'imported';
   }
 
-  /** Hand folded records to the sink; wait when it is full. */
+  /** Hand folded records to the sink as the next chunk of the current file; wait when it is full. */
   private async pump(file: string): Promise<void> {
+    const c = this.current;
+    // numbered whether or not it holds records: the same file read again numbers them alike
+    const token = c ? `${c.key}:${c.chunk++}` : null;
     if (this.batch.length) {
       const b = this.batch;
       this.batch = [];
-      if (!this.sink.write(b)) await this.sink.drain();
+      const room = token ? this.sink.writeChunk(b, token) : this.sink.write(b);
+      if (!room) await this.sink.drain();
+    }
+    if (c && Date.now() - c.beat > HEARTBEAT_MS) {
+      c.beat = Date.now();
+      await this.db.importRun.update({ where: { id: c.runId }, data: { summary: { heartbeat: new Date(c.beat).toISOString(), resumedFrom: c.skip || undefined } as never } });
     }
     this.opts.onProgress?.({ bytes: this.bytesDone, totalBytes: this.totalBytes, file, files: this.summary.files.imported });
   }

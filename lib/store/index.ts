@@ -1,5 +1,6 @@
 // The flow store: ClickHouse through @clickhouse/client, embedded (chDB) or a server by URL.
 // Everything that reads or writes flows goes through a Store; SQL names tables with t().
+import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig, Config } from '../config';
 import type { FlowRecord } from '../flow/record';
@@ -82,11 +83,17 @@ export class Store {
    * as one INSERT ... FORMAT JSONCompactColumns statement with its data inline, which both the
    * embedded engine and a server over HTTP take as is; client.insert() has no columnar format.
    */
-  async insertFlows(records: readonly FlowRecord[]): Promise<void> {
+  async insertFlows(records: readonly FlowRecord[], token?: string): Promise<void> {
     if (records.length === 0) return;
     // Only the columns this batch uses: the others take their DEFAULT (see encodeFlowBatch).
     const { columns, body } = encodeFlowBatch(records);
-    await this.client.command({ query: `INSERT INTO ${this.t('flows')} (${columns.join(', ')}) FORMAT JSONCompactColumns\n${body}` });
+    await this.client.command({
+      query: `INSERT INTO ${this.t('flows')} (${columns.join(', ')}) FORMAT JSONCompactColumns\n${body}`,
+      // the tables keep a deduplication window (migration 0050): an insert without a token of
+      // its own would be dropped as a duplicate of an identical earlier block; an import's
+      // chunk token makes a chunk stored before a crash a duplicate when the import runs again
+      clickhouse_settings: { insert_deduplication_token: token ?? randomUUID(), deduplicate_blocks_in_dependent_materialized_views: 1 },
+    });
   }
 
   /** Keep quarantined records aside (lib/store/admission.ts): the record as JSON, its exporter and why. */

@@ -22,7 +22,8 @@ export interface QuarantinedRecord {
 }
 
 export interface FlowWriter {
-  insertFlows(records: readonly FlowRecord[]): Promise<void>;
+  /** `token`: the same token twice stores the records once (chunks of an import; see writeChunk) */
+  insertFlows(records: readonly FlowRecord[], token?: string): Promise<void>;
   /** where quarantined records are kept; without it they are only counted */
   insertQuarantine?(items: readonly QuarantinedRecord[]): Promise<void>;
 }
@@ -87,15 +88,23 @@ function isDataError(e: unknown): boolean {
 
 const DEFAULT_WINDOW: TimeWindow = { aheadMs: 86_400_000, behindMs: null };
 
+/** An insert: records, and for a chunk of an import its deduplication token. */
+interface Batch {
+  records: FlowRecord[];
+  token?: string;
+}
+
 export class FlowSink {
   private readonly opts: Required<Omit<SinkOptions, 'onReject' | 'onError' | 'timeWindow'>> & Pick<SinkOptions, 'onReject' | 'onError'> & { timeWindow: TimeWindow | null };
   private quarantine: QuarantinedRecord[] = [];
+  /** writeChunk is gathering a chunk: no cut by size in the middle of it */
+  private chunking = false;
   /** quarantine inserts in flight (flush waits for them too) */
   private readonly aside = new Set<Promise<void>>();
   private quarantineSecond = 0;
   private quarantineThisSecond = 0;
   private current: FlowRecord[] = [];
-  private readonly queue: FlowRecord[][] = [];
+  private readonly queue: Batch[] = [];
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -125,6 +134,27 @@ export class FlowSink {
     };
   }
 
+  /**
+   * A chunk of an import, stored as its own insert(s) under a deduplication token: the same
+   * chunk (same token) written again after a crash is stored once. The token must name the
+   * chunk's content (a file's checksum and the chunk's place in it); a chunk spanning many days
+   * is cut by days and its parts numbered. Returns false like write().
+   */
+  writeChunk(records: readonly FlowRecord[], token: string): boolean {
+    this.cut();
+    this.chunking = true;
+    try {
+      this.admit(records);
+    } finally {
+      this.chunking = false;
+    }
+    const chunk = this.current;
+    this.current = [];
+    splitByDays(chunk, MAX_DAYS_PER_INSERT).forEach((part, i) => part.length && this.queue.push({ records: part, token: `${token}#${i}` }));
+    this.cut();
+    return this.s.pending < this.opts.highWaterMark;
+  }
+
   /** Validate and buffer records. Returns false when the caller should await drain() before writing more. */
   write(records: FlowRecord | readonly FlowRecord[]): boolean {
     this.admit(Array.isArray(records) ? (records as readonly FlowRecord[]) : [records as FlowRecord]);
@@ -152,7 +182,7 @@ export class FlowSink {
       this.current.push(r);
       this.s.accepted++;
       this.s.pending++;
-      if (this.current.length >= this.opts.maxBatch) this.cut();
+      if (this.current.length >= this.opts.maxBatch && !this.chunking) this.cut();
     }
     if ((this.current.length > 0 || this.quarantine.length > 0) && !this.timer) {
       this.timer = setTimeout(() => {
@@ -238,7 +268,7 @@ export class FlowSink {
       this.timer = null;
     }
     if (this.current.length > 0) {
-      for (const part of splitByDays(this.current, MAX_DAYS_PER_INSERT)) this.queue.push(part);
+      for (const part of splitByDays(this.current, MAX_DAYS_PER_INSERT)) this.queue.push({ records: part });
       this.current = [];
     }
     if (this.quarantine.length) {
@@ -260,7 +290,7 @@ export class FlowSink {
     while (this.inFlight < this.opts.concurrency && this.queue.length > 0) {
       const batch = this.queue.shift()!;
       this.inFlight++;
-      void this.send(batch).finally(() => {
+      void this.send(batch.records, batch.token).finally(() => {
         this.inFlight--;
         this.pump();
         this.notify();
@@ -282,12 +312,12 @@ export class FlowSink {
   }
 
   /** Insert a batch: retry connection failures with backoff; split batches the engine refuses to find the bad rows. */
-  private async send(batch: FlowRecord[]): Promise<void> {
+  private async send(batch: FlowRecord[], token?: string): Promise<void> {
     let delay = this.opts.retryDelayMs;
     for (;;) {
       const t0 = performance.now();
       try {
-        await this.writer.insertFlows(batch);
+        await this.writer.insertFlows(batch, token);
         this.s.lastInsertMs = Math.round(performance.now() - t0);
         this.s.inserted += batch.length;
         this.s.batches++;
@@ -305,8 +335,8 @@ export class FlowSink {
             return;
           }
           const mid = batch.length >> 1;
-          await this.send(batch.slice(0, mid));
-          await this.send(batch.slice(mid));
+          await this.send(batch.slice(0, mid), token && `${token}.0`);
+          await this.send(batch.slice(mid), token && `${token}.1`);
           return;
         }
         this.s.retries++;
