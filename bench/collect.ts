@@ -9,6 +9,7 @@
 //   npm run bench -- collect                          (3 runs, 100,000 flows/s, 60 s, NetFlow v9)
 //   npm run bench -- collect --rate 150000 --seconds 30 --runs 1 --protocol ipfix
 import { spawn, type ChildProcess } from 'node:child_process';
+import { procStats } from './lib/proc';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,20 +42,6 @@ async function freePort(): Promise<number> {
   const p = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return p;
-}
-
-/** CPU seconds (user + system) and resident memory of a process, from /proc. */
-function procStats(pid: number): { cpu: number; rssMB: number; hwmMB: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpu = (Number(f[11]) + Number(f[12])) / 100;
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { cpu, rssMB: kb('VmRSS') / 1024, hwmMB: kb('VmHWM') / 1024 };
-  } catch {
-    return null;
-  }
 }
 
 function kernelDrops(port: number): number {

@@ -11,9 +11,11 @@
 // Exactly once whatever kills the process: each file's records go to the store in chunks (what
 // one chunk of the file's text folded into) under a deduplication token naming the file's
 // checksum, where reading started and the chunk's number. A run killed with SIGKILL leaves its
-// ImportRun "running" with a heartbeat that stops; the next import of the file finds it stale,
+// ImportRun "running" with a process that is gone (or, seen from another machine, a heartbeat
+// that stopped); the next import of the file finds it stale,
 // reads the file again from where that run started, and the store drops every chunk it already
 // holds. A run whose heartbeat is fresh belongs to another process, and is left to it.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Db } from '../../lib/db';
 import type { FlowRecord, Orientation } from '../../lib/flow/record';
@@ -122,6 +124,20 @@ const reasonKey = (reason: string) => {
 /** How often a running import says it is alive (ImportRun.summary.heartbeat). */
 const HEARTBEAT_MS = 10_000;
 
+/**
+ * Whether the process that wrote a run's heartbeat may still be running: on this machine the
+ * kernel knows (a killed import is stale at once); on another, only the heartbeat's age tells.
+ */
+function processAlive(s: { host?: string; pid?: number } | null): boolean {
+  if (!s?.pid || s.host !== hostname()) return true;
+  try {
+    process.kill(s.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class CloudImporter {
   readonly summary: CloudImportSummary;
   /** the file being read: its run, its chunks' token prefix and the next chunk's number */
@@ -187,6 +203,11 @@ export class CloudImporter {
     };
   }
 
+  /** What a running import's ImportRun says of who runs it. */
+  private alive() {
+    return { heartbeat: new Date().toISOString(), host: hostname(), pid: process.pid };
+  }
+
   private get stopped() {
     return Boolean(this.opts.signal?.aborted);
   }
@@ -224,12 +245,12 @@ export class CloudImporter {
         this.bytesDone += f.size;
         return 'already';
       }
-      const summary = prior.summary as { position?: number; heartbeat?: string; resumedFrom?: number } | null;
+      const summary = prior.summary as { position?: number; heartbeat?: string; resumedFrom?: number; host?: string; pid?: number } | null;
       const heartbeat = Date.parse(summary?.heartbeat ?? '') || prior.startedAt.getTime();
       if (prior.status === 'interrupted' && typeof summary?.position === 'number') {
         skip = summary.position;
         this.summary.files.resumed.push({ path, from: skip });
-      } else if (prior.status === 'running' && Date.now() - heartbeat < (this.opts.staleAfterMs ?? 120_000)) {
+      } else if (prior.status === 'running' && processAlive(summary) && Date.now() - heartbeat < (this.opts.staleAfterMs ?? 120_000)) {
         this.summary.files.skipped.push({ path, reason: `being imported now by another process (started ${prior.startedAt.toISOString()}, last heard ${new Date(heartbeat).toISOString()}); it is recorded when that import finishes` });
         this.bytesDone += f.size;
         return 'skipped';
@@ -242,7 +263,7 @@ export class CloudImporter {
       }
     }
 
-    const run = await this.db.importRun.create({ data: { kind, path, checksum, status: 'running', summary: { heartbeat: new Date().toISOString(), resumedFrom: skip || undefined } as never } });
+    const run = await this.db.importRun.create({ data: { kind, path, checksum, status: 'running', summary: { ...this.alive(), resumedFrom: skip || undefined } as never } });
     // --force stores the file again (its data was removed, say): chunks of a token of their own
     this.current = { runId: run.id, key: `${kind}:${checksum}:${skip}${this.opts.force ? `:${run.id}` : ''}`, chunk: 0, beat: Date.now(), skip };
     const errors: RejectedLine[] = [];
@@ -311,7 +332,7 @@ export class CloudImporter {
         rejected: counts.rejected,
         duplicates: counts.duplicates,
         errors: errors as never,
-        summary: { lines: result.lines, position: result.position, resumedFrom: skip || undefined, status: { NODATA: counts.NODATA, SKIPDATA: counts.SKIPDATA } } as never,
+        summary: { ...this.alive(), lines: result.lines, position: result.position, resumedFrom: skip || undefined, status: { NODATA: counts.NODATA, SKIPDATA: counts.SKIPDATA } } as never,
       },
     });
     this.pending.push({ id: run.id, path, records: counts.records, interrupted: result.interrupted });
@@ -332,7 +353,7 @@ export class CloudImporter {
     }
     if (c && Date.now() - c.beat > HEARTBEAT_MS) {
       c.beat = Date.now();
-      await this.db.importRun.update({ where: { id: c.runId }, data: { summary: { heartbeat: new Date(c.beat).toISOString(), resumedFrom: c.skip || undefined } as never } });
+      await this.db.importRun.update({ where: { id: c.runId }, data: { summary: { ...this.alive(), resumedFrom: c.skip || undefined } as never } });
     }
     this.opts.onProgress?.({ bytes: this.bytesDone, totalBytes: this.totalBytes, file, files: this.summary.files.imported });
   }
