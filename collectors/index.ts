@@ -75,7 +75,7 @@ export function kernelSocketCounters(port: number): { drops: number; rxQueue: nu
 
 export async function startCollectors(config: Config, sink: FlowSink, log: Logger, options: CollectorOptions = {}): Promise<Collectors> {
   const filter = new AddressFilter(config.collect.allow);
-  const state = new DecoderState({ extras: decoderExtras(options.extras ?? 'identity'), ...options.decoder });
+  const state = new DecoderState({ extras: decoderExtras(options.extras ?? 'identity'), ...(config.collect.maxTemplates ? { maxTemplates: config.collect.maxTemplates } : {}), ...options.decoder });
   const normalizer = new FlowNormalizer(undefined, options.extras ?? 'identity');
   const table = new ExporterTable();
   table.onNew = (exporter, version) => log.info({ exporter, version }, 'new exporter');

@@ -65,7 +65,7 @@ async function query<T>(h: string, sql: string): Promise<T[]> {
     import { loadConfig } from './lib/config/index.ts';
     import { Store } from './lib/store/index.ts';
     const s = await Store.open(loadConfig({ env: { ...process.env }, cwd: process.argv[1], overrides: { home: process.argv[1] } }), { migrate: false });
-    const sql = process.argv[2].replaceAll('{db}', '\`' + s.database + '\`');
+    const sql = process.argv[2].replaceAll('{dbname}', s.database).replaceAll('{db}', '\`' + s.database + '\`');
     console.log(JSON.stringify(await s.rows(sql)));
     await s.close();`;
   const r = await new Promise<{ code: number | null; out: string; err: string }>((res) => {
@@ -177,7 +177,7 @@ export async function inventoryKilled(opts: { workloads: number; killAt?: number
   if (again.code !== 0) throw new Error(`inventory import after the kill failed: ${again.stderr}`);
   const want = await count(clean);
   const got = await count(h);
-  const chBindings = async (x: string) => (await query<{ n: number }>(x, 'SELECT count() AS n FROM {db}.address_bindings FINAL'))[0]!.n;
+  const chBindings = async (x: string) => (await query<{ n: number }>(x, 'SELECT count() AS n FROM {db}.address_bindings'))[0]!.n;
   const [wantCh, gotCh] = [await chBindings(clean), await chBindings(h)];
   return {
     scenario: 'kill -9 during an inventory import, then again',
@@ -200,10 +200,10 @@ async function freePort(): Promise<number> {
   return p;
 }
 
-async function startCollector(h: string, kind: 'netflow' | 'ipfix'): Promise<{ child: Child; port: number; ms: number }> {
+async function startCollector(h: string, kind: 'netflow' | 'ipfix', env: Record<string, string> = {}): Promise<{ child: Child; port: number; ms: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = start(h, ['collect', '--listen', '127.0.0.1', '--netflow-port', kind === 'netflow' ? String(port) : '0', '--ipfix-port', kind === 'ipfix' ? String(port) : '0', '--sflow-port', '0', '--json']);
+  const child = start(h, ['collect', '--listen', '127.0.0.1', '--netflow-port', kind === 'netflow' ? String(port) : '0', '--ipfix-port', kind === 'ipfix' ? String(port) : '0', '--sflow-port', '0', '--json'], env);
   await waitFor(() => child.out.stderr.includes('Collecting into') || child.proc.exitCode !== null, 120_000, 'bulkhead collect to start');
   if (child.proc.exitCode !== null) throw new Error(`bulkhead collect exited: ${child.out.stderr}`);
   return { child, port, ms: performance.now() - t0 };
@@ -233,7 +233,8 @@ async function send(from: string, port: number, datagrams: Iterable<Uint8Array>,
 export async function farTimestamps(opts: { datagrams: number }): Promise<FaultResult> {
   const t0 = performance.now();
   const h = home('far-times');
-  const { child, port } = await startCollector(h, 'netflow');
+  // the defaults a collector runs with: 45 days kept
+  const { child, port } = await startCollector(h, 'netflow', { BULKHEAD_FLOW_RETENTION_DAYS: '45' });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, procStats(child.proc.pid!)?.rssMB ?? 0)), 250);
   const PER = 30;
@@ -248,9 +249,10 @@ export async function farTimestamps(opts: { datagrams: number }): Promise<FaultR
   const good = function* () {
     for (let i = 0; i < opts.datagrams; i++) yield packet(i, now);
   };
-  // the bad router's clock wanders: each datagram up to 120 days before or after now
+  // the bad router's clock wanders over 120 days, beyond what is kept (45 days) before now or
+  // more than a day after it
   const bad = function* () {
-    for (let i = 0; i < opts.datagrams; i++) yield packet(i, now + (i % 2 ? 1 : -1) * (2 + (i % 118)) * 86_400);
+    for (let i = 0; i < opts.datagrams; i++) yield packet(i, now + (i % 2 ? 2 + (i % 120) : -(46 + (i % 120))) * 86_400);
   };
   const [sentGood, sentBad] = await Promise.all([send('127.0.0.1', port, good()), send('127.0.0.2', port, bad())]);
   await sleep(2500);
@@ -260,8 +262,8 @@ export async function farTimestamps(opts: { datagrams: number }): Promise<FaultR
   const byExporter = (a: string) => final.exporters.find((e) => e.exporter === a) ?? {};
   const stored = (await query<{ n: number }>(h, "SELECT count() AS n FROM {db}.flows WHERE exporter = '127.0.0.1'"))[0]!.n;
   const storedBad = (await query<{ n: number }>(h, "SELECT count() AS n FROM {db}.flows WHERE exporter = '127.0.0.2'"))[0]!.n;
-  const parts = (await query<{ n: number }>(h, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND active AND table = 'flows'").catch(() => [{ n: -1 }]))[0]!.n;
-  const again = await startCollector(h, 'netflow');
+  const parts = (await query<{ n: number }>(h, "SELECT count() AS n FROM system.parts WHERE database = '{dbname}' AND active AND table = 'flows'"))[0]!.n;
+  const again = await startCollector(h, 'netflow', { BULKHEAD_FLOW_RETENTION_DAYS: '45' });
   await stopCollector(again.child);
   const offered = sentGood * PER;
   const quarantined = Number(byExporter('127.0.0.2').quarantined ?? 0);

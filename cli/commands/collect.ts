@@ -5,6 +5,7 @@
 import { startCollectors, statusLine, type Collectors } from '../../collectors';
 import { EXTRAS_POLICIES, type ExtrasPolicy } from '../../collectors/normalize';
 import type { CollectorStatus } from '../../lib/flow/collector-status';
+import { timeWindowOf } from '../../lib/store/admission';
 import { FlowSink } from '../../lib/store/sink';
 import { UserError, type CommandContext } from '../context';
 
@@ -74,6 +75,7 @@ export async function run(ctx: CommandContext, opts: CollectOptions) {
   // A sink of its own, sized for a collector: smaller batches and a lower drop mark keep memory
   // bounded when the store falls behind (see docs/collectors.md).
   const sink = new FlowSink(rt.store, {
+    timeWindow: timeWindowOf(config.admission),
     maxBatch: batch,
     dropAbove: batch * 3,
     onError: (err, n) => rt.log.warn({ err: err.message.split('\n')[0], records: n }, 'flow insert failed; retrying'),

@@ -13,8 +13,9 @@ export interface DecoderOptions {
   maxDomainsPerSession?: number;
   /**
    * templates held in all, whatever the number of exporters and domains; the least recently used
-   * domain loses its least recently used template beyond (default 50,000: a template costs about
-   * a kilobyte, so the ceiling holds the decoder's memory near 50 MB whatever the input)
+   * domain loses its least recently used template beyond (default 5,000: enough for hundreds of
+   * exporters, whose domains hold a handful each; a held template costs about 1.5 KB, and a flood
+   * of new ones costs far more in garbage than in what is held: docs/reliability.md)
    */
   maxTemplates?: number;
   /** data bytes held per domain while waiting for templates (default 1 MiB) */
@@ -173,7 +174,7 @@ export class DecoderState {
       maxSessions: options.maxSessions ?? 10_000,
       maxTemplatesPerDomain: options.maxTemplatesPerDomain ?? 4096,
       maxDomainsPerSession: options.maxDomainsPerSession ?? 1024,
-      maxTemplates: options.maxTemplates ?? 50_000,
+      maxTemplates: options.maxTemplates ?? 5_000,
       pendingMaxBytes: options.pendingMaxBytes ?? 1 << 20,
       pendingMaxAgeMs: options.pendingMaxAgeMs ?? 10_000,
       sessionIdleMs: options.sessionIdleMs ?? 3_600_000,

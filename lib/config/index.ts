@@ -41,6 +41,7 @@ export const fileSchema = z
         sflowPort: port.optional(),
         allow: z.array(z.string()).optional(),
         receiveBufferBytes: z.coerce.number().int().min(65536).optional(),
+        maxTemplates: z.coerce.number().int().min(100).max(10_000_000).optional(),
       })
       .strict()
       .optional(),
@@ -103,6 +104,8 @@ export interface Config {
     /** exporter addresses or CIDRs allowed to send; empty = everyone */
     allow: string[];
     receiveBufferBytes: number;
+    /** templates the decoder holds in all (least recently used evicted beyond); null: the decoder's default */
+    maxTemplates: number | null;
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent' };
   /** sign-in and sessions (docs/security.md) */
@@ -171,6 +174,7 @@ export const ENVIRONMENT: Record<string, string> = {
   BULKHEAD_SESSION_HOURS: 'sign-in session lifetime in hours (default 12)',
   BULKHEAD_SESSION_IDLE_MINUTES: 'sessions end after this many idle minutes (default 120)',
   BULKHEAD_PASSWORD_SIGNIN: 'on | off: sign-in with local passwords (default on)',
+  BULKHEAD_MAX_TEMPLATES: 'NetFlow v9/IPFIX templates the collector holds in all; the least recently used are evicted beyond (default 5000)',
   BULKHEAD_FLOW_MAX_AHEAD_HOURS: 'flows starting or ending further ahead of this clock are quarantined, not stored (default 24)',
   BULKHEAD_FLOW_MAX_AGE_DAYS: 'flows older than this are quarantined, not stored (default: the flow retention; 0 = no limit)',
   BULKHEAD_SEPARATION_OF_DUTIES: 'on | off: nobody approves a rule whose last change is theirs (default on; off for one-person installs)',
@@ -241,6 +245,7 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
   set('collect', 'netflowPort', 'BULKHEAD_NETFLOW_PORT');
   set('collect', 'ipfixPort', 'BULKHEAD_IPFIX_PORT');
   set('collect', 'sflowPort', 'BULKHEAD_SFLOW_PORT');
+  set('collect', 'maxTemplates', 'BULKHEAD_MAX_TEMPLATES');
   set('collect', 'allow', 'BULKHEAD_EXPORTER_ALLOW', (v) => v.split(',').map((s) => s.trim()).filter(Boolean));
   set('log', 'level', 'BULKHEAD_LOG_LEVEL');
   set('auth', 'publicUrl', 'BULKHEAD_PUBLIC_URL');
@@ -265,7 +270,7 @@ function fromEnv(env: Record<string, string | undefined>): ConfigFile {
     'retention.flowsDays': 'BULKHEAD_FLOW_RETENTION_DAYS', 'retention.rollupDays': 'BULKHEAD_ROLLUP_RETENTION_DAYS',
     'admission.aheadHours': 'BULKHEAD_FLOW_MAX_AHEAD_HOURS', 'admission.maxAgeDays': 'BULKHEAD_FLOW_MAX_AGE_DAYS',
     'web.port': 'BULKHEAD_PORT', 'collect.netflowPort': 'BULKHEAD_NETFLOW_PORT', 'collect.ipfixPort': 'BULKHEAD_IPFIX_PORT',
-    'collect.sflowPort': 'BULKHEAD_SFLOW_PORT', 'log.level': 'BULKHEAD_LOG_LEVEL',
+    'collect.sflowPort': 'BULKHEAD_SFLOW_PORT', 'collect.maxTemplates': 'BULKHEAD_MAX_TEMPLATES', 'log.level': 'BULKHEAD_LOG_LEVEL',
     'auth.publicUrl': 'BULKHEAD_PUBLIC_URL', 'auth.trustProxy': 'BULKHEAD_TRUST_PROXY', 'auth.sessionHours': 'BULKHEAD_SESSION_HOURS',
     'auth.idleMinutes': 'BULKHEAD_SESSION_IDLE_MINUTES', 'auth.passwordSignIn': 'BULKHEAD_PASSWORD_SIGNIN', 'review.separationOfDuties': 'BULKHEAD_SEPARATION_OF_DUTIES', 'oidc.issuer': 'BULKHEAD_OIDC_ISSUER',
     'oidc.defaultRole': 'BULKHEAD_OIDC_DEFAULT_ROLE', 'oidc.roleMap': 'BULKHEAD_OIDC_ROLE_MAP', 'client.url': 'BULKHEAD_URL',
@@ -397,6 +402,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       sflowPort: m.collect?.sflowPort ?? DEFAULTS.collect.sflowPort,
       allow,
       receiveBufferBytes: m.collect?.receiveBufferBytes ?? DEFAULTS.collect.receiveBufferBytes,
+      maxTemplates: m.collect?.maxTemplates ?? null,
     },
     log: { level: m.log?.level ?? DEFAULTS.log.level },
     auth: {
