@@ -296,6 +296,10 @@ function formatInventory(what: string, format: string, observed: number, r: Appl
     L.push(`  left out      ${fmt(res.skipped.length)}`);
     for (const s of res.skipped.slice(0, 10)) L.push(`    ${s.what}  ${s.reason}`);
   }
+  if (r.conflicts.length) {
+    L.push(`  conflicts     ${fmt(r.conflicts.length)}${r.conflicts.length >= 200 ? ' (the first 200)' : ''}`);
+    for (const c of r.conflicts.slice(0, 20)) L.push(`    ${c.workload}${c.ip ? ` ${c.ip}` : ''}  ${c.message}`);
+  }
   const moves = r.notes.filter((n) => n.message.startsWith('moved'));
   if (moves.length) {
     L.push('  moves');

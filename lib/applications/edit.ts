@@ -6,16 +6,10 @@
 // transaction together with its audit event.
 import { z } from 'zod';
 import type { Db } from '../db';
+import { labelKeySchema, labelValueSchema } from '../identity/limits';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-/** Label keys and values usable in rules and exports (Kubernetes-style keys). */
-export const labelKeySchema = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/, 'a label key: letters, digits, ".", "_", "-", "/", starting and ending with a letter or digit');
-export const labelValueSchema = z.string().trim().min(1).max(253);
 export const appNameSchema = z
   .string()
   .trim()

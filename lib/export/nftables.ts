@@ -12,7 +12,8 @@ import { cidrFamily, isV6, portsByProtocol, rulesInForce, ruleNote, selectorAddr
 const TABLE = 'bulkhead';
 
 /** A file name for a host: its name, safe on any file system. */
-export const hostFileName = (name: string) => `${name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_')}.nft`;
+/** A host's file name: the workload's name in safe characters, cut to 200 of them (a file name may hold 255 bytes). */
+export const hostFileName = (name: string) => `${name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 200)}.nft`;
 
 const set = (xs: readonly string[]) => (xs.length === 1 ? xs[0]! : `{ ${xs.join(', ')} }`);
 const comment = (t: string) => t.replace(/["\\\n\r]/g, ' ').slice(0, 120);

@@ -136,6 +136,31 @@ describe('applyInventory', () => {
     const pr = await applyInventory(p, null, [{ name: 'other', addresses: [{ ip: '10.5.0.9' }] }], { source: 'aws', at: T('2026-06-03T00:00:00Z'), prune: true });
     expect(pr.bindings.closed).toBeGreaterThanOrEqual(1);
     expect((await history('10.5.0.1'))[0]!.to).toBe('2026-06-03T00:00:00.000Z');
+    // limits named, a name twice and an address claimed twice reported as conflicts with the rule
+    const limits = await applyInventory(
+      p,
+      null,
+      [
+        { name: 'x'.repeat(100_000), addresses: [{ ip: '10.5.1.1' }] },
+        { name: 'tab\tname', addresses: [] },
+        { name: 'twice', addresses: [{ ip: '10.5.1.2' }], labels: { 'Cost Center': '42', app: 'shop' } },
+        { name: 'twice', addresses: [{ ip: '10.5.1.3' }] },
+        { name: 'first-claim', addresses: [{ ip: '10.5.1.4' }] },
+        { name: 'second-claim', addresses: [{ ip: '10.5.1.4' }] },
+      ],
+      { source: 'csv', at: T('2026-06-04T00:00:00Z') },
+    );
+    expect(limits.refused).toEqual([
+      { name: 'x'.repeat(120), reason: 'name: 100000 characters, more than 253 (the longest DNS name)' },
+      { name: 'tab\tname', reason: 'name: holds a control character' },
+    ]);
+    expect(limits.conflicts.map((c) => [c.workload, c.ip ?? null, c.message])).toEqual([
+      ['twice', null, expect.stringMatching(/^label key "Cost Center": a label key: .*: left out$/)],
+      ['twice', null, expect.stringMatching(/^listed twice: merged into one workload/)],
+      ['second-claim', '10.5.1.4', 'also claimed by first-claim from 2026-06-04T00:00:00.000Z: the first entry holds it, this one is not bound'],
+    ]);
+    expect((await history('10.5.1.4')).filter((h) => h.to === null).map((h) => h.name)).toEqual(['first-claim']);
+
     // dry run reports without writing
     const dry = await applyInventory(p, null, [{ name: 'ghost', addresses: [{ ip: '10.5.0.77' }] }], { source: 'aws', dryRun: true });
     expect(dry.workloads.created).toBe(1);

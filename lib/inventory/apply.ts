@@ -22,6 +22,7 @@ import type { Db } from '../db';
 import { syncBindings } from '../identity/bindings';
 import { syncNamedNetworks } from '../identity/networks';
 import { canonicalAddress, isHostLocal } from '../identity/address';
+import { labelProblem, nameProblem } from '../identity/limits';
 import type { Store } from '../store';
 import type { ApplyOptions, ApplyResult, InventoryNote, InventoryObservation, WorkloadKind } from './types';
 import { WORKLOAD_KINDS } from './types';
@@ -72,13 +73,17 @@ const end = (b: { to: number | null }) => b.to ?? Number.POSITIVE_INFINITY;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Validate, canonicalize and merge observations of the same workload. */
-function prepare(observations: readonly InventoryObservation[], at: number, refused: ApplyResult['refused'], notes: InventoryNote[]): Prepared[] {
+function prepare(observations: readonly InventoryObservation[], at: number, refused: ApplyResult['refused'], notes: InventoryNote[], conflicts: InventoryNote[]): Prepared[] {
   const byKey = new Map<string, Prepared>();
   const note = (n: InventoryNote) => void (notes.length < MAX_NOTES && notes.push(n));
+  const conflict = (n: InventoryNote) => void (conflicts.length < MAX_NOTES && conflicts.push(n));
+  // who claimed an address from a time, within this import: a second claimant is a conflict
+  const claimedBy = new Map<string, string>();
   for (const o of observations) {
     const name = typeof o.name === 'string' ? o.name.trim() : '';
-    if (!name) {
-      refused.push({ name: String(o.name ?? ''), reason: 'name: empty' });
+    const problem = nameProblem(name);
+    if (problem) {
+      refused.push({ name: String(o.name ?? '').slice(0, 120), reason: problem });
       continue;
     }
     if (o.kind !== undefined && !WORKLOAD_KINDS.includes(o.kind)) {
@@ -90,7 +95,10 @@ function prepare(observations: readonly InventoryObservation[], at: number, refu
     if (!p) {
       p = { name, incomplete: false, provisionalName: Boolean(o.provisionalName), externalId: o.externalId || undefined, kind: o.kind, claims: [], labels: {}, attributes: {} };
       byKey.set(key, p);
-    } else if (p.provisionalName && !o.provisionalName) {
+    } else if (!o.externalId && !o.provisionalName && !p.provisionalName) {
+      conflict({ workload: name, message: 'listed twice: merged into one workload (a name is one workload; give each an externalId to tell two apart)' });
+    }
+    if (p.provisionalName && !o.provisionalName) {
       // a real name wins over a fallback one for the same workload
       p.name = name;
       p.provisionalName = false;
@@ -118,11 +126,22 @@ function prepare(observations: readonly InventoryObservation[], at: number, refu
         p.incomplete = true;
         continue;
       }
+      const claimKey = `${ip}|${from}`;
+      const other = claimedBy.get(claimKey);
+      if (other !== undefined && other !== key) {
+        conflict({ workload: name, ip, message: `also claimed by ${byKey.get(other)?.name ?? 'another workload'} from ${iso(from)}: the first entry holds it, this one is not bound` });
+      } else claimedBy.set(claimKey, key);
       p.claims.push({ ip, from, to });
     }
     for (const [k, v] of Object.entries(o.labels ?? {})) {
       const key2 = k.trim();
-      if (key2 && v !== undefined && v !== null && String(v).trim() !== '') p.labels[key2] = String(v).trim();
+      if (!key2 || v === undefined || v === null || String(v).trim() === '') continue;
+      const bad = labelProblem(key2, String(v).trim());
+      if (bad) {
+        conflict({ workload: name, message: `${bad}: left out` });
+        continue;
+      }
+      p.labels[key2] = String(v).trim();
     }
     Object.assign(p.attributes, o.attributes ?? {});
   }
@@ -136,6 +155,7 @@ function emptyResult(): ApplyResult {
     labels: { set: 0, unchanged: 0, keptUser: 0 },
     notes: [],
     refused: [],
+    conflicts: [],
     synced: null,
   };
 }
@@ -150,7 +170,7 @@ export async function applyInventory(db: Db, store: Store | null, observations: 
   const result = emptyResult();
   const notes = result.notes;
   const note = (n: InventoryNote) => void (notes.length < MAX_NOTES && notes.push(n));
-  const prepared = prepare(observations, at, result.refused, notes);
+  const prepared = prepare(observations, at, result.refused, notes, result.conflicts);
 
   // --- read what exists -------------------------------------------------------------------
   const names = prepared.map((p) => p.name);

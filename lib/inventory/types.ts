@@ -87,6 +87,12 @@ export interface ApplyResult {
   notes: InventoryNote[];
   /** observations refused (bad address, empty name, ...), with the reason */
   refused: Array<{ name: string; reason: string }>;
+  /**
+   * what the file said twice or contradicted, and the rule that decided it: a name listed twice
+   * (merged), an address claimed by two workloads from the same time (the first entry holds it),
+   * a label that could not be used (left out); up to 200
+   */
+  conflicts: InventoryNote[];
   /** rows in ClickHouse's address_bindings after the sync (null when no store was given or dry run) */
   synced: number | null;
 }

@@ -10,6 +10,7 @@
 //                                                           exceptions (as Kubernetes ipBlock)
 //   { any: true }                                           anything, workload or not
 import { z } from 'zod';
+import { labelKeySchema, labelValueSchema } from '../identity/limits';
 import { parseCidr } from '../flow/cidr';
 import { formatPort, formatPorts, formatSelector } from './format';
 
@@ -25,13 +26,6 @@ export type RuleOrigin = (typeof RULE_ORIGINS)[number];
 export const PROTOCOLS = ['tcp', 'udp', 'icmp', 'any'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-const labelKey = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/, 'a label key: letters, digits, ".", "_", "-", "/"; starting and ending with a letter or digit');
-const labelValue = z.string().min(1).max(253);
-
 export const cidrText = z
   .string()
   .trim()
@@ -46,7 +40,7 @@ export const cidrText = z
     }
   });
 
-export const labelSelectorSchema = z.object({ labels: z.record(labelKey, labelValue) }).strict();
+export const labelSelectorSchema = z.object({ labels: z.record(labelKeySchema, labelValueSchema) }).strict();
 export const cidrSelectorSchema = z.object({ cidr: cidrText, except: z.array(cidrText).max(256).optional() }).strict();
 export const anySelectorSchema = z.object({ any: z.literal(true) }).strict();
 export const selectorSchema = z.union([labelSelectorSchema, cidrSelectorSchema, anySelectorSchema]);
