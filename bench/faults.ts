@@ -10,10 +10,10 @@ import { badRecords, farTimestamps, importKilled, inventoryKilled, longLine, own
 const { values } = parseArgs({ options: { only: { type: 'string' }, small: { type: 'boolean', default: false } } });
 const small = values.small;
 const scenarios: Array<[string, () => Promise<FaultResult>]> = [
-  ['far-timestamps', () => farTimestamps({ datagrams: small ? 500 : 10_000 })],
-  ['template-flood', () => templateFlood({ announcements: small ? 200_000 : 1_000_000 })],
-  ['import-killed', () => importKilled({ lines: small ? 150_000 : 1_000_000 })],
-  ['inventory-killed', () => inventoryKilled({ workloads: small ? 3_000 : 20_000 })],
+  ['far-timestamps', () => farTimestamps({ datagrams: small ? 200 : 10_000 })],
+  ['template-flood', () => templateFlood({ announcements: small ? 50_000 : 1_000_000 })],
+  ['import-killed', () => importKilled({ lines: small ? 100_000 : 1_000_000 })],
+  ['inventory-killed', () => inventoryKilled({ workloads: small ? 2_000 : 20_000 })],
   ['long-line', () => longLine({ megabytes: 32, good: small ? 1_000 : 100_000 })],
   ['bad-records', () => badRecords({ records: small ? 300 : 10_000 })],
   ['owner-escalation', () => ownerEscalation()],
