@@ -24,6 +24,8 @@ export interface RuleJson {
   evidence: Evidence | null;
   createdAt: string;
   updatedAt: string;
+  /** for a rule a person changed: whether it now reaches past its evidence, who changed it, and why the reader may not approve it (null when they may) */
+  review: { widened: boolean; widenedBy: string | null; lastChangedBy: string | null; notYours: string | null } | null;
 }
 
 export interface RuleHistoryEntry {

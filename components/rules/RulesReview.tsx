@@ -204,6 +204,11 @@ function RuleItem({ r, canReview, chosen, onChoose, onAction }: { r: RuleJson; c
           {e && <span className="tag">{KIND_LABELS[e.kind] ?? e.kind}</span>}
           {r.expires && <span className={`tag ${expired ? 'bad' : 'warn'}`}>{expired ? 'expired' : 'expires'} {utc(r.expires)}</span>}
           {r.origin !== 'proposal' && <span className="tag">{r.origin}</span>}
+          {r.review?.widened && r.status !== 'approved' && (
+            <span className="tag warn" title={`Widened past its evidence${r.review.widenedBy ? ` by ${r.review.widenedBy}` : ''}: an admin or architect approves it`}>
+              needs security review
+            </span>
+          )}
           <span className="muted">#{r.shortId}</span>
         </p>
         <p className="selectors">{r.rule}</p>
@@ -262,11 +267,16 @@ function RuleItem({ r, canReview, chosen, onChoose, onAction }: { r: RuleJson; c
       <div className="rule-actions">
         {canReview && (r.status === 'proposed' || r.status === 'approved' || r.status === 'expired' || r.status === 'rejected') && (
           <>
-            {r.status !== 'approved' && (
-              <button type="button" className="btn btn-small btn-ok" onClick={() => onAction('approve')} aria-label={`Approve rule ${r.shortId}`}>
-                Approve
-              </button>
-            )}
+            {r.status !== 'approved' &&
+              (r.review?.notYours ? (
+                <span className="muted" style={{ fontSize: '0.85rem', maxWidth: '14rem' }}>
+                  Not yours to approve: {r.review.notYours}
+                </span>
+              ) : (
+                <button type="button" className="btn btn-small btn-ok" onClick={() => onAction('approve')} aria-label={`Approve rule ${r.shortId}`}>
+                  Approve
+                </button>
+              ))}
             {(r.status === 'proposed' || r.status === 'approved') && (
               <button type="button" className="btn btn-small" onClick={() => onAction('narrow')} aria-label={`Narrow rule ${r.shortId}`}>
                 Narrow

@@ -1,6 +1,7 @@
 // Rules in the database: reading them as the model, finding them by the ids people type, and the
 // rule sets simulation, blast radius and exports evaluate.
 import type { Db } from '../db';
+import { reviewState, type ReviewState } from './duties';
 import { NotFoundError, parsePorts, parseSelector, PolicyError, RULE_STATUSES, type Evidence, type Rule, type RuleOrigin, type RuleStatus } from './model';
 
 type Row = Awaited<ReturnType<Db['rule']['findFirstOrThrow']>>;
@@ -54,6 +55,29 @@ export async function listRules(db: Db, f: RuleFilter = {}): Promise<Rule[]> {
   if (f.origin) where.origin = f.origin;
   const rows = await db.rule.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   return rows.map(toRule);
+}
+
+/**
+ * The review state (lib/policy/duties.ts) of each of these rules that a person changed; a rule
+ * nobody changed is left out, as it says no more than its evidence. Only the changed rules'
+ * histories are read: a whole estate's proposals are listed and approved at once.
+ */
+export async function reviewStatesOf(db: Pick<Db, 'ruleEvent'>, rules: readonly Rule[]): Promise<Map<string, ReviewState>> {
+  const ids = rules.map((r) => r.id);
+  const changed = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const e of await db.ruleEvent.findMany({ where: { ruleId: { in: ids.slice(i, i + 500) }, action: { in: ['edit', 'narrow'] } }, select: { ruleId: true } })) changed.add(e.ruleId);
+  }
+  const histories = new Map<string, Array<Awaited<ReturnType<Db['ruleEvent']['findFirstOrThrow']>>>>();
+  const list = [...changed];
+  for (let i = 0; i < list.length; i += 500) {
+    for (const e of await db.ruleEvent.findMany({ where: { ruleId: { in: list.slice(i, i + 500) } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })) {
+      histories.set(e.ruleId, [...(histories.get(e.ruleId) ?? []), e]);
+    }
+  }
+  const out = new Map<string, ReviewState>();
+  for (const r of rules) if (changed.has(r.id)) out.set(r.id, reviewState(r, histories.get(r.id) ?? []));
+  return out;
 }
 
 /** A rule by its id, or by a unique tail or head of at least 6 characters (what `rules list` shows). */

@@ -5,9 +5,9 @@ import { audit, type Actor, type AuditVia } from '../audit';
 import type { Db } from '../db';
 import { describeRule, formatPorts, PolicyError, selectorKey, type PortSpec, type Rule, type RuleDraft, type RuleOrigin, type RuleStatus, type Selector } from './model';
 import { normalizePorts, portsMissing, portsWithin } from './ports';
-import { approvalRefusal, reviewState } from './duties';
+import { approvalRefusal } from './duties';
 import { proposalKey, type Proposal, type ProposalSet } from './propose';
-import { findRule, listRules, shortId, toRule } from './rules';
+import { findRule, listRules, reviewStatesOf, shortId, toRule } from './rules';
 import { selectorWithin } from './selectors';
 
 /** Who acts, through which door (recorded in RuleEvent and the audit log). */
@@ -256,15 +256,8 @@ export async function approveRules(
     // one click and must not take a statement per rule per table
     const rows = new Map<string, Rule>();
     for (let i = 0; i < ids.length; i += 500) for (const row of await tx.rule.findMany({ where: { id: { in: ids.slice(i, i + 500) } } })) rows.set(row.id, toRule(row));
-    // only rules a person changed can be refused: their history is read, the rest's is not
-    const changed = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      for (const e of await tx.ruleEvent.findMany({ where: { ruleId: { in: ids.slice(i, i + 500) }, action: { in: ['edit', 'narrow'] } }, select: { ruleId: true } })) changed.add(e.ruleId);
-    }
-    const histories = new Map<string, Awaited<ReturnType<typeof tx.ruleEvent.findMany>>>();
-    for (const e of changed.size ? await tx.ruleEvent.findMany({ where: { ruleId: { in: [...changed] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }) : []) {
-      histories.set(e.ruleId, [...(histories.get(e.ruleId) ?? []), e]);
-    }
+    // only rules a person changed can be refused
+    const states = await reviewStatesOf(tx, [...rows.values()]);
     const changes: Array<{ r: Rule; expires: Date | null }> = [];
     for (const id of ids) {
       const r = rows.get(id);
@@ -274,7 +267,8 @@ export async function approveRules(
         out.push({ id, rule: describeRule(r), outcome: 'unchanged', fromStatus: r.status, toStatus: r.status, note: 'already approved' });
         continue;
       }
-      const why = changed.has(id) ? approvalRefusal(reviewState(r, histories.get(id) ?? []), who.actor, { separationOfDuties: opts.separationOfDuties ?? true }) : null;
+      const state = states.get(id);
+      const why = state ? approvalRefusal(state, who.actor, { separationOfDuties: opts.separationOfDuties ?? true }) : null;
       if (why) {
         refused.push({ r, why });
         out.push({ id, rule: describeRule(r), outcome: 'refused', fromStatus: r.status, toStatus: r.status, note: why });

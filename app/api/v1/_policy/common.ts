@@ -1,7 +1,8 @@
 // What the policy routes share: the actor as lib/policy's Who, rules as JSON, and the
 // application a rule belongs to (for owner-scoped review routes).
 import type { ApiContext, ScopeContext } from '../../_lib/route';
-import { findRule, shortId } from '../../../../lib/policy/rules';
+import { findRule, reviewStatesOf, shortId } from '../../../../lib/policy/rules';
+import { approvalRefusal } from '../../../../lib/policy/duties';
 import { describeRule, type Rule } from '../../../../lib/policy/model';
 import type { Who } from '../../../../lib/policy/workflow';
 import type { Db } from '../../../../lib/db';
@@ -23,7 +24,27 @@ export async function applicationNames(db: Db): Promise<Map<string, string>> {
   return new Map((await db.application.findMany({ select: { id: true, name: true } })).map((a) => [a.id, a.name]));
 }
 
-export function ruleJson(r: Rule, apps: Map<string, string>) {
+/** How a changed rule stands for review, as the rules' JSON says it (null for a rule nobody changed). */
+export interface RuleReviewJson {
+  widened: boolean;
+  widenedBy: string | null;
+  lastChangedBy: string | null;
+  /** why the person asking may not approve it; null when they may */
+  notYours: string | null;
+}
+
+/** The review state of each rule a person changed, read for the person asking (lib/policy/duties.ts). */
+export async function reviewsFor(ctx: Pick<ApiContext<unknown, unknown>, 'principal' | 'rt'>, rules: readonly Rule[]): Promise<Map<string, RuleReviewJson>> {
+  const states = await reviewStatesOf(ctx.rt.db.prisma, rules);
+  const out = new Map<string, RuleReviewJson>();
+  for (const [id, s] of states) {
+    const notYours = approvalRefusal(s, ctx.principal, { separationOfDuties: ctx.rt.config.review.separationOfDuties });
+    out.set(id, { widened: s.widened, widenedBy: s.widenedBy, lastChangedBy: s.lastChangedBy?.name ?? null, notYours });
+  }
+  return out;
+}
+
+export function ruleJson(r: Rule, apps: Map<string, string>, review: RuleReviewJson | null = null) {
   return {
     id: r.id,
     shortId: shortId(r.id),
@@ -41,6 +62,7 @@ export function ruleJson(r: Rule, apps: Map<string, string>) {
     evidence: r.evidence,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    review,
   };
 }
 

@@ -18,6 +18,7 @@ import * as approveOne from '../rules/[id]/approve/route';
 import * as rejectOne from '../rules/[id]/reject/route';
 import * as ruleOne from '../rules/[id]/route';
 import * as approveMany from '../rules/approve/route';
+import * as rulesList from '../rules/route';
 import * as exportRoute from '../export/route';
 
 type Who = Role | 'other-owner';
@@ -137,6 +138,25 @@ describe('who may do what to a rule', () => {
     // narrowed back within its evidence, it is the owner's to approve again (once someone else made the last change)
     expect((await patch('architect', widened, { from: { labels: { app: 'shop', role: 'web' } } })).status).toBe(200);
     expect((await approve('owner', widened)).status).toBe(200);
+  });
+
+  it("tells each reader, in the rules' JSON, which rules need a security reviewer and which are not theirs to approve", async () => {
+    const widened = await freshRule();
+    const plain = await freshRule();
+    await widen('owner', widened);
+    const reviewOf = async (who: Who, id: string) => {
+      const list = await call(rulesList.GET, who, '/api/v1/rules?status=proposed');
+      const one = await call(ruleOne.GET, who, `/api/v1/rules/${id}`, { params: { id } });
+      const inList = (list.body.rules as Array<{ id: string; review: unknown }>).find((r) => r.id === id)!.review;
+      expect(one.body.rule.review).toEqual(inList);
+      return inList as { widened: boolean; widenedBy: string | null; lastChangedBy: string | null; notYours: string | null } | null;
+    };
+    expect(await reviewOf('owner', plain)).toBeNull();
+    expect(await reviewOf('owner', widened)).toMatchObject({ widened: true, widenedBy: 'owner@duties.test', lastChangedBy: 'owner@duties.test', notYours: expect.stringMatching(/security reviewer/) });
+    expect(await reviewOf('architect', widened)).toMatchObject({ widened: true, notYours: null });
+    // what the JSON says is what approval does
+    expect((await approve('owner', widened)).status).toBe(403);
+    expect((await approve('architect', widened)).status).toBe(200);
   });
 
   it('lets one person edit and approve when separation of duties is off', async () => {

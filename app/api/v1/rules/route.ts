@@ -4,7 +4,7 @@ import { describeRule, portSpecSchema, RULE_STATUSES, selectorSchema, type RuleS
 import { listRules } from '../../../../lib/policy/rules';
 import { createRules } from '../../../../lib/policy/workflow';
 import { apiRoute, ApiError, z } from '../../_lib/route';
-import { applicationNames, isoOrUndefined, ruleJson, whoOf } from '../_policy/common';
+import { applicationNames, isoOrUndefined, reviewsFor, ruleJson, whoOf } from '../_policy/common';
 
 const query = z.object({
   status: z.string().optional(),
@@ -12,13 +12,15 @@ const query = z.object({
   kind: z.string().max(40).optional(),
 });
 
-export const GET = apiRoute({ permission: 'map:read', query }, async ({ rt, query }) => {
+export const GET = apiRoute({ permission: 'map:read', query }, async (ctx) => {
+  const { rt, query } = ctx;
   const statuses = (query.status === 'all' ? [...RULE_STATUSES] : (query.status ?? 'proposed,approved').split(',')) as RuleStatus[];
   for (const s of statuses) if (!RULE_STATUSES.includes(s)) throw new ApiError(400, `status "${s}" is not one of ${RULE_STATUSES.join(', ')}, all`);
   let rules = await listRules(rt.db.prisma, { status: statuses, application: query.application });
   if (query.kind) rules = rules.filter((r) => r.evidence?.kind === query.kind);
   const apps = await applicationNames(rt.db.prisma);
-  return { rules: rules.map((r) => ruleJson(r, apps)) };
+  const reviews = await reviewsFor(ctx, rules);
+  return { rules: rules.map((r) => ruleJson(r, apps, reviews.get(r.id))) };
 });
 
 const body = z

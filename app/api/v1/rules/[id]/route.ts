@@ -5,12 +5,14 @@ import { portSpecSchema, selectorSchema } from '../../../../../lib/policy/model'
 import { findRule, ruleHistory } from '../../../../../lib/policy/rules';
 import { narrowRule } from '../../../../../lib/policy/workflow';
 import { apiRoute, z } from '../../../_lib/route';
-import { applicationNames, isoOrUndefined, ruleApplication, ruleJson, whoOf } from '../../_policy/common';
+import { applicationNames, isoOrUndefined, reviewsFor, ruleApplication, ruleJson, whoOf } from '../../_policy/common';
 
-export const GET = apiRoute({ permission: 'map:read' }, async ({ rt, params }) => {
+export const GET = apiRoute({ permission: 'map:read' }, async (ctx) => {
+  const { rt, params } = ctx;
   const r = await findRule(rt.db.prisma, params.id ?? '');
   const history = await ruleHistory(rt.db.prisma, r.id);
-  return { rule: ruleJson(r, await applicationNames(rt.db.prisma)), history: history.map((h) => ({ ...h, at: h.at.toISOString() })) };
+  const review = (await reviewsFor(ctx, [r])).get(r.id);
+  return { rule: ruleJson(r, await applicationNames(rt.db.prisma), review), history: history.map((h) => ({ ...h, at: h.at.toISOString() })) };
 });
 
 const body = z
@@ -35,5 +37,5 @@ export const PATCH = apiRoute({ permission: 'rules:review', application: ruleApp
     { comment: body.comment },
   );
   const apps = await applicationNames(rt.db.prisma);
-  return { outcome: r.outcome, before: ruleJson(r.before, apps), rule: ruleJson(r.after, apps) };
+  return { outcome: r.outcome, before: ruleJson(r.before, apps), rule: ruleJson(r.after, apps, (await reviewsFor(ctx, [r.after])).get(r.after.id)) };
 });
