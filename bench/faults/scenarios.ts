@@ -305,7 +305,7 @@ export async function templateFlood(opts: { announcements: number }): Promise<Fa
       yield ipfixMessage({ exportTime: Math.floor(Date.now() / 1000), sequence: 0, domain: dom, sets: [{ id: 2, body: w.done() }] });
     }
   };
-  await send('127.0.0.3', port, messages(), 5);
+  await send('127.0.0.3', port, messages(), 2);
   await sleep(2000);
   const alive = child.proc.exitCode === null;
   clearInterval(sampler);
@@ -314,6 +314,7 @@ export async function templateFlood(opts: { announcements: number }): Promise<Fa
   const e = final.exporters.find((x) => x.exporter === '127.0.0.3') ?? {};
   const received = Number(e.templates ?? 0);
   const evicted = Number(e.templatesEvicted ?? 0);
+  const kernelDrops = final.listeners.reduce((a, l) => a + (l.kernelDrops ?? 0), 0);
   return {
     scenario: 'template flood across observation domains',
     offered: opts.announcements,
@@ -322,21 +323,33 @@ export async function templateFlood(opts: { announcements: number }): Promise<Fa
     duplicated: 0,
     peakRssMB: Math.round(peak),
     seconds: (performance.now() - t0) / 1000,
-    notes: [`${received} announcements received, ${evicted} templates evicted, ${Number(e.activeTemplates ?? 0)} held at the end`, alive ? 'the collector stayed up' : 'the collector DIED'],
+    notes: [
+      `${received} announcements received, ${evicted} templates evicted, ${Number(e.activeTemplates ?? 0)} held at the end`,
+      `${kernelDrops} datagrams (of ${PER} announcements each) dropped by the kernel`,
+      alive ? 'the collector stayed up' : 'the collector DIED',
+    ],
     ok: alive && peak < 500 && evicted > 0 && evicted >= received - 50_000,
   };
 }
 
-/** A gzip file holding one 32 MiB line between good ones: an error naming the line, quickly, every good line kept. */
+/**
+ * A gzip file of one 32 MiB line: an error naming it within 2 s. The same line between good ones:
+ * every good line kept, the line named.
+ */
 export async function longLine(opts: { megabytes: number; good: number }): Promise<FaultResult> {
   const t0 = performance.now();
   const h = home('long-line');
+  const long = 'x'.repeat(opts.megabytes * 1024 * 1024);
+  const alone = join(h, 'alone.log.gz');
+  writeFileSync(alone, gzipSync(long));
+  const a = await run(h, ['import', 'aws', alone, '--json']);
+  const as = JSON.parse(a.stdout) as { seconds: number; rejects: Array<{ line: number; reason: string }> };
+  const aloneNamed = as.rejects.some((x) => x.line === 1 && /characters/.test(x.reason));
   const lines = awsLines(opts.good, Date.UTC(2026, 5, 1) / 1000).trimEnd().split('\n');
   const half = 1 + Math.floor(opts.good / 2);
-  const text = [...lines.slice(0, half), 'x'.repeat(opts.megabytes * 1024 * 1024), ...lines.slice(half)].join('\n');
-  const file = join(h, 'long.log.gz');
-  writeFileSync(file, gzipSync(text));
-  const r = await run(h, ['import', 'aws', file, '--json']);
+  const mixed = join(h, 'mixed.log.gz');
+  writeFileSync(mixed, gzipSync([...lines.slice(0, half), long, ...lines.slice(half)].join('\n')));
+  const r = await run(h, ['import', 'aws', mixed, '--json']);
   const s = JSON.parse(r.stdout) as { stored: number; seconds: number; rejects: Array<{ line: number; reason: string }> };
   const named = s.rejects.some((x) => x.line === half + 1 && /characters/.test(x.reason));
   return {
@@ -347,8 +360,11 @@ export async function longLine(opts: { megabytes: number; good: number }): Promi
     duplicated: Math.max(0, s.stored - opts.good),
     peakRssMB: null,
     seconds: (performance.now() - t0) / 1000,
-    notes: [`import took ${s.seconds} s`, named ? `the line was named (line ${half + 1})` : 'the line was NOT named'],
-    ok: s.stored === opts.good && named && s.seconds < 2,
+    notes: [
+      `the line alone: refused in ${as.seconds} s, ${aloneNamed ? 'named (line 1)' : 'NOT named'}`,
+      `between ${opts.good} good lines: imported in ${s.seconds} s, ${named ? `the line named (line ${half + 1})` : 'the line NOT named'}`,
+    ],
+    ok: s.stored === opts.good && named && aloneNamed && as.seconds < 2,
   };
 }
 
