@@ -2,13 +2,15 @@
 // processes killed with SIGKILL, a collector fed far-off timestamps and a template flood, files
 // with a 32 MiB line or records cut short, an owner widening their rule. The full-size run is
 // `npm run bench -- faults`.
-import { describe, expect, it } from 'vitest';
-import { badRecords, farTimestamps, importKilled, inventoryKilled, longLine, ownerEscalation, templateFlood, type FaultResult } from './scenarios';
+import { afterAll, describe, expect, it } from 'vitest';
+import { badRecords, farTimestamps, importKilled, inventoryKilled, longLine, ownerEscalation, removeHomes, templateFlood, type FaultResult } from './scenarios';
 
 const held = (r: FaultResult) => ({ scenario: r.scenario, ok: r.ok, lost: r.lost, duplicated: r.duplicated, notes: r.notes });
 const expectHeld = (r: FaultResult) => expect(held(r)).toEqual({ scenario: r.scenario, ok: true, lost: 0, duplicated: 0, notes: r.notes });
 
 describe('faults', () => {
+  afterAll(removeHomes);
+
   it('stores every record of a flow import exactly once after kill -9 and a second run', async () => {
     const r = await importKilled({ lines: 100_000 });
     expectHeld(r);

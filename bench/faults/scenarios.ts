@@ -6,7 +6,7 @@
 // them at full size; bench/faults/faults.test.ts runs them reduced in `npm test`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,7 +34,17 @@ export interface FaultResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const home = (name: string) => mkdtempSync(join(tmpdir(), `bulkhead-fault-${name}-`));
+const homes: string[] = [];
+const home = (name: string) => {
+  const h = mkdtempSync(join(tmpdir(), `bulkhead-fault-${name}-`));
+  homes.push(h);
+  return h;
+};
+
+/** Remove the homes the scenarios made (a full run leaves about 500 MB). */
+export function removeHomes(): void {
+  for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true });
+}
 const ENV = { BULKHEAD_LOG_LEVEL: 'warn', BULKHEAD_FLOW_RETENTION_DAYS: '0', BULKHEAD_ROLLUP_RETENTION_DAYS: '0', NO_COLOR: '1' };
 
 interface Child {
