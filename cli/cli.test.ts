@@ -54,6 +54,14 @@ describe('bulkhead CLI', () => {
     expect(text.out).toMatch(/database\s+ok\s+SQLite/);
   });
 
+  it("says lib's refusals as they are, with an exit code by kind: 4 for what does not exist", () => {
+    const missing = bulkhead(['rules', 'show', 'nosuchrule1']);
+    expect({ code: missing.code, err: missing.err.trim() }).toEqual({ code: 4, err: 'no rule nosuchrule1 (bulkhead rules list shows their ids)' });
+    const bad = bulkhead(['rules', 'add', '--from', 'app=', '--to', 'app=x', '--ports', 'tcp/80', '--intent', 'x']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).not.toMatch(/^bulkhead:|BULKHEAD_DEBUG|at .*\.ts:\d+/m);
+  });
+
   it('stops on invalid configuration, naming the variable', () => {
     const r = bulkhead(['doctor'], { BULKHEAD_PORT: 'eighty' });
     expect(r.code).toBe(1);

@@ -5,6 +5,7 @@ import type { Principal } from '../lib/auth/principal';
 import type { Config } from '../lib/config';
 import type { Runtime } from '../lib/runtime';
 import type { CommandIO } from './io';
+import { BulkheadError } from '../lib/errors';
 
 export interface CommandContext {
   io: CommandIO;
@@ -32,12 +33,12 @@ export interface CommandContext {
 }
 
 /** An error whose message is meant for the person at the terminal: printed without a stack. */
-export class UserError extends Error {
+export class UserError extends BulkheadError {
   override name = 'UserError';
   constructor(
     message: string,
     readonly exitCode = 1,
   ) {
-    super(message);
+    super('invalid', message);
   }
 }

@@ -5,7 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { hostname, userInfo } from 'node:os';
 import { roleAllows } from '../lib/auth/permissions';
 import { localOperator, type Principal } from '../lib/auth/principal';
-import { ConfigError, loadConfig, type Config } from '../lib/config';
+import { loadConfig, type Config } from '../lib/config';
+import { isBulkheadError, type ErrorKind } from '../lib/errors';
 import { VERSION } from '../lib/version';
 import { COMMANDS, type CommandSpec } from './commands';
 import { UserError, type CommandContext } from './context';
@@ -174,6 +175,17 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<num
   }
 }
 
+/** The one mapping of lib's error kinds (lib/errors.ts) to exit codes: 4 says "no such thing" to scripts. */
+export const EXIT_CODE_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 1,
+  forbidden: 1,
+  'not-found': 4,
+  conflict: 1,
+  'too-many': 1,
+  busy: 1,
+  unavailable: 1,
+};
+
 function reportError(e: unknown, io: CommandIO): number {
   if (e instanceof CommanderError) {
     // help and version end here too, with exit code 0
@@ -183,9 +195,10 @@ function reportError(e: unknown, io: CommandIO): number {
     io.err(e.message);
     return e.exitCode;
   }
-  if (e instanceof ConfigError || (e instanceof Error && e.name === 'StoreBusyError')) {
+  // anything lib/ refused for a person: its message as is, the exit code by kind
+  if (isBulkheadError(e)) {
     io.err(e.message);
-    return 1;
+    return EXIT_CODE_OF_KIND[e.kind];
   }
   const err = e instanceof Error ? e : new Error(String(e));
   io.err(`bulkhead: ${err.message}`);

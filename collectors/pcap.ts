@@ -4,6 +4,7 @@
 // read in bounded memory.
 import { open } from 'node:fs/promises';
 import { ipv4, ipv6 } from './flowdecode/bytes';
+import { BulkheadError } from '../lib/errors';
 
 export interface CapturedDatagram {
   /** capture time, epoch ms */
@@ -28,8 +29,12 @@ export interface CaptureStats {
   bytes?: number;
 }
 
-export class CaptureError extends Error {
+/** A capture file that cannot be read (not pcap or pcapng, cut short where it cannot be). */
+export class CaptureError extends BulkheadError {
   override name = 'CaptureError';
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 const CHUNK = 4 << 20;

@@ -7,12 +7,17 @@ import type { Store } from '../../lib/store';
 import { parseCidr } from '../../lib/flow/cidr';
 import type { FlowsPage } from '../../components/data/flows';
 import { protocolName } from '../../components/format';
+import { BulkheadError } from '../../lib/errors';
 import { parsePortFilter } from '../../components/map/view';
 import { addrText, asV6, chTime, clientEndpointKey, netsCte, serverEndpointKey, serverPortOf } from './flow-sql';
 import { mapIndexOf, sideOf } from './sides';
 
-export class FlowQueryError extends Error {
-  override name = 'UserError';
+/** A flows query that cannot be asked as given (a bad filter value). */
+export class FlowQueryError extends BulkheadError {
+  override name = 'FlowQueryError';
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 /** A side of the filter, resolved: workload ids, exact addresses and CIDRs. */

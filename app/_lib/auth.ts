@@ -10,6 +10,7 @@ import { cookieName, CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE } from '../../lib/a
 import { roleAllows, type Permission } from '../../lib/auth/permissions';
 import type { Principal } from '../../lib/auth/principal';
 import { csrfMatches, csrfToken, resolveSession, type NewSession } from '../../lib/auth/sessions';
+import { isBulkheadError } from '../../lib/errors';
 import { getRuntime, type Runtime } from '../../lib/runtime';
 
 export interface RequestAuth {
@@ -95,8 +96,8 @@ export async function runAction(fn: () => Promise<ActionState>): Promise<ActionS
   try {
     return { ...(await fn()), at: Date.now() };
   } catch (e) {
-    const err = e as Error;
-    if (e instanceof ActionRefused || err.name === 'AccountError') return { ok: false, message: err.message, at: Date.now() };
+    // a refusal, or anything lib/ refused for a reason a person can act on, is the form's message
+    if (e instanceof ActionRefused || isBulkheadError(e)) return { ok: false, message: e.message, at: Date.now() };
     // redirect() and notFound() work by throwing; let them through.
     if (typeof (e as { digest?: unknown }).digest === 'string') throw e;
     console.error(e);

@@ -19,7 +19,7 @@ export async function changePassword(_prev: ActionState | null, form: FormData):
     // guesses count against the same throttle as sign-in.
     const throttle = signInThrottle(db);
     const t = await throttle.check(a.principal.name, a.ip);
-    if (!t.allowed) throw new AccountError(`Too many wrong passwords. Try again in ${Math.ceil(t.retryAfterSeconds / 60)} minutes.`, 429);
+    if (!t.allowed) throw new AccountError(`Too many wrong passwords. Try again in ${Math.ceil(t.retryAfterSeconds / 60)} minutes.`, 'too-many');
     const check = await checkCredentials(db, a.principal.name, current);
     if (!check.ok) {
       await throttle.failed(a.principal.name, a.ip);
@@ -36,7 +36,7 @@ export async function endMySession(_prev: ActionState | null, form: FormData): P
   return runAction(async () => {
     const a = await actionAuth(form, 'account:manage');
     const id = String(form.get('session') ?? '');
-    if (!(await revokeSession(a.rt.db.prisma, a.principal.userId!, id))) throw new AccountError('That session has ended already.', 404);
+    if (!(await revokeSession(a.rt.db.prisma, a.principal.userId!, id))) throw new AccountError('That session has ended already.', 'not-found');
     await auditAs(a, { action: 'session.revoke', target: { type: 'session', id }, summary: 'ended one of their sessions' });
     revalidatePath('/account');
     return { ok: true, message: 'Session ended.' };
@@ -65,7 +65,7 @@ export async function revokeMyToken(_prev: ActionState | null, form: FormData): 
   return runAction(async () => {
     const a = await actionAuth(form, 'account:manage');
     const t = await getApiToken(a.rt.db.prisma, String(form.get('token') ?? ''));
-    if (t.userId !== a.principal.userId) throw new AccountError('That token is not yours.', 403);
+    if (t.userId !== a.principal.userId) throw new AccountError('That token is not yours.', 'forbidden');
     const r = await revokeApiToken(a.rt.db.prisma, t.id);
     await auditAs(a, { action: 'token.revoke', target: { type: 'token', id: t.id }, summary: `revoked API token "${t.name}"`, before: r.before, after: r.after });
     revalidatePath('/account');

@@ -1,19 +1,7 @@
-// What the account commands (users, tokens, owners) share: account errors as messages for the
-// terminal, and where people sign in.
+// What the account commands (users, tokens, owners) share: where people sign in, and dates.
 import { readServerInfo } from '../../lib/server-info';
 import type { CommandContext } from '../context';
 import { UserError } from '../context';
-
-/** Run fn; an AccountError (not found, exists, last admin...) becomes a plain message. */
-export async function accountErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const err = e as Error & { status?: number };
-    if (err.name === 'AccountError') throw new UserError(err.message, err.status === 404 ? 4 : 1);
-    throw e;
-  }
-}
 
 /** The address people open to sign in. */
 export function signInUrl(ctx: CommandContext): string {

@@ -3,12 +3,12 @@
 import { blastReport } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
-import { pct, policyErrors } from './policy-common';
+import { pct } from './policy-common';
 
 export async function run(ctx: CommandContext, opts: { json?: boolean; top?: string }, args: string[]) {
   if (args.length > 1) throw new UserError('bulkhead blast-radius [WORKLOAD]');
   const rt = await ctx.runtime();
-  const r = await policyErrors(() => blastReport(rt, { workload: args[0] }));
+  const r = await blastReport(rt, { workload: args[0] });
   if (opts.json) {
     ctx.io.out(JSON.stringify(r, null, 2));
     return 0;

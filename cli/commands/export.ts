@@ -6,7 +6,7 @@ import { baselineFormatOf, baselineJsonSchema, EXPORT_FORMATS, exportPolicy, FOR
 import { checkNftables } from '../../lib/export/nft-check';
 import { exportDocument } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
-import { policyErrors, timeOption } from './policy-common';
+import { timeOption } from './policy-common';
 
 export interface ExportOptions {
   format?: string;
@@ -36,54 +36,52 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
   if (!['approved', 'proposed', 'all'].includes(status)) throw new UserError('--status: approved, proposed or all');
   if (opts.output && ctx.actor.type === 'token') throw new UserError('-o writes on the server; leave it out and redirect standard output instead (nftables: one ruleset per host, separated)');
   const rt = await ctx.runtime();
-  return policyErrors(async () => {
-    const doc = await exportDocument(rt, { status, baseline: opts.baseline, name: opts.name, at: timeOption(opts.at, '--at') });
-    const out = opts.output ? resolve(ctx.cwd, opts.output) : null;
-    const result = exportPolicy(doc, format, {
-      namespace: opts.namespace,
-      labelPrefix: opts.labelPrefix,
-      domain: opts.domain,
-      baselineFormat: format === 'baseline' && out ? baselineFormatOf(out) : 'yaml',
-    });
-    for (const w of result.warnings) ctx.io.err(`warning: ${w}`);
-    const source = opts.baseline ? `baseline ${doc.metadata.name} v${doc.metadata.version}` : `${status} rules`;
-    if (!doc.rules.length) ctx.io.err(`note: no ${source} to export; the files hold only the default deny. ${status === 'approved' ? 'Approve rules first (bulkhead rules approve) or export --status proposed.' : 'Run bulkhead propose first.'}`);
-
-    let written: string[] = [];
-    if (!out) {
-      ctx.io.out(result.files.length === 1 ? result.files[0]!.content : result.files.map((f) => `# ===== ${f.name} =====\n${f.content}`).join('\n'));
-    } else if (writesDirectory(format)) {
-      let isFile = false;
-      try {
-        isFile = statSync(out).isFile();
-      } catch {
-        /* does not exist yet */
-      }
-      if (isFile) throw new UserError(`-o ${opts.output}: ${format} writes one file per host into a directory; ${out} is a file`);
-      mkdirSync(out, { recursive: true });
-      for (const f of result.files) writeFileSync(join(out, f.name), f.content);
-      written = result.files.map((f) => join(out, f.name));
-    } else {
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, result.files[0]!.content);
-      written = [out];
-    }
-    await ctx.audit({
-      action: 'policy.export',
-      target: { type: 'export', id: format },
-      summary: `exported ${result.exported} ${source} as ${format}${out ? ` to ${out}` : ' to standard output'}`,
-      after: { format, status, baseline: opts.baseline ?? null, rules: doc.rules.map((r) => r.id), files: written.length ? written : ['stdout'], warnings: result.warnings.length },
-    });
-    if (out) ctx.io.err(`Wrote ${written.length === 1 ? written[0] : `${written.length} files to ${out}`}: ${result.exported} rules (${source}), ${result.warnings.length} warnings.`);
-
-    if (opts.check) {
-      if (format !== 'nftables') throw new UserError('--check runs nft -c on nftables exports; other formats are checked by their own tools (kubectl apply --dry-run=server, terraform validate)');
-      const checks = checkNftables(result.files);
-      const bad = checks.filter((c) => !c.ok);
-      for (const c of bad) ctx.io.err(`nft -c ${c.file}: ${c.error}`);
-      ctx.io.err(`nft -c: ${checks.length - bad.length} of ${checks.length} rulesets valid.`);
-      return bad.length ? 1 : 0;
-    }
-    return 0;
+  const doc = await exportDocument(rt, { status, baseline: opts.baseline, name: opts.name, at: timeOption(opts.at, '--at') });
+  const out = opts.output ? resolve(ctx.cwd, opts.output) : null;
+  const result = exportPolicy(doc, format, {
+    namespace: opts.namespace,
+    labelPrefix: opts.labelPrefix,
+    domain: opts.domain,
+    baselineFormat: format === 'baseline' && out ? baselineFormatOf(out) : 'yaml',
   });
+  for (const w of result.warnings) ctx.io.err(`warning: ${w}`);
+  const source = opts.baseline ? `baseline ${doc.metadata.name} v${doc.metadata.version}` : `${status} rules`;
+  if (!doc.rules.length) ctx.io.err(`note: no ${source} to export; the files hold only the default deny. ${status === 'approved' ? 'Approve rules first (bulkhead rules approve) or export --status proposed.' : 'Run bulkhead propose first.'}`);
+
+  let written: string[] = [];
+  if (!out) {
+    ctx.io.out(result.files.length === 1 ? result.files[0]!.content : result.files.map((f) => `# ===== ${f.name} =====\n${f.content}`).join('\n'));
+  } else if (writesDirectory(format)) {
+    let isFile = false;
+    try {
+      isFile = statSync(out).isFile();
+    } catch {
+      /* does not exist yet */
+    }
+    if (isFile) throw new UserError(`-o ${opts.output}: ${format} writes one file per host into a directory; ${out} is a file`);
+    mkdirSync(out, { recursive: true });
+    for (const f of result.files) writeFileSync(join(out, f.name), f.content);
+    written = result.files.map((f) => join(out, f.name));
+  } else {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, result.files[0]!.content);
+    written = [out];
+  }
+  await ctx.audit({
+    action: 'policy.export',
+    target: { type: 'export', id: format },
+    summary: `exported ${result.exported} ${source} as ${format}${out ? ` to ${out}` : ' to standard output'}`,
+    after: { format, status, baseline: opts.baseline ?? null, rules: doc.rules.map((r) => r.id), files: written.length ? written : ['stdout'], warnings: result.warnings.length },
+  });
+  if (out) ctx.io.err(`Wrote ${written.length === 1 ? written[0] : `${written.length} files to ${out}`}: ${result.exported} rules (${source}), ${result.warnings.length} warnings.`);
+
+  if (opts.check) {
+    if (format !== 'nftables') throw new UserError('--check runs nft -c on nftables exports; other formats are checked by their own tools (kubectl apply --dry-run=server, terraform validate)');
+    const checks = checkNftables(result.files);
+    const bad = checks.filter((c) => !c.ok);
+    for (const c of bad) ctx.io.err(`nft -c ${c.file}: ${c.error}`);
+    ctx.io.err(`nft -c: ${checks.length - bad.length} of ${checks.length} rulesets valid.`);
+    return bad.length ? 1 : 0;
+  }
+  return 0;
 }

@@ -53,14 +53,7 @@ export async function run(ctx: CommandContext, opts: NetworksOptions, args: stri
       await ctx.authorize('inventory:write');
       const [name] = rest;
       if (!name) throw new UserError('bulkhead networks accept NAME [--as NEW] [--cidr CIDR] [--kind K]');
-      let saved;
-      try {
-        saved = await acceptNetworkSuggestion(db, rt.store, name, { as: opts.as, cidr: opts.cidr, kind: opts.kind });
-      } catch (e) {
-        if ((e as Error).name === 'UserError') throw new UserError(`bulkhead networks accept: ${(e as Error).message}`);
-        throw e;
-      }
-      const { before, after } = saved;
+      const { before, after } = await acceptNetworkSuggestion(db, rt.store, name, { as: opts.as, cidr: opts.cidr, kind: opts.kind });
       await ctx.audit({ action: 'network.change', target: { type: 'network', id: after.id }, summary: `accepted suggested network ${name} as ${after.name} (${after.kind}): ${after.cidrs}`, before: before ?? undefined, after });
       ctx.io.out(`Accepted ${name}${after.name !== name ? ` as ${after.name}` : ''}: ${after.cidrs}. Its addresses are grouped as ${after.name} from now on.`);
       return 0;
@@ -69,14 +62,7 @@ export async function run(ctx: CommandContext, opts: NetworksOptions, args: stri
       await ctx.authorize('inventory:write');
       const [name, ...cidrs] = rest;
       if (!name || !cidrs.length) throw new UserError('bulkhead networks add NAME CIDR... [--kind user|internet|partner|datacenter|cloud|other]');
-      let saved;
-      try {
-        saved = await saveNamedNetwork(db, rt.store, { name, kind: opts.kind, cidrs }, { replace: opts.replace });
-      } catch (e) {
-        if ((e as Error).name === 'UserError') throw new UserError(`bulkhead networks add: ${(e as Error).message}`);
-        throw e;
-      }
-      const { before, after, ranges } = saved;
+      const { before, after, ranges } = await saveNamedNetwork(db, rt.store, { name, kind: opts.kind, cidrs }, { replace: opts.replace });
       await ctx.audit({ action: 'network.change', target: { type: 'network', id: after.id }, summary: `${before ? 'changed' : 'added'} named network ${after.name} (${after.kind}): ${after.cidrs}`, before: before ?? undefined, after });
       ctx.io.out(`${before ? 'Changed' : 'Added'} ${after.name} (${after.kind}): ${after.cidrs}\n${ranges} ranges in ClickHouse (with the built-in classes).`);
       return 0;

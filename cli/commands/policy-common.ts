@@ -1,22 +1,9 @@
 // What the policy commands (propose, rules, simulate, blast-radius, export, baselines, import
-// baseline) share: errors from lib/policy as terminal messages, the actor as lib/policy's Who,
-// application-owner checks, and number formatting.
+// baseline) share: the actor as lib/policy's Who, application-owner checks, and number
+// formatting. (lib/policy's errors reach the terminal through cli/main.ts's one mapping.)
 import { mayActOnApplication } from '../../lib/auth/ownership';
 import type { Who } from '../../lib/policy/workflow';
 import { UserError, type CommandContext } from '../context';
-
-/** Run fn; errors meant for people (bad selector, not found, not narrower...) become plain messages. */
-export async function policyErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const err = e as Error & { status?: number };
-    if (err instanceof UserError) throw err;
-    if (err?.name === 'UserError') throw new UserError(err.message);
-    if (err?.name === 'AccountError') throw new UserError(err.message, err.status === 404 ? 4 : 1);
-    throw e;
-  }
-}
 
 export function who(ctx: CommandContext, command: string): Who {
   return { actor: ctx.actor, via: 'cli', userAgent: `bulkhead ${command}` };

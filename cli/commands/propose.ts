@@ -5,7 +5,7 @@ import { PORT_GENERALISATIONS, type PortGeneralisation } from '../../lib/policy/
 import { describeRule } from '../../lib/policy/model';
 import { proposeFromDiscovery } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
-import { n, numberOption, policyErrors, timeOption, who } from './policy-common';
+import { n, numberOption, timeOption, who } from './policy-common';
 
 export interface ProposeOptions {
   from?: string;
@@ -27,22 +27,20 @@ export async function run(ctx: CommandContext, opts: ProposeOptions) {
   if (!PORT_GENERALISATIONS.includes(ports)) throw new UserError(`--ports: one of ${PORT_GENERALISATIONS.join(', ')}`);
   const rt = await ctx.runtime();
   const bar = opts.json ? null : ctx.io.progress('propose', 10, 'steps');
-  const run = await policyErrors(() =>
-    proposeFromDiscovery(
-      rt,
-      {
-        from: timeOption(opts.from, '--from'),
-        to: timeOption(opts.to, '--to'),
-        days: numberOption(opts.days, '--days', { min: 1 }),
-        granularity,
-        ports,
-        rangeGap: numberOption(opts.rangeGap, '--range-gap', { min: 1, max: 1000, integer: true }),
-        coverThreshold: numberOption(opts.cover, '--cover', { min: 0.01, max: 1 }),
-        dryRun: opts.dryRun,
-        onStep: (_s, done, total) => bar?.update(done, total),
-      },
-      who(ctx, 'propose'),
-    ),
+  const run = await proposeFromDiscovery(
+    rt,
+    {
+      from: timeOption(opts.from, '--from'),
+      to: timeOption(opts.to, '--to'),
+      days: numberOption(opts.days, '--days', { min: 1 }),
+      granularity,
+      ports,
+      rangeGap: numberOption(opts.rangeGap, '--range-gap', { min: 1, max: 1000, integer: true }),
+      coverThreshold: numberOption(opts.cover, '--cover', { min: 0.01, max: 1 }),
+      dryRun: opts.dryRun,
+      onStep: (_s, done, total) => bar?.update(done, total),
+    },
+    who(ctx, 'propose'),
   );
   bar?.stop();
   if (opts.json) {

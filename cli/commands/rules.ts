@@ -4,7 +4,7 @@ import { findRule, listRules, ruleHistory, shortId } from '../../lib/policy/rule
 import { approveRules, createRules, narrowRule, rejectRules, type NarrowChange } from '../../lib/policy/workflow';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
-import { n, numberOption, policyErrors, requireReview, timeOption, who } from './policy-common';
+import { n, numberOption, requireReview, timeOption, who } from './policy-common';
 
 const USAGE =
   'bulkhead rules list [--status S] [--app APP] [--json] | show ID | approve ID...|--app APP|--all [--comment C] [--expires T]\n' +
@@ -28,24 +28,22 @@ export interface RulesOptions {
 
 export async function run(ctx: CommandContext, opts: RulesOptions, args: string[]) {
   const [action = 'list', ...ids] = args;
-  return policyErrors(async () => {
-    switch (action) {
-      case 'list':
-        return list(ctx, opts);
-      case 'show':
-        return show(ctx, opts, ids);
-      case 'approve':
-        return approve(ctx, opts, ids);
-      case 'reject':
-        return reject(ctx, opts, ids);
-      case 'narrow':
-        return narrow(ctx, opts, ids);
-      case 'add':
-        return add(ctx, opts);
-      default:
-        throw new UserError(`unknown action "${action}".\n${USAGE}`);
-    }
-  });
+  switch (action) {
+    case 'list':
+      return list(ctx, opts);
+    case 'show':
+      return show(ctx, opts, ids);
+    case 'approve':
+      return approve(ctx, opts, ids);
+    case 'reject':
+      return reject(ctx, opts, ids);
+    case 'narrow':
+      return narrow(ctx, opts, ids);
+    case 'add':
+      return add(ctx, opts);
+    default:
+      throw new UserError(`unknown action "${action}".\n${USAGE}`);
+  }
 }
 
 function statuses(text: string | undefined): RuleStatus[] {

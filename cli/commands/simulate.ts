@@ -8,7 +8,7 @@ import { simulate, type PolicyRef } from '../../lib/policy/service';
 import type { SimulationResult } from '../../lib/policy/simulate';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
-import { n, numberOption, pct, policyErrors, timeOption } from './policy-common';
+import { n, numberOption, pct, timeOption } from './policy-common';
 
 export interface SimulateOptions {
   from?: string;
@@ -43,22 +43,20 @@ export async function policyRef(ctx: CommandContext, text: string | undefined): 
 
 export async function run(ctx: CommandContext, opts: SimulateOptions) {
   const rt = await ctx.runtime();
-  return policyErrors(async () => {
-    if (opts.monitor) return monitor(ctx, opts);
-    const ref = await policyRef(ctx, opts.policy);
-    const result = await simulate(rt, ref, {
-      from: timeOption(opts.from, '--from'),
-      to: timeOption(opts.to, '--to'),
-      days: numberOption(opts.days, '--days', { min: 1 / 24 }),
-      top: numberOption(opts.top, '--top', { min: 0, integer: true }) ?? 20,
-    });
-    if (opts.json) {
-      ctx.io.out(JSON.stringify(result, null, 2));
-      return 0;
-    }
-    ctx.io.out(formatSimulation(result));
-    return 0;
+  if (opts.monitor) return monitor(ctx, opts);
+  const ref = await policyRef(ctx, opts.policy);
+  const result = await simulate(rt, ref, {
+    from: timeOption(opts.from, '--from'),
+    to: timeOption(opts.to, '--to'),
+    days: numberOption(opts.days, '--days', { min: 1 / 24 }),
+    top: numberOption(opts.top, '--top', { min: 0, integer: true }) ?? 20,
   });
+  if (opts.json) {
+    ctx.io.out(JSON.stringify(result, null, 2));
+    return 0;
+  }
+  ctx.io.out(formatSimulation(result));
+  return 0;
 }
 
 export function formatSimulation(r: SimulationResult): string {

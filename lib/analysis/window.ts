@@ -2,6 +2,7 @@
 // Bounds are aligned to whole hours because the hourly rollup is what discovery reads: `from`
 // goes down and `to` goes up to the hour, so a window never silently drops part of an hour.
 import type { AnalysisWindow } from './types';
+import { BulkheadError, type ErrorKind } from '../errors';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -10,8 +11,12 @@ export const CYCLE_DAYS = 30;
 /** Periodicity is judged over at least this many days before `to`, so that monthly jobs show twice. */
 export const PERIODICITY_DAYS = 62;
 
-export class WindowError extends Error {
-  override name = 'UserError';
+/** A discovery window that cannot be read or is empty-handed (bad dates, from after to). */
+export class WindowError extends BulkheadError {
+  override name = 'WindowError';
+  constructor(message: string, kind: ErrorKind = 'invalid') {
+    super(kind, message);
+  }
 }
 
 function parseTime(v: Date | string, what: string): Date {

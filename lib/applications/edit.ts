@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Db } from '../db';
 import { labelKeySchema, labelValueSchema } from '../identity/limits';
+import { BulkheadError, type ErrorKind } from '../errors';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -17,8 +18,12 @@ export const appNameSchema = z
   .max(63)
   .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, 'an application name: letters, digits, ".", "_", "-", starting and ending with a letter or digit');
 
-export class EditError extends Error {
-  override name = 'UserError';
+/** An edit of an application's membership or labels that cannot be made. */
+export class EditError extends BulkheadError {
+  override name = 'EditError';
+  constructor(message: string, kind: ErrorKind = 'invalid') {
+    super(kind, message);
+  }
 }
 
 /** An application as discovery saw it in a window: enough to find its members. */

@@ -1,10 +1,9 @@
-/** A refused account operation, with the HTTP status it maps to (the message is for people). */
-export class AccountError extends Error {
+import { BulkheadError, type ErrorKind } from '../errors';
+
+/** A refused account operation (users, tokens, owners, sessions); the message is for people. */
+export class AccountError extends BulkheadError {
   override name = 'AccountError';
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 | 429 = 400,
-  ) {
-    super(message);
+  constructor(message: string, kind: ErrorKind = 'invalid') {
+    super(kind, message);
   }
 }

@@ -8,7 +8,7 @@ import type { Principal } from './principal';
 /** By id or by name. */
 export async function getApplication(db: Db, idOrName: string) {
   const app = (await db.application.findUnique({ where: { id: idOrName } })) ?? (await db.application.findUnique({ where: { name: idOrName } }));
-  if (!app) throw new AccountError(`no application ${idOrName}`, 404);
+  if (!app) throw new AccountError(`no application ${idOrName}`, 'not-found');
   return app;
 }
 
@@ -23,7 +23,7 @@ export async function setApplicationOwners(db: Db, applicationId: string, userId
   const users = [];
   for (const key of new Set(userIdsOrEmails)) {
     const u = key.includes('@') ? await db.user.findUnique({ where: { email: key.trim().toLowerCase() } }) : await db.user.findUnique({ where: { id: key } });
-    if (!u) throw new AccountError(`no user ${key}`, 404);
+    if (!u) throw new AccountError(`no user ${key}`, 'not-found');
     users.push(u);
   }
   await db.$transaction([

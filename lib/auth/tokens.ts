@@ -43,12 +43,12 @@ export async function createApiToken(
   input: { userId: string; name: string; role?: string; expiresInDays?: number | null; maxRole: Role },
 ): Promise<{ token: string; record: PublicToken }> {
   const user = await db.user.findUnique({ where: { id: input.userId } });
-  if (!user) throw new AccountError(`no user ${input.userId}`, 404);
-  if (user.disabled) throw new AccountError(`${user.email} is disabled`, 409);
+  if (!user) throw new AccountError(`no user ${input.userId}`, 'not-found');
+  if (user.disabled) throw new AccountError(`${user.email} is disabled`, 'conflict');
   const role = input.role ?? lesserRole(user.role as Role, input.maxRole);
   if (!isRole(role)) throw new AccountError(`"${role}" is not a role (admin, architect, owner, viewer)`);
-  if (roleRank(role) > roleRank(user.role as Role)) throw new AccountError(`a token of ${user.email} cannot have role ${role}: the user is ${user.role}`, 403);
-  if (roleRank(role) > roleRank(input.maxRole)) throw new AccountError(`you cannot create a token with role ${role}: yours is ${input.maxRole}`, 403);
+  if (roleRank(role) > roleRank(user.role as Role)) throw new AccountError(`a token of ${user.email} cannot have role ${role}: the user is ${user.role}`, 'forbidden');
+  if (roleRank(role) > roleRank(input.maxRole)) throw new AccountError(`you cannot create a token with role ${role}: yours is ${input.maxRole}`, 'forbidden');
   const name = input.name.trim();
   if (!name || name.length > 100) throw new AccountError('a token needs a name of 1 to 100 characters (what it is for)');
   if (input.expiresInDays != null && !(input.expiresInDays > 0 && input.expiresInDays <= 3650)) throw new AccountError('expiry: 1 to 3650 days');
@@ -79,14 +79,14 @@ export async function listApiTokens(db: Db, filter: { userId?: string; includeRe
 /** Find a token by id or by its shown prefix ("bh_AbCdEfG"). */
 export async function getApiToken(db: Db, idOrPrefix: string) {
   const rows = await db.apiToken.findMany({ where: idOrPrefix.startsWith(TOKEN_PREFIX) ? { prefix: idOrPrefix } : { id: idOrPrefix }, include: { user: { select: { email: true } } } });
-  if (rows.length === 0) throw new AccountError(`no API token ${idOrPrefix}`, 404);
-  if (rows.length > 1) throw new AccountError(`${rows.length} tokens start with ${idOrPrefix}; give the id (bulkhead tokens list shows it)`, 409);
+  if (rows.length === 0) throw new AccountError(`no API token ${idOrPrefix}`, 'not-found');
+  if (rows.length > 1) throw new AccountError(`${rows.length} tokens start with ${idOrPrefix}; give the id (bulkhead tokens list shows it)`, 'conflict');
   return rows[0]!;
 }
 
 export async function revokeApiToken(db: Db, id: string) {
   const t = await db.apiToken.findUnique({ where: { id }, include: { user: { select: { email: true } } } });
-  if (!t) throw new AccountError(`no API token ${id}`, 404);
+  if (!t) throw new AccountError(`no API token ${id}`, 'not-found');
   if (t.revokedAt) return { before: publicToken(t), after: publicToken(t) };
   const after = await db.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, include: { user: { select: { email: true } } } });
   return { before: publicToken(t), after: publicToken(after) };

@@ -50,7 +50,7 @@ export async function createUser(
     if (problem) throw new AccountError(problem);
     passwordHash = await hashPassword(input.password);
   }
-  if (await db.user.findUnique({ where: { email } })) throw new AccountError(`a user ${email} exists already`, 409);
+  if (await db.user.findUnique({ where: { email } })) throw new AccountError(`a user ${email} exists already`, 'conflict');
   return db.user.create({ data: { email, name: input.name?.trim() || email.split('@')[0]!, role, passwordHash, oidcSubject: input.oidcSubject ?? null } });
 }
 
@@ -59,7 +59,7 @@ export async function getUser(db: Db, idOrEmail: string): Promise<UserRow> {
   const u = idOrEmail.includes('@')
     ? await db.user.findUnique({ where: { email: idOrEmail.trim().toLowerCase() } })
     : await db.user.findUnique({ where: { id: idOrEmail } });
-  if (!u) throw new AccountError(`no user ${idOrEmail}`, 404);
+  if (!u) throw new AccountError(`no user ${idOrEmail}`, 'not-found');
   return u;
 }
 
@@ -78,7 +78,7 @@ export async function listUsers(db: Db) {
 
 async function assertAnotherAdmin(db: Db, userId: string, what: string) {
   const others = await db.user.count({ where: { role: 'admin', disabled: false, id: { not: userId } } });
-  if (others === 0) throw new AccountError(`${what} would leave no enabled admin; make someone else admin first`, 409);
+  if (others === 0) throw new AccountError(`${what} would leave no enabled admin; make someone else admin first`, 'conflict');
 }
 
 export async function updateUser(db: Db, idOrEmail: string, change: { role?: string; name?: string; disabled?: boolean }) {

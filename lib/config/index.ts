@@ -6,9 +6,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseCidr } from '../flow/cidr';
+import { BulkheadError } from '../errors';
 
-export class ConfigError extends Error {
+export class ConfigError extends BulkheadError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 const port = z.coerce.number().int().min(0).max(65535);

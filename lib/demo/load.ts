@@ -9,12 +9,17 @@ import type { InventoryObservation } from '../inventory/types';
 import type { Store } from '../store';
 import { generateEstate, type Estate, type EstateOptions } from './estate';
 import { writeEstateFlows } from './flows';
+import { BulkheadError, type ErrorKind } from '../errors';
 
 export const DEMO_SOURCE = 'demo';
 export const DEMO_SETTING = 'demo';
 
-export class DemoError extends Error {
-  override name = 'UserError';
+/** Refusals of `bulkhead demo` (a demo already loaded, an estate too large). */
+export class DemoError extends BulkheadError {
+  override name = 'DemoError';
+  constructor(message: string, kind: ErrorKind = 'invalid') {
+    super(kind, message);
+  }
 }
 
 /** What is kept about a loaded demo: enough to regenerate the same estate. */

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BulkheadError } from '../errors';
 
 export interface NftCheck {
   file: string;
@@ -15,8 +16,12 @@ export interface NftCheck {
   error?: string;
 }
 
-export class NftUnavailableError extends Error {
-  override name = 'UserError';
+/** nft cannot be run here (not installed, or not allowed to check). */
+export class NftUnavailableError extends BulkheadError {
+  override name = 'NftUnavailableError';
+  constructor(message: string) {
+    super('unavailable', message);
+  }
 }
 
 function runner(): string[] {

@@ -12,6 +12,7 @@ import { parseCidr } from '../flow/cidr';
 import { ipv6FromBytes } from '../flow/address';
 import type { Store } from '../store';
 import { ipv6Bytes } from './address';
+import { conflict, invalid, notFound } from '../errors';
 
 export const NETWORK_KINDS = ['user', 'internet', 'partner', 'datacenter', 'cloud', 'other', 'private', 'special'] as const;
 export type NetworkKind = (typeof NETWORK_KINDS)[number];
@@ -214,9 +215,7 @@ export async function saveNetworkSuggestions(db: Db, suggested: readonly Network
 export async function acceptNetworkSuggestion(db: Db, store: Store, name: string, opts: { as?: string; cidr?: string; kind?: string } = {}): Promise<SavedNetwork> {
   const before = await db.namedNetwork.findUnique({ where: { name } });
   if (!before || before.confirmed) {
-    const err = new Error(before ? `"${name}" is already a named network` : `no suggested network "${name}" (bulkhead networks list)`);
-    err.name = 'UserError';
-    throw err;
+    throw before ? conflict(`"${name}" is already a named network`) : notFound(`no suggested network "${name}" (bulkhead networks list)`);
   }
   const suggested = parseCidrList(before.cidrs)[0]!;
   const cidr = opts.cidr?.trim() || suggested;
@@ -227,14 +226,10 @@ export async function acceptNetworkSuggestion(db: Db, store: Store, name: string
     return a.start >= b.start && a.end <= b.end;
   })();
   if (!parsed.success || outside) {
-    const err = new Error(parsed.success ? `${cidr} is not inside the suggested ${suggested}: a suggestion can be narrowed, not widened (add a network of your own for more)` : parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; '));
-    err.name = 'UserError';
-    throw err;
+    throw invalid(parsed.success ? `${cidr} is not inside the suggested ${suggested}: a suggestion can be narrowed, not widened (add a network of your own for more)` : parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; '));
   }
   if (parsed.data.name !== name && (await db.namedNetwork.findUnique({ where: { name: parsed.data.name } }))) {
-    const err = new Error(`a named network "${parsed.data.name}" exists already`);
-    err.name = 'UserError';
-    throw err;
+    throw conflict(`a named network "${parsed.data.name}" exists already`);
   }
   const after = await db.namedNetwork.update({ where: { name }, data: { name: parsed.data.name, kind: parsed.data.kind, cidrs: cidr, confirmed: true } });
   const ranges = await syncNamedNetworks(db, store);
@@ -287,7 +282,7 @@ export interface SavedNetwork {
 
 /**
  * Create or change a named network (CIDRs added to an existing one unless `replace`), then copy
- * the table to ClickHouse. Throws a ZodError-like message for bad input.
+ * the table to ClickHouse. Bad input is refused as `invalid` (lib/errors.ts) with zod's issues in words.
  */
 export async function saveNamedNetwork(db: Db, store: Store, input: { name: string; kind?: string; cidrs: string[] }, opts: { replace?: boolean } = {}): Promise<SavedNetwork> {
   const before = await db.namedNetwork.findUnique({ where: { name: input.name.trim() } });
@@ -295,9 +290,7 @@ export async function saveNamedNetwork(db: Db, store: Store, input: { name: stri
   const cidrs = opts.replace || !before || !before.confirmed ? given : [...new Set([...parseCidrList(before.cidrs), ...given])];
   const parsed = namedNetworkSchema.safeParse({ name: input.name, kind: input.kind ?? before?.kind ?? 'user', cidrs });
   if (!parsed.success) {
-    const err = new Error(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; ')} (kinds: ${USER_NETWORK_KINDS.join(', ')})`);
-    err.name = 'UserError';
-    throw err;
+    throw invalid(`${parsed.error.issues.map((i) => `${i.path.join('.') || 'network'}: ${i.message}`).join('; ')} (kinds: ${USER_NETWORK_KINDS.join(', ')})`);
   }
   const { name, kind } = parsed.data;
   const text = parsed.data.cidrs.join(' ');

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { labelKeySchema, labelValueSchema } from '../identity/limits';
 import { parseCidr } from '../flow/cidr';
 import { formatPort, formatPorts, formatSelector } from './format';
+import { BulkheadError, type ErrorKind } from '../errors';
 
 export { formatPort, formatPorts, formatSelector };
 
@@ -128,14 +129,20 @@ export interface RuleDraft {
   evidence?: Evidence | null;
 }
 
-export class PolicyError extends Error {
-  // Shown to people as is (CLI prints without a stack; the API answers 400).
-  override name = 'UserError';
+/** A policy operation refused for a reason the person can act on (a bad selector, not narrower, superseded). */
+export class PolicyError extends BulkheadError {
+  override name = 'PolicyError';
+  constructor(message: string, kind: ErrorKind = 'invalid') {
+    super(kind, message);
+  }
 }
 
-export class NotFoundError extends Error {
-  override name = 'AccountError';
-  readonly status = 404;
+/** No such rule, application or baseline. */
+export class NotFoundError extends BulkheadError {
+  override name = 'NotFoundError';
+  constructor(message: string) {
+    super('not-found', message);
+  }
 }
 
 type Issue = z.core.$ZodIssue;

@@ -5,15 +5,17 @@ import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../config';
 import { describeHolder, readServerInfo } from '../server-info';
+import { BulkheadError } from '../errors';
 
 /** The embedded data directory is held by another process (chDB allows one per directory). */
-export class StoreBusyError extends Error {
+export class StoreBusyError extends BulkheadError {
   override name = 'StoreBusyError';
   constructor(
     readonly dataDir: string,
     readonly holder: string,
   ) {
     super(
+      'busy',
       `The embedded ClickHouse store at ${dataDir} is in use by ${holder}. ` +
         'Only one process can open it. Run this command while that server is up (it goes through the server), ' +
         'stop that process, or use a ClickHouse server (CLICKHOUSE_URL) that any number of processes can share.',

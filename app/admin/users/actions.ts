@@ -29,7 +29,7 @@ export async function changeUser(_prev: ActionState | null, form: FormData): Pro
     if (form.has('role')) change.role = field(form, 'role');
     if (form.has('disabled')) change.disabled = field(form, 'disabled') === 'true';
     if (id === a.principal.userId && (change.disabled || (change.role && change.role !== 'admin'))) {
-      throw new AccountError('You cannot demote or disable yourself here; ask another admin.', 409);
+      throw new AccountError('You cannot demote or disable yourself here; ask another admin.', 'conflict');
     }
     const r = await updateUser(a.rt.db.prisma, id, change);
     const what = change.role !== undefined ? `role ${r.before.role} → ${r.after.role}` : r.after.disabled ? 'disabled (signed out everywhere)' : 'enabled';
@@ -54,7 +54,7 @@ export async function removeUser(_prev: ActionState | null, form: FormData): Pro
     const a = await actionAuth(form, 'users:admin');
     const u = await getUser(a.rt.db.prisma, field(form, 'user'));
     if (field(form, 'confirm') !== u.email) throw new AccountError(`Type the email (${u.email}) to confirm.`);
-    if (u.id === a.principal.userId) throw new AccountError('You cannot delete yourself.', 409);
+    if (u.id === a.principal.userId) throw new AccountError('You cannot delete yourself.', 'conflict');
     const gone = await deleteUser(a.rt.db.prisma, u.id);
     await auditAs(a, { action: 'user.delete', target: { type: 'user', id: gone.id }, summary: `deleted ${gone.email}`, before: gone });
     revalidatePath('/admin/users');

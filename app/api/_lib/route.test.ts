@@ -9,7 +9,8 @@ import { ROLES, type Role } from '../../../lib/auth/permissions';
 import { createSession, csrfToken } from '../../../lib/auth/sessions';
 import { createUser } from '../../../lib/auth/users';
 import { openRuntime, shareRuntime, type Runtime } from '../../../lib/runtime';
-import { apiRoute, ApiError, z } from './route';
+import { BulkheadError, ERROR_KINDS } from '../../../lib/errors';
+import { apiRoute, ApiError, STATUS_OF_KIND, z } from './route';
 
 let rt: Runtime;
 const who = {} as Record<Role, { cookie: string; csrf: string }>;
@@ -132,5 +133,22 @@ describe('app-owner scope', () => {
     expect(res.status).toBe(409);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toMatchObject({ error: 'conflict here' });
+  });
+
+  it("answers each kind of lib's errors with its status and message, and a fault without its message", async () => {
+    const seen: Record<string, [number, string]> = {};
+    for (const kind of ERROR_KINDS) {
+      const route = apiRoute({ permission: 'map:read' }, async () => {
+        throw new BulkheadError(kind, `refused as ${kind}`);
+      });
+      const res = await route(new NextRequest('http://127.0.0.1/x', { headers: { cookie: who.viewer.cookie } }), { params: Promise.resolve({}) });
+      seen[kind] = [res.status, (await res.json()).error];
+    }
+    expect(seen).toEqual(Object.fromEntries(ERROR_KINDS.map((k) => [k, [STATUS_OF_KIND[k], `refused as ${k}`]])));
+    const fault = apiRoute({ permission: 'map:read' }, async () => {
+      throw Object.assign(new Error('secret detail'), { name: 'UserError' });
+    });
+    const res = await fault(new NextRequest('http://127.0.0.1/x', { headers: { cookie: who.viewer.cookie } }), { params: Promise.resolve({}) });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 500, body: { error: 'internal error' } });
   });
 });

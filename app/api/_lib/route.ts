@@ -13,6 +13,7 @@ import { applicationScope, mayActOnApplication } from '../../../lib/auth/ownersh
 import { scopeOf, type Permission } from '../../../lib/auth/permissions';
 import type { Principal } from '../../../lib/auth/principal';
 import { csrfMatches } from '../../../lib/auth/sessions';
+import { isBulkheadError, type ErrorKind } from '../../../lib/errors';
 import { getRuntime, type Runtime } from '../../../lib/runtime';
 
 export type { Principal };
@@ -94,11 +95,21 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
   return NextResponse.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
 }
 
+/** The one mapping of lib's error kinds (lib/errors.ts) to HTTP statuses. */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-many': 429,
+  busy: 503,
+  unavailable: 503,
+};
+
 function errorResponse(e: unknown, rt: Runtime | null): Response {
   if (e instanceof ApiError) return json({ error: e.message, details: e.details }, e.status);
-  const err = e as Error & { status?: number };
-  if (err.name === 'AccountError' && typeof err.status === 'number') return json({ error: err.message }, err.status);
-  if (err.name === 'UserError' || err.name === 'ConfigError') return json({ error: err.message }, 400);
+  if (isBulkheadError(e)) return json({ error: e.message }, STATUS_OF_KIND[e.kind]);
+  const err = e as Error;
   if (rt) rt.log.error({ err: err?.message, stack: err?.stack }, 'API route failed');
   else console.error(err);
   return json({ error: 'internal error' }, 500);

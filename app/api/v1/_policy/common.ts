@@ -3,6 +3,7 @@
 import type { ApiContext, ScopeContext } from '../../_lib/route';
 import { findRule, reviewStatesOf, shortId } from '../../../../lib/policy/rules';
 import { approvalRefusal } from '../../../../lib/policy/duties';
+import { invalid } from '../../../../lib/errors';
 import { describeRule, type Rule } from '../../../../lib/policy/model';
 import type { Who } from '../../../../lib/policy/workflow';
 import type { Db } from '../../../../lib/db';
@@ -70,6 +71,6 @@ export function ruleJson(r: Rule, apps: Map<string, string>, review: RuleReviewJ
 export function isoOrUndefined(text: string | undefined | null): Date | undefined {
   if (!text) return undefined;
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw Object.assign(new Error(`"${text}" is not an ISO 8601 time`), { name: 'UserError' });
+  if (Number.isNaN(d.getTime())) throw invalid(`"${text}" is not an ISO 8601 time`);
   return d;
 }

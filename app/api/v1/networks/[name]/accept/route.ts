@@ -2,7 +2,7 @@
 // for unknown clients, optionally renamed or narrowed to a range inside the suggestion; from then
 // on it groups its addresses like any named network.
 import { acceptNetworkSuggestion, USER_NETWORK_KINDS } from '../../../../../../lib/identity/networks';
-import { ApiError, apiRoute, z } from '../../../../_lib/route';
+import { apiRoute, z } from '../../../../_lib/route';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,14 +16,7 @@ const body = z
 
 export const POST = apiRoute({ permission: 'inventory:write', body }, async ({ rt, params, body, audit }) => {
   const name = decodeURIComponent(params.name ?? '');
-  let saved;
-  try {
-    saved = await acceptNetworkSuggestion(rt.db.prisma, rt.store, name, body);
-  } catch (e) {
-    if ((e as Error).name === 'UserError') throw new ApiError(/^no suggested/.test((e as Error).message) ? 404 : 400, (e as Error).message);
-    throw e;
-  }
-  const { before, after, ranges } = saved;
+  const { before, after, ranges } = await acceptNetworkSuggestion(rt.db.prisma, rt.store, name, body);
   await audit({ action: 'network.change', target: { type: 'network', id: after.id }, summary: `accepted suggested network ${name} as ${after.name} (${after.kind}): ${after.cidrs}`, before: before ?? undefined, after });
   return { network: after, ranges };
 });
