@@ -78,7 +78,7 @@ export function run(cmd: string, args: string[], timeoutMs = 20_000, env: Record
 
 /** softflowd reading a pcap, exporting to 127.0.0.1:port (version 5, 9 or 10; biflow with IPFIX). */
 export async function softflowd(pcap: string, port: number, version: 5 | 9 | 10, biflow = false) {
-  // -d: foreground; no -c with -r (it hangs, see STACK.md)
+  // -d: foreground; no -c with -r: softflowd reading a capture with a control socket never exits
   const args = ['-d', '-r', pcap, '-n', `127.0.0.1:${port}`, '-v', String(version)];
   if (biflow) args.push('-b');
   const r = await run('softflowd', args, 20_000);

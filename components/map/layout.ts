@@ -1,6 +1,6 @@
 // Positions for the map, computed here rather than by a force-directed layout: force layouts
-// take seconds to minutes on thousands of nodes (STACK.md: fcose draft ~2.2 s at 5,000 nodes,
-// cose does not finish) and move everything when one application expands. This one is linear
+// take seconds to minutes on thousands of nodes (measured on 5,000 nodes: fcose's draft pass
+// about 2.2 s, cose did not finish; docs/ui.md) and move everything when one application expands. This one is linear
 // in the number of nodes and keeps the picture people learn:
 //   - applications are islands: roles left to right in tier order (clients, web, api, workers,
 //     queues, caches, databases), the workloads of a role stacked in columns;
