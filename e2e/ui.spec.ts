@@ -161,6 +161,19 @@ test('rules: propose from discovery, then review and approve an application’s 
   await page.goto(`/rules?app=${encodeURIComponent(app.name)}&status=approved`);
   await group.getByRole('article').first().getByText('History').click();
   await expect(group.getByText(/approve.*“reviewed in the e2e journey”/).first()).toBeVisible();
+
+  // a rule widened past its evidence is flagged, and whoever widened it is told it is not theirs
+  // to approve (separation of duties) instead of being offered the button
+  const proposed = (await (await page.request.get('/api/v1/rules?status=proposed')).json()) as { rules: Array<{ id: string; shortId: string; application: { name: string | null } | null }> };
+  const other = proposed.rules.find((r) => r.application?.name && r.application.name !== app.name)!;
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'bulkhead_csrf')!.value;
+  const widened = await page.request.patch(`/api/v1/rules/${other.id}`, { data: { from: { any: true }, comment: 'e2e: widened on purpose' }, headers: { origin: E2E.baseURL, 'x-csrf-token': csrf } });
+  expect(widened.status(), await widened.text()).toBe(200);
+  await page.goto(`/rules?app=${encodeURIComponent(other.application!.name!)}`);
+  const rule = page.getByRole('article', { name: new RegExp(`^Rule ${other.shortId}:`) });
+  await expect(rule.getByText('needs security review')).toBeVisible({ timeout: 30_000 });
+  await expect(rule.getByText(/Not yours to approve: its last change is yours/)).toBeVisible();
+  await expect(rule.getByRole('button', { name: `Approve rule ${other.shortId}` })).toHaveCount(0);
 });
 
 test('the map overlays: policy verdicts, and what one workload reaches', async ({ page }) => {

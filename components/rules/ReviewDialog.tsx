@@ -8,6 +8,13 @@ import { apiSend } from '../api/client';
 import { portText, type PortSpec, type RuleJson, type Selector } from '../data/rules';
 import { ErrorBox } from '../ui/States';
 
+/** What POST /api/v1/rules/approve answers. */
+interface BulkApproval {
+  approved: number;
+  refused: number;
+  rules: Array<{ rule: string; outcome: string; note?: string }>;
+}
+
 export type ReviewAction = 'approve' | 'reject' | 'narrow';
 
 /** Datetime-local text (UTC) to ISO, or undefined. */
@@ -34,7 +41,7 @@ export function ReviewDialog({ rules, action, onClose }: { rules: RuleJson[]; ac
     mutationFn: async () => {
       if (action === 'approve') {
         if (one) return apiSend<{ outcome: string }>('POST', `/api/v1/rules/${one.id}/approve`, { comment: comment || undefined, expires: isoOf(expires) });
-        return apiSend<{ approved: number }>('POST', '/api/v1/rules/approve', { ids: rules.map((r) => r.id), comment: comment || undefined, expires: isoOf(expires) });
+        return apiSend<BulkApproval>('POST', '/api/v1/rules/approve', { ids: rules.map((r) => r.id), comment: comment || undefined, expires: isoOf(expires) });
       }
       if (action === 'reject') {
         for (const r of rules) await apiSend('POST', `/api/v1/rules/${r.id}/reject`, { comment });
@@ -42,9 +49,17 @@ export function ReviewDialog({ rules, action, onClose }: { rules: RuleJson[]; ac
       }
       return apiSend('PATCH', `/api/v1/rules/${one!.id}`, { from, to, ports, intent, expires: expires ? isoOf(expires) : undefined, comment });
     },
-    onSuccess: async () => {
-      setResult(action === 'approve' ? `Approved ${rules.length} rule${rules.length > 1 ? 's' : ''}.` : action === 'reject' ? `Rejected ${rules.length}.` : 'Narrowed.');
+    onSuccess: async (data) => {
+      // a bulk approval approves what it may and refuses the rest (widened past their evidence, or
+      // last changed by this reviewer): say which and why, and stay open so it is read
+      const bulk = data as Partial<BulkApproval> | undefined;
+      const refused = bulk?.refused ? (bulk.rules ?? []).filter((r) => r.outcome === 'refused') : [];
       await qc.invalidateQueries();
+      if (refused.length) {
+        setResult(`Approved ${bulk?.approved ?? 0}. Not yours to approve (${refused.length}): ${refused.slice(0, 3).map((r) => `${r.rule}: ${r.note ?? ''}`).join('; ')}${refused.length > 3 ? '; …' : ''}`);
+        return;
+      }
+      setResult(action === 'approve' ? `Approved ${rules.length} rule${rules.length > 1 ? 's' : ''}.` : action === 'reject' ? `Rejected ${rules.length}.` : 'Narrowed.');
       onClose(true);
     },
   });
