@@ -3,6 +3,7 @@ import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Providers } from '../components/Providers';
 import { Header } from '../components/shell/Header';
+import { SignOutButton } from './signout/SignOutButton';
 import { requestAuth } from './_lib/auth';
 import './globals.css';
 
@@ -22,7 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <a className="skip-link" href="#content">
           Skip to content
         </a>
-        <Header principal={a.principal} csrf={a.csrf} />
+        <Header principal={a.principal} signOut={<SignOutButton csrf={a.csrf} />} />
         <div id="content" tabIndex={-1}>
           <Providers>{children}</Providers>
         </div>

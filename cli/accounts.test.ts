@@ -3,16 +3,19 @@
 // BULKHEAD_TOKEN) against the real forwarding endpoint over loopback HTTP.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveRoute } from '../test/route-server';
 import { testConfig } from '../test/support';
+import { POST as forwardedCommand } from '../app/api/v1/cli/route';
 import { queryAudit } from '../lib/audit';
 import { createApiToken } from '../lib/auth/tokens';
 import { createUser } from '../lib/auth/users';
-import { openRuntime, type Runtime } from '../lib/runtime';
-import { CLI_PATH, serveCliRequest } from './forward';
+import { CLI_PATH } from '../lib/forwarding';
+import { openRuntime, shareRuntime, type Runtime } from '../lib/runtime';
+import { commandRunner } from './forwarded';
+import { runCli } from './main';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -74,7 +77,7 @@ describe('bulkhead users/tokens/audit on the local stores', () => {
 
 describe('bulkhead through a server with API tokens (remote CLI)', () => {
   let rt: Runtime;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof serveRoute>>;
   let url: string;
   const tokens: Record<string, string> = {};
 
@@ -85,19 +88,15 @@ describe('bulkhead through a server with API tokens (remote CLI)', () => {
       const u = await createUser(db, { email: `${role}@remote.test`, role });
       tokens[role] = (await createApiToken(db, { userId: u.id, name: `${role} laptop`, role, maxRole: 'admin' })).token;
     }
-    const secret = 'local-secret-of-this-test-server-0123456789';
-    server = createServer((req, res) => {
-      req.headers['x-bulkhead-peer'] = req.socket.remoteAddress ?? '';
-      if (req.url === CLI_PATH) void serveCliRequest(req, res, rt, secret);
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const addr = server.address();
-    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    // as `bulkhead serve` sets it up: the runner on the shared runtime, the endpoint over HTTP
+    shareRuntime(rt);
+    rt.commands = { run: commandRunner(runCli, rt), secret: 'local-secret-of-this-test-server-0123456789' };
+    server = await serveRoute(CLI_PATH, forwardedCommand);
+    url = server.url;
   }, 120_000);
 
   afterAll(async () => {
-    server?.close();
+    await server?.close();
     await rt?.close();
   });
 

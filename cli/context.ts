@@ -7,6 +7,22 @@ import type { Runtime } from '../lib/runtime';
 import type { CommandIO } from './io';
 import { BulkheadError } from '../lib/errors';
 
+/** How a command is run: main.ts's runCli takes these, and commands get it as ctx.runCommand. */
+export interface RunOptions {
+  io?: CommandIO;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** set by the server when it runs a command for a CLI in another process */
+  forwardedRuntime?: CommandContext['runtime'];
+  signal?: AbortSignal;
+  /** set by the server: who sent a forwarded command (default: the local operator) */
+  actor?: Principal;
+  /** set by the server: the forwarding client's address, for the audit log */
+  clientIp?: string | null;
+  /** set by the server: the standard input the client sent along */
+  stdin?: string;
+}
+
 export interface CommandContext {
   io: CommandIO;
   /** the caller's working directory (relative paths in arguments resolve against it) */
@@ -30,6 +46,12 @@ export interface CommandContext {
   audit(event: Omit<AuditInput, 'actor' | 'via' | 'ip' | 'userAgent'>): Promise<void>;
   /** Standard input as text (sent along when the command runs through a server). */
   stdin(): Promise<string>;
+  /**
+   * Runs another bulkhead command in this process (argv without node and script); `bulkhead
+   * serve` runs forwarded commands with it. Handed in rather than imported because main.ts loads
+   * the command modules: a command importing main.ts would close an import cycle.
+   */
+  runCommand(argv: string[], opts: RunOptions): Promise<number>;
 }
 
 /** An error whose message is meant for the person at the terminal: printed without a stack. */

@@ -9,23 +9,10 @@ import { loadConfig, type Config } from '../lib/config';
 import { isBulkheadError, type ErrorKind } from '../lib/errors';
 import { VERSION } from '../lib/version';
 import { COMMANDS, type CommandSpec } from './commands';
-import { UserError, type CommandContext } from './context';
+import { UserError, type CommandContext, type RunOptions } from './context';
 import { terminalIO, type CommandIO } from './io';
 
-export interface RunOptions {
-  io?: CommandIO;
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  /** set by the server when it runs a command for a CLI in another process */
-  forwardedRuntime?: CommandContext['runtime'];
-  signal?: AbortSignal;
-  /** set by the server: who sent a forwarded command (default: the local operator) */
-  actor?: Principal;
-  /** set by the server: the forwarding client's address, for the audit log */
-  clientIp?: string | null;
-  /** set by the server: the standard input the client sent along */
-  stdin?: string;
-}
+export type { RunOptions };
 
 /** The local operator: whoever runs the CLI on a machine where they can read BULKHEAD_HOME. */
 export function localActor(): Principal {
@@ -153,6 +140,7 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<num
       authorize,
       audit: record,
       stdin: async () => (stdin ??= opts.forwardedRuntime ? '' : await readStdin()),
+      runCommand: runCli,
     };
     try {
       // A command sent with an API token runs only if it declares a permission the token holds;

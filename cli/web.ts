@@ -1,9 +1,9 @@
 // The Next.js web app inside the serve process: built on first start (and again when its
-// sources change), then served by Next's request handler behind our own HTTP server so that
-// the CLI-forwarding endpoint and the app share one port and one process.
+// sources change), then served by Next's request handler behind our own HTTP server, which
+// writes the peer address every request carries and compresses what Next answers.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import compression from 'compression';
 import type { CommandIO } from './io';
@@ -81,8 +81,6 @@ export async function startWebServer(opts: {
   dev: boolean;
   host: string;
   port: number;
-  /** requests our own server answers before Next sees them */
-  intercept: (req: IncomingMessage, res: ServerResponse) => boolean;
 }): Promise<WebServer> {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   const { default: next } = await import('next');
@@ -93,7 +91,6 @@ export async function startWebServer(opts: {
     // The peer address as the app sees it (lib/auth/address.ts): set here, replacing whatever a
     // client sent under that name, so that it can be trusted for audit and sign-in throttling.
     req.headers['x-bulkhead-peer'] = req.socket.remoteAddress ?? '';
-    if (opts.intercept(req, res)) return;
     // the middleware is typed for Express's request and response, which extend these
     compressResponses(req as never, res as never, () => {
       handle(req, res).catch((e: unknown) => {

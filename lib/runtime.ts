@@ -6,6 +6,7 @@ import { loadConfig } from './config';
 import { timeWindowOf } from './store/admission';
 import { openDatabase, type Database } from './db';
 import type { CollectorStatusSource } from './flow/collector-status';
+import type { CommandServer } from './forwarding';
 import { syncNamedNetworks } from './identity/networks';
 import { createLogger, type Logger } from './log';
 import { Store } from './store';
@@ -19,6 +20,8 @@ export interface Runtime {
   sink: FlowSink;
   /** the flow collectors running in this process (set by serve/collect), for the exporters view */
   collectors?: CollectorStatusSource;
+  /** set by serve: runs commands forwarded by CLIs in other processes (POST /api/v1/cli) */
+  commands?: CommandServer;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,9 @@
 //     lib/auth/permissions.ts gives it: allowed roles pass authorization, the others get 403;
 //   - app owners get owner-scoped permissions (rules:review) only on applications they own: an
 //     owner who owns none of the target is refused;
-//   - a browser request that changes state without the CSRF token is refused.
+//   - a browser request that changes state without the CSRF token is refused;
+//   - the CLI-forwarding endpoint (permission 'command': each command checks its own) takes the
+//     server's local secret from loopback only, or an API token, and never a session cookie.
 // "Passes authorization" means the answer is neither 401 nor 403: with placeholder ids and an
 // unparseable body a handler answers 400 or 404, which is the point (nothing is changed).
 import { readdirSync, statSync } from 'node:fs';
@@ -60,6 +62,7 @@ function placeholders(file: string) {
   return { path: `/${path}`, params };
 }
 
+const LOCAL_SECRET = 'local-secret-of-the-access-test-0123456789';
 let rt: Runtime;
 const endpoints: Endpoint[] = [];
 const creds = {} as Record<Role, { cookie: string; csrf: string; token: string }>;
@@ -74,6 +77,8 @@ beforeAll(async () => {
     const { token } = await createApiToken(db, { userId: u.id, name: 'access test', role, maxRole: 'admin' });
     creds[role] = { cookie: `bulkhead_session=${s.token}`, csrf: csrfToken(s.token), token };
   }
+  // As `bulkhead serve` registers it; this runner is never reached (every body sent is unparseable).
+  rt.commands = { secret: LOCAL_SECRET, run: async () => 0 };
   // The owner owns an application, just not the (placeholder) one the routes act on.
   const app = await db.application.create({ data: { name: 'owned-by-the-owner' } });
   await db.applicationOwner.create({ data: { applicationId: app.id, userId: (await db.user.findUniqueOrThrow({ where: { email: 'owner@access.test' } })).id } });
@@ -92,8 +97,8 @@ afterAll(async () => {
   await rt?.close();
 });
 
-function call(e: Endpoint, who: { cookie?: string; csrf?: string; bearer?: string } = {}) {
-  const headers: Record<string, string> = { 'user-agent': 'access-matrix-test', 'x-bulkhead-peer': '127.0.0.1' };
+function call(e: Endpoint, who: { cookie?: string; csrf?: string; bearer?: string; peer?: string } = {}) {
+  const headers: Record<string, string> = { 'user-agent': 'access-matrix-test', 'x-bulkhead-peer': who.peer ?? '127.0.0.1' };
   if (who.cookie) headers.cookie = who.cookie;
   if (who.csrf) headers['x-csrf-token'] = who.csrf;
   if (who.bearer) headers.authorization = `Bearer ${who.bearer}`;
@@ -107,10 +112,12 @@ function call(e: Endpoint, who: { cookie?: string; csrf?: string; bearer?: strin
   return e.handler(req, { params: Promise.resolve(e.params as Record<string, string>) });
 }
 
-/** What a role should get: pass (authorization succeeds) or 403. */
-function expected(e: Endpoint, role: Role): 'pass' | 403 {
+/** What a role should get: pass (authorization succeeds), 403, or 401 (credentials the route does not take). */
+function expected(e: Endpoint, role: Role, via: 'session' | 'token'): 'pass' | 403 | 401 {
   const { permission, application } = e.handler.meta;
   if (permission === 'public') return 'pass';
+  // The command decides (cli/main.ts) once it runs; a browser session cannot send one.
+  if (permission === 'command') return via === 'token' ? 'pass' : 401;
   const scope = scopeOf(role, permission);
   if (scope === 'all') return 'pass';
   // Owner-scoped: the placeholder application is not theirs. Per-item routes filter inside the
@@ -136,7 +143,9 @@ describe('the JSON API access matrix', () => {
         const body = await res.json();
         if (JSON.stringify(Object.keys(body)) !== '["ok"]') failures.push(`${e.method} ${e.path}: anonymous got ${JSON.stringify(body)}`);
       } else if (res.status !== 401) failures.push(`${e.method} ${e.path}: anonymous got ${res.status}`);
-      else if (!/sign in first/.test((await res.json()).error)) failures.push(`${e.method} ${e.path}: 401 without saying what to do`);
+      else if (e.handler.meta.permission === 'command') {
+        if (!/local secret.*API token/.test(await res.text())) failures.push(`${e.method} ${e.path}: 401 without saying what to send`);
+      } else if (!/sign in first/.test((await res.json()).error)) failures.push(`${e.method} ${e.path}: 401 without saying what to do`);
     }
     expect(failures).toEqual([]);
   });
@@ -161,7 +170,7 @@ describe('the JSON API access matrix', () => {
         for (const role of ROLES) {
           const c = creds[role];
           const res = await call(e, via === 'session' ? { cookie: c.cookie, csrf: c.csrf } : { bearer: c.token });
-          const want = expected(e, role);
+          const want = expected(e, role, via);
           const got = res.status === 401 || res.status === 403 ? res.status : 'pass';
           row.push(`${role}:${got === 'pass' ? res.status : got}`);
           if (got !== want) failures.push(`${e.method} ${e.path} as ${role} (${via}, needs ${e.handler.meta.permission}): expected ${want}, got ${res.status} ${await res.text()}`);
@@ -194,7 +203,8 @@ describe('the JSON API access matrix', () => {
 
   it('refuses state-changing browser requests without the CSRF token, and audits denials', async () => {
     const failures: string[] = [];
-    for (const e of endpoints.filter((x) => !SAFE.has(x.method) && x.handler.meta.permission !== 'public')) {
+    // The command endpoint takes no cookie at all (below), so it needs no CSRF token.
+    for (const e of endpoints.filter((x) => !SAFE.has(x.method) && x.handler.meta.permission !== 'public' && x.handler.meta.permission !== 'command')) {
       const res = await call(e, { cookie: creds.admin.cookie });
       if (res.status !== 403 || !/CSRF/.test((await res.json()).error)) failures.push(`${e.method} ${e.path}: without CSRF token got ${res.status}`);
       const wrong = await call(e, { cookie: creds.admin.cookie, csrf: creds.viewer.csrf });
@@ -204,5 +214,23 @@ describe('the JSON API access matrix', () => {
     const denied = await rt.db.prisma.auditEvent.findMany({ where: { action: 'auth.denied', actorName: 'viewer@access.test' } });
     expect(denied.length).toBeGreaterThan(0);
     expect(denied[0]).toMatchObject({ outcome: 'denied', actorRole: 'viewer', ip: '127.0.0.1', userAgent: 'access-matrix-test' });
+  });
+
+  it('takes the local secret on the command endpoint from loopback only, and a session cookie never', async () => {
+    const commands = endpoints.filter((x) => x.handler.meta.permission === 'command');
+    expect(commands.map((e) => `${e.method} ${e.path}`)).toEqual(['POST /api/v1/cli']);
+    const failures: string[] = [];
+    for (const e of commands) {
+      const check = async (what: string, who: Parameters<typeof call>[1], status: number | 'pass') => {
+        const res = await call(e, who);
+        const got = res.status === 401 || res.status === 403 ? res.status : 'pass';
+        if (got !== status) failures.push(`${e.method} ${e.path} ${what}: expected ${status}, got ${res.status} ${await res.text()}`);
+      };
+      for (const peer of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) await check(`with the secret from ${peer}`, { bearer: LOCAL_SECRET, peer }, 'pass');
+      for (const peer of ['10.0.0.9', '', '::ffff:10.0.0.9']) await check(`with the secret from '${peer}'`, { bearer: LOCAL_SECRET, peer }, 403);
+      await check('with a wrong secret', { bearer: `${LOCAL_SECRET.slice(0, -1)}x` }, 401);
+      await check('with an admin session and its CSRF token', { cookie: creds.admin.cookie, csrf: creds.admin.csrf }, 401);
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { watchDirectory } from '../../collectors/cloud/watch';
 import { createHash } from 'node:crypto';
 import { fromFlows, INVENTORY_FORMATS, parseInventory, readInventoryFile, type InventoryFormat } from '../../collectors/inventory';
 import { sha256File } from '../../collectors/cloud/files';
-import { applyInventory, type ApplyResult } from '../../lib/inventory';
+import { applyInventory, importInventory, type ApplyResult } from '../../lib/inventory';
 import { UserError, type CommandContext } from '../context';
 import type { Progress } from '../io';
 
@@ -54,7 +54,7 @@ export async function run(ctx: CommandContext, opts: ImportOptions, args: string
   // policy baselines have their own permissions (docs/policy.md)
   if (what === 'baseline') return (await import('./import-baseline')).importBaseline(ctx, opts, paths);
   await ctx.authorize('inventory:write');
-  if (what === 'inventory') return importInventory(ctx, opts, paths);
+  if (what === 'inventory') return importInventoryCommand(ctx, opts, paths);
   if (!CLOUD_KINDS.includes(what as CloudKind)) {
     throw new UserError(`bulkhead import: "${what ?? ''}" is not something to import; use aws, gcp, azure (flow logs), inventory or baseline (bulkhead help import)`);
   }
@@ -205,7 +205,7 @@ export function formatSummary(s: CloudImportSummary, keep: number, cwd: string):
   return L.join('\n');
 }
 
-async function importInventory(ctx: CommandContext, opts: ImportOptions, paths: string[]) {
+async function importInventoryCommand(ctx: CommandContext, opts: ImportOptions, paths: string[]) {
   const at = parseAt(opts.at) ?? new Date();
   if (opts.format !== undefined && !INVENTORY_FORMATS.includes(opts.format as InventoryFormat)) {
     throw new UserError(`--format: "${opts.format}" is not one of ${INVENTORY_FORMATS.join(', ')}`);
@@ -245,35 +245,25 @@ async function importInventory(ctx: CommandContext, opts: ImportOptions, paths: 
     }
     const source = opts.source ?? inv.format;
     const { result } = inv;
-    const run = opts.dryRun ? null : await db.importRun.create({ data: { kind: `inventory-${inv.format}`, path: file, checksum, status: 'running' } });
-    try {
-      const r = await applyInventory(db, opts.dryRun ? null : rt.store, result.observations, { source, at, prune: opts.prune, dryRun: opts.dryRun });
-      if (run) {
-        await db.importRun.update({
-          where: { id: run.id },
-          data: {
-            status: 'done',
-            finishedAt: new Date(),
-            records: result.observations.length,
-            rejected: result.errors.length + r.refused.length,
-            errors: [...result.errors.map((e) => ({ file, where: e.where, reason: e.reason })), ...r.refused.map((x) => ({ file, where: x.name, reason: x.reason }))].slice(0, 50) as never,
-            summary: { source, format: inv.format, at: at.toISOString(), workloads: r.workloads, bindings: r.bindings, labels: r.labels, skipped: result.skipped.length } as never,
-          },
-        });
-      }
-      ctx.io.out(formatInventory(p === null ? file : shortPath(file, ctx.cwd), inv.format, result.observations.length, r, result, opts));
-      if (!opts.dryRun) {
-        await ctx.audit({
-          action: 'inventory.import',
-          target: { type: 'inventory', id: source },
-          summary: `imported ${inv.format} inventory ${p === null ? 'from standard input' : file}: ${r.workloads.created} new, ${r.workloads.updated} updated workloads; ${r.bindings.opened} bound, ${r.bindings.moved} moved, ${r.bindings.closed} released addresses`,
-          after: { workloads: r.workloads, bindings: r.bindings, labels: r.labels, refused: r.refused.length + result.errors.length },
-        });
-      }
-    } catch (e) {
-      if (run) await db.importRun.update({ where: { id: run.id }, data: { status: 'failed', finishedAt: new Date(), errors: [{ file, reason: (e as Error).message }] as never } });
-      throw e;
-    }
+    const r = await importInventory(
+      db,
+      rt.store,
+      {
+        kind: `inventory-${inv.format}`,
+        path: file,
+        checksum,
+        file,
+        format: inv.format,
+        parsed: result,
+        source,
+        at,
+        prune: opts.prune,
+        dryRun: opts.dryRun,
+        describe: `imported ${inv.format} inventory ${p === null ? 'from standard input' : file}`,
+      },
+      ctx.audit,
+    );
+    ctx.io.out(formatInventory(p === null ? file : shortPath(file, ctx.cwd), inv.format, result.observations.length, r, result, opts));
   }
   return code;
 }

@@ -1,13 +1,14 @@
 // `bulkhead serve` (npm start): the stores, the flow collectors and the web app in one process.
 // On the embedded defaults this process owns the chDB data directory; other commands reach the
-// stores through it (cli/forward.ts), which is why it writes its card to server.json when ready.
+// stores through it (cli/forward.ts, POST /api/v1/cli), which is why it writes its card to
+// server.json when ready.
 import { startCollectors, type Collectors } from '../../collectors';
 import { projectRoot } from '../../lib/paths';
 import { shareRuntime } from '../../lib/runtime';
 import { removeServerInfo, writeServerInfo } from '../../lib/server-info';
 import { VERSION } from '../../lib/version';
 import { UserError, type CommandContext } from '../context';
-import { CLI_PATH, serveCliRequest } from '../forward';
+import { commandRunner } from '../forwarded';
 import { buildNeeded, buildWebApp, startWebServer, type WebServer } from '../web';
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
@@ -52,13 +53,18 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
 
   let collectors: Collectors | null = null;
   let web: WebServer | null = null;
-  let secret = '';
+  // The endpoint (app/api/v1/cli) is in the Next.js bundle and reaches the runner through the
+  // shared runtime, as it reaches the stores: importing the CLI from there would bundle it twice
+  // and close an import cycle. The secret is filled in once server.json is written.
+  const commands = { run: commandRunner(ctx.runCommand, rt), secret: '' };
+  rt.commands = commands;
   const shutdown = async (signal: string) => {
     io.err(`\n${signal}: stopping (flushing buffered flows)...`);
     removeServerInfo(config.home);
     await web?.close();
     await collectors?.close();
     rt.collectors = undefined;
+    rt.commands = undefined;
     await rt.close();
     io.err('stopped.');
   };
@@ -78,15 +84,6 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
       dev: Boolean(opts.dev),
       host,
       port,
-      intercept: (req, res) => {
-        if (req.url !== CLI_PATH) return false;
-        void serveCliRequest(req, res, rt, secret).catch((e: unknown) => {
-          rt.log.error({ err: (e as Error).message }, 'forwarded command failed');
-          if (!res.headersSent) res.writeHead(500);
-          res.end();
-        });
-        return true;
-      },
     });
   } catch (e) {
     await collectors?.close();
@@ -97,7 +94,7 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
   const actualPort = typeof bound === 'object' && bound ? bound.port : port;
   const localHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const info = writeServerInfo(config.home, { url: `http://${localHost}:${actualPort}`, version: VERSION, command: 'bulkhead serve' });
-  secret = info.secret;
+  commands.secret = info.secret;
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : localHost;
   io.err(`web          http://${shown}:${actualPort}${opts.dev ? ' (development mode)' : ''}`);
   io.err(`Bulkhead ${VERSION} is ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: open http://${shown}:${actualPort}  (Ctrl-C stops it)`);

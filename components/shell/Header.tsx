@@ -1,15 +1,16 @@
 // The header of every page: the product's places (only those the signed-in role may open), who
 // is signed in, and the account and administration pages.
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { roleAllows } from '../../lib/auth/permissions';
 import type { Principal } from '../../lib/auth/principal';
-import { SignOutButton } from '../../app/signout/SignOutButton';
 import { ADMIN_NAV, PRIMARY_NAV } from './nav';
 import { NavLinks } from './NavLinks';
 
 const plain = (items: typeof PRIMARY_NAV) => items.map((i) => ({ href: i.href, label: i.label, match: i.match?.source }));
 
-export function Header({ principal, csrf }: { principal: Principal | null; csrf: string }) {
+/** `signOut`: the app's sign-out control (a form posting to its server action, which lives in app/). */
+export function Header({ principal, signOut }: { principal: Principal | null; signOut: ReactNode }) {
   const primary = principal ? PRIMARY_NAV.filter((i) => roleAllows(principal.role, i.permission)) : [];
   const admin = principal ? ADMIN_NAV.filter((i) => roleAllows(principal.role, i.permission)) : [];
   return (
@@ -31,7 +32,7 @@ export function Header({ principal, csrf }: { principal: Principal | null; csrf:
             </summary>
             <div className="user-menu-panel">
               <NavLinks items={plain(admin)} label="Account and administration" />
-              <SignOutButton csrf={csrf} />
+              {signOut}
             </div>
           </details>
         )}

@@ -26,9 +26,9 @@
 // job pings every address keeps its weekly patch download). A port sweeper's own brief TCP
 // dependencies look like its probes and are set apart with them. The probes collapse into the
 // source's summary (coverage.excluded.scanners).
-import type { AnalysisWindow } from './types';
+import type { AnalysisWindow, SweepReason } from './types';
 
-export type SweepReason = 'port-sweep' | 'ping-sweep' | 'dark-sweep' | 'unanswered' | 'many-ports';
+export type { SweepReason };
 
 /** Thresholds (docs/discovery.md, "Scanners" says why these values). */
 export const SWEEP = {

@@ -116,9 +116,10 @@ export interface Coverage {
 }
 
 import type { ClientNetwork } from './client-networks';
-import type { SweepReason } from './scanners';
 export type { ClientNetwork };
-export type { SweepReason };
+
+/** Why a source counts as a scanner (lib/analysis/scanners.ts decides). */
+export type SweepReason = 'port-sweep' | 'ping-sweep' | 'dark-sweep' | 'unanswered' | 'many-ports';
 
 export interface Scanner {
   /** the endpoint: workload id or address */

@@ -1,6 +1,6 @@
 // Selectors and ports as people read and write them. Kept apart from model.ts, which validates
 // CIDRs with node:net, so that the browser bundle can show rules in exactly the server's words.
-import type { PortSpec, Selector } from './model';
+import type { PortSpec, Selector } from './selector';
 
 const LABEL_ORDER = ['workload', 'app', 'role', 'env', 'loc'];
 function labelOrder(a: string, b: string) {

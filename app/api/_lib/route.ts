@@ -3,10 +3,11 @@
 // process's runtime, and maps errors to HTTP statuses. Authentication (API token or session
 // cookie), CSRF on state-changing requests, authorization and app-owner scoping happen here, on
 // the server, before the handler runs.
+import { timingSafeEqual } from 'node:crypto';
 import { NextResponse, type NextRequest } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { audit, type AuditInput } from '../../../lib/audit';
-import { clientAddress, isHttps } from '../../../lib/auth/address';
+import { clientAddress, isHttps, PEER_HEADER } from '../../../lib/auth/address';
 import { authenticate } from '../../../lib/auth/authenticate';
 import { cookieName, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../../../lib/auth/cookies';
 import { applicationScope, mayActOnApplication } from '../../../lib/auth/ownership';
@@ -14,6 +15,7 @@ import { scopeOf, type Permission } from '../../../lib/auth/permissions';
 import type { Principal } from '../../../lib/auth/principal';
 import { csrfMatches } from '../../../lib/auth/sessions';
 import { isBulkheadError, type ErrorKind } from '../../../lib/errors';
+import { looksLikeToken } from '../../../lib/auth/tokens';
 import { getRuntime, type Runtime } from '../../../lib/runtime';
 
 export type { Principal };
@@ -73,7 +75,8 @@ interface Options<Q, B> {
 
 /** What a route declares about its access, read by the access-matrix test. */
 export interface RouteMeta {
-  permission: Permission | 'public';
+  /** 'command': the CLI-forwarding endpoint, where each command checks its own (commandRoute) */
+  permission: Permission | 'public' | 'command';
   application: 'resolver' | 'per-item' | null;
   /** the query parameters the route declares (read by the malformed-parameter test) */
   queryKeys: string[];
@@ -251,6 +254,61 @@ export function publicApiRoute(fn: (ctx: { rt: Runtime; req: NextRequest; princi
     }
   };
   return Object.assign(handler, { meta: { permission: 'public', application: null, queryKeys: [] } as RouteMeta });
+}
+
+const isLoopback = (addr: string | null) => !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
+
+function secretMatches(header: string | null, secret: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const want = Buffer.from(secret);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** Who called the CLI-forwarding endpoint: a token's user, or null for the local operator. */
+export interface CommandCaller {
+  rt: Runtime;
+  req: NextRequest;
+  principal: Principal | null;
+  ip: string | null;
+}
+
+/**
+ * The endpoint the bulkhead CLI forwards commands to (app/api/v1/cli). Its callers are CLIs, not
+ * browsers, so a session cookie counts for nothing here: no page can make a browser run a command,
+ * and no CSRF token is needed. It takes
+ * - the server's local secret (server.json, readable by the operator alone), from this machine
+ *   only: the caller is the local operator, who could open the data directory anyway;
+ * - an API token (a CLI on another machine), from anywhere: its user, throttled and audited like
+ *   everywhere on the API.
+ * The permission is the command's own, checked when it runs (cli/main.ts): the route declares
+ * 'command'. Answers are plain text lines, which the CLI prints as they come.
+ */
+export function commandRoute(fn: (ctx: CommandCaller) => Promise<Response>): RouteHandler {
+  const text = (status: number, message: string) => new Response(`${message}\n`, { status, headers: { 'cache-control': 'no-store' } });
+  const handler = async (req: NextRequest) => {
+    let rt: Runtime | null = null;
+    try {
+      const info = await requestInfo(req);
+      rt = info.rt;
+      const header = req.headers.get('authorization');
+      // Only `bulkhead serve` registers a secret, and it writes the peer header from the socket on
+      // every request (cli/web.ts), so the header is the real peer here. Not clientAddress():
+      // X-Forwarded-For, which a client can write, must not make a remote caller look local.
+      const secret = rt.commands?.secret ?? '';
+      if (secret && secretMatches(header, secret)) {
+        if (!isLoopback(req.headers.get(PEER_HEADER))) return text(403, 'forbidden: the local secret is accepted from this machine only');
+        return await fn({ rt, req, principal: null, ip: info.ip });
+      }
+      const bearer = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+      if (!looksLikeToken(bearer)) return text(401, "unauthorized: send the server's local secret (a local CLI does) or an API token (BULKHEAD_TOKEN)");
+      const auth = await authenticate(rt.db.prisma, rt.config, { authorization: header, ip: info.ip, userAgent: info.userAgent ?? 'bulkhead CLI' });
+      if (auth.kind !== 'principal') return text(auth.kind === 'refused' ? auth.status : 401, auth.kind === 'refused' ? auth.message : 'unauthorized');
+      return await fn({ rt, req, principal: auth.principal, ip: info.ip });
+    } catch (e) {
+      return errorResponse(e, rt);
+    }
+  };
+  return Object.assign(handler, { meta: { permission: 'command', application: null, queryKeys: [] } as RouteMeta });
 }
 
 function parse<T>(schema: ZodType<T>, value: unknown, where: string): T {

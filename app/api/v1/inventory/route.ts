@@ -4,7 +4,7 @@
 // for automation that pushes a CMDB or IPAM view. Exports of vCenter, Kubernetes and EC2 go
 // through the CLI, which reads those formats (docs/inventory.md).
 import { createHash } from 'node:crypto';
-import { applyInventory, fromInventoryJson, parseTime } from '../../../../lib/inventory';
+import { fromInventoryJson, importInventory, parseTime } from '../../../../lib/inventory';
 import { ApiError, apiRoute, z } from '../../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -41,33 +41,12 @@ export const POST = apiRoute({ permission: 'inventory:write', body }, async ({ r
   const at = body.at === undefined ? new Date() : parseTime(body.at);
   if (!at) throw new ApiError(400, `at: "${body.at}" is not an ISO-8601 time`);
   const parsed = fromInventoryJson(body.workloads);
-  const db = rt.db.prisma;
   const checksum = createHash('sha256').update(JSON.stringify(body.workloads)).digest('hex');
-  const run = body.dryRun ? null : await db.importRun.create({ data: { kind: 'inventory-api', path: `api:${body.source}`, checksum, status: 'running' } });
-  try {
-    const result = await applyInventory(db, body.dryRun ? null : rt.store, parsed.observations, { source: body.source, at, prune: body.prune, dryRun: body.dryRun });
-    if (run) {
-      await db.importRun.update({
-        where: { id: run.id },
-        data: {
-          status: 'done',
-          finishedAt: new Date(),
-          records: parsed.observations.length,
-          rejected: parsed.errors.length + result.refused.length,
-          errors: [...parsed.errors, ...result.refused.map((r) => ({ where: r.name, reason: r.reason }))].slice(0, 50) as never,
-          summary: { source: body.source, at: at.toISOString(), workloads: result.workloads, bindings: result.bindings, labels: result.labels } as never,
-        },
-      });
-      await audit({
-        action: 'inventory.import',
-        target: { type: 'inventory', id: body.source },
-        summary: `inventory from the API (${body.source}): ${result.workloads.created} new, ${result.workloads.updated} updated workloads; ${result.bindings.opened} bound, ${result.bindings.moved} moved, ${result.bindings.closed} released addresses`,
-        after: { workloads: result.workloads, bindings: result.bindings, labels: result.labels },
-      });
-    }
-    return { dryRun: Boolean(body.dryRun), errors: parsed.errors, ...result };
-  } catch (e) {
-    if (run) await db.importRun.update({ where: { id: run.id }, data: { status: 'failed', finishedAt: new Date(), errors: [{ reason: (e as Error).message }] as never } });
-    throw e;
-  }
+  const result = await importInventory(
+    rt.db.prisma,
+    rt.store,
+    { kind: 'inventory-api', path: `api:${body.source}`, checksum, parsed, source: body.source, at, prune: body.prune, dryRun: body.dryRun, describe: `inventory from the API (${body.source})` },
+    audit,
+  );
+  return { dryRun: Boolean(body.dryRun), errors: parsed.errors, ...result };
 });
