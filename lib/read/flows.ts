@@ -1,15 +1,49 @@
-// The flows explorer: raw flow records of a window filtered by client, server or either side
-// (workloads by name or id, applications, addresses, CIDRs), server ports and protocol, with the
-// workload that held each address at the time, and a series over the window.
-import type { AnalysisResult } from '../../lib/analysis/types';
-import type { Db } from '../../lib/db';
-import type { Store } from '../../lib/store';
-import { parseCidr } from '../../lib/flow/cidr';
-import type { FlowsPage } from '../../components/data/flows';
-import { protocolName } from '../../components/format';
-import { parsePortFilter } from '../../components/map/view';
-import { addrText, asV6, chTime, clientEndpointKey, netsCte, serverEndpointKey, serverPortOf } from './flow-sql';
+// The flows explorer (the flows page through GET /api/v1/flows, and `bulkhead flows`): raw flow
+// records of a window filtered by client, server or either side (workloads by name or id,
+// applications, map endpoints, addresses, CIDRs), server ports and protocol, newest first and a
+// page at a time, with the workload that held each address at the time, and a series over the
+// window. Filters people wrote wrongly are refused with a FlowQueryError naming the value.
+import type { AnalysisResult } from '../analysis/types';
+import type { Db } from '../db';
+import type { Store } from '../store';
+import { parseCidr } from '../flow/cidr';
+import { parsePortFilter } from '../flow/ports';
+import { protocolName } from '../flow/record';
+import type { SeriesPoint } from './edge';
+import { addrText, asV6, chTime, clientEndpointKey, networksWith, serverEndpointKey, serverPortOf } from './flow-sql';
 import { mapIndexOf, sideOf } from './sides';
+
+export interface FlowRow {
+  start: string;
+  end: string;
+  client: string;
+  clientPort: number;
+  /** the workload that held the client address at the time, if any */
+  clientWorkload: string | null;
+  server: string;
+  serverPort: number;
+  serverWorkload: string | null;
+  protocol: string;
+  bytesToServer: number;
+  bytesToClient: number;
+  packets: number;
+  tcpFlags: number;
+  exporter: string;
+  sourceKind: string;
+  action: string;
+  samplingRate: number;
+  /** how client and server were told apart (biflow, tcp-flags, port, peers, ...) */
+  orientation: string;
+}
+
+export interface FlowsPage {
+  window: { from: string; to: string };
+  bucket: 'minute' | 'hour' | 'day';
+  series: SeriesPoint[];
+  total: number;
+  rows: FlowRow[];
+  tookMs: number;
+}
 
 export class FlowQueryError extends Error {
   override name = 'UserError';
@@ -130,7 +164,7 @@ export async function queryFlows(store: Store, f: FlowFilter): Promise<FlowsPage
   if (!empty(f.client)) where.push(sideSql(f.client!, 'r.ca', 'bc', p, 'c', 'client'));
   if (!empty(f.server)) where.push(sideSql(f.server!, 'r.sa', 'bs', p, 's', 'server'));
   if (!empty(f.endpoint)) where.push(`(${sideSql(f.endpoint!, 'r.ca', 'bc', p, 'ec', 'client')} OR ${sideSql(f.endpoint!, 'r.sa', 'bs', p, 'es', 'server')})`);
-  const withNets = [f.client, f.server, f.endpoint].some((x) => x && x.endpoints.length) ? `WITH ${netsCte(store)}` : '';
+  const withNets = [f.client, f.server, f.endpoint].some((x) => x && x.endpoints.length) ? `WITH ${networksWith(store)}` : '';
   if (f.protocol !== null) {
     p.protocol = f.protocol;
     where.push('r.protocol = {protocol:UInt8}');

@@ -3,7 +3,7 @@
 // several separated by commas), server port and protocol; each side with the workload that held
 // the address then; and flows over time.
 import { analysisResult } from '../../../_data/analysis';
-import { queryFlows, resolveSpec, FlowQueryError } from '../../../_data/flows';
+import { queryFlows, resolveSpec, FlowQueryError } from '../../../../lib/read/flows';
 import { isoTime, windowOf, windowShape } from '../../../_data/window';
 import { resolveWindow } from '../../../../lib/analysis/window';
 import { protocolNumber } from '../../../../components/format';

@@ -1,7 +1,7 @@
 // GET /api/v1/discovery/coverage: coverage of a window per source and UTC day (from the
 // per-source hourly rollup), with the analysis's gaps, notes, exclusions and convergence.
 import { withAnalysis } from '../../../../_data/analysis';
-import { chTime } from '../../../../_data/flow-sql';
+import { chTime } from '../../../../../lib/analysis/window';
 import { windowOf, windowQuery } from '../../../../_data/window';
 import type { CoverageReport } from '../../../../../components/data/discovery';
 import { apiRoute } from '../../../_lib/route';

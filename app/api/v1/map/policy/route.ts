@@ -2,7 +2,7 @@
 // (allowed, proposed only, would be blocked, no rule yet), for the map's policy overlay.
 import { NextResponse } from 'next/server';
 import { analysisFor } from '../../../../_data/analysis';
-import { policyOverlay } from '../../../../_data/policy-overlay';
+import { policyOverlay } from '../../../../../lib/read/overlay';
 import { windowOf, windowQuery } from '../../../../_data/window';
 import { apiRoute } from '../../../_lib/route';
 
