@@ -4,7 +4,7 @@
 // answers 202 with the progress and the caller asks again.
 import { NextResponse } from 'next/server';
 import { toAnalysisJson } from '../../../../lib/analysis/json';
-import { analysisFor } from '../../../_data/analysis';
+import { analysisFor } from '../../../../lib/read/analysis';
 import { windowOf, windowQuery } from '../../../_data/window';
 import { apiRoute } from '../../_lib/route';
 

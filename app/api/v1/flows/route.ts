@@ -2,7 +2,7 @@
 // client, server or either side (workload names or ids, app:<application>, addresses, CIDRs;
 // several separated by commas), server port and protocol; each side with the workload that held
 // the address then; and flows over time.
-import { analysisResult } from '../../../_data/analysis';
+import { analysisResult } from '../../../../lib/read/analysis';
 import { queryFlows, resolveSpec, FlowQueryError } from '../../../../lib/read/flows';
 import { isoTime, windowOf, windowShape } from '../../../_data/window';
 import { resolveWindow } from '../../../../lib/analysis/window';

@@ -4,7 +4,7 @@
 // route handler sets, so the route cannot gzip it itself).
 // While the window's analysis runs it answers 202 with the progress; the page asks again.
 import { NextResponse } from 'next/server';
-import { analysisFor } from '../../../_data/analysis';
+import { analysisFor } from '../../../../lib/read/analysis';
 import { encodeMap, toMapData } from '../../../../lib/read/map';
 import { apiRoute } from '../../_lib/route';
 import { windowQuery, windowOf } from '../../../_data/window';

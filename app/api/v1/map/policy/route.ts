@@ -1,7 +1,7 @@
 // GET /api/v1/map/policy: the policy verdict of every dependency of the map of a window
 // (allowed, proposed only, would be blocked, no rule yet), for the map's policy overlay.
 import { NextResponse } from 'next/server';
-import { analysisFor } from '../../../../_data/analysis';
+import { analysisFor } from '../../../../../lib/read/analysis';
 import { policyOverlay } from '../../../../../lib/read/overlay';
 import { windowOf, windowQuery } from '../../../../_data/window';
 import { apiRoute } from '../../../_lib/route';
