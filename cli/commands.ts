@@ -304,6 +304,53 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/analyze'),
   },
   {
+    name: 'flows',
+    usage: 'flows',
+    summary: 'raw flow records of a window, newest first, filtered by client, server, port and protocol (the flows page)',
+    details:
+      'Filters (several values separated by commas): a workload name or id (w:ID), app:APPLICATION,\n' +
+      'role:APP/ROLE, env:NAME, ep:CIDR (a network endpoint of the map), an address or a CIDR. Each\n' +
+      'side shows the workload that held the address when the flow was seen. Pages: the output ends\n' +
+      'with the --before value of the next page. The same reader as the flows page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 1)' },
+      { flags: '--client <filter>', description: 'the client side' },
+      { flags: '--server <filter>', description: 'the server side' },
+      { flags: '--endpoint <filter>', description: 'either side' },
+      { flags: '--port <ports>', description: 'server ports: 443, tcp/443, 8000-8100, udp (comma separated)' },
+      { flags: '--protocol <protocol>', description: 'tcp, udp, icmp or a protocol number' },
+      { flags: '--limit <n>', description: 'rows per page, 1 to 1000 (default 50)' },
+      { flags: '--before <time>', description: 'the next page: rows that started before this time' },
+      { flags: '--json', description: 'print the page as JSON (as GET /api/v1/flows sends it)' },
+    ],
+    store: 'shared',
+    permission: 'flows:read',
+    load: () => import('./commands/flows'),
+  },
+  {
+    name: 'edge',
+    usage: 'edge <client> <server>',
+    summary: 'what is behind one line of the map: its dependencies, flows over time and the latest flow records',
+    details:
+      'CLIENT and SERVER are nodes of the map: a workload name or id (w:ID), an application id\n' +
+      '(app:orders@prod), role:APP/ROLE, env:NAME, zone:core|management|external, or a network or\n' +
+      'address endpoint (ep:CIDR). The same reader as the line details of the map page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--ports <ports>', description: 'only these ports, as the map labels them: tcp/443,udp/53,icmp' },
+      { flags: '--exclude-core', description: 'leave out dependencies on shared core services' },
+      { flags: '--exclude-management', description: 'leave out management paths' },
+      { flags: '--json', description: 'print the details as JSON (as GET /api/v1/map/edge sends them)' },
+    ],
+    store: 'shared',
+    permission: 'flows:read',
+    load: () => import('./commands/edge'),
+  },
+  {
     name: 'demo',
     usage: 'demo',
     summary: 'load a generated multi-environment estate with its ground truth (for demos and measuring discovery)',

@@ -8,7 +8,10 @@ import type { Db } from '../db';
 import type { Store } from '../store';
 import { parseCidr } from '../flow/cidr';
 import { parsePortFilter } from '../flow/ports';
-import { protocolName } from '../flow/record';
+import { protocolName, protocolNumber } from '../flow/record';
+import { resolveWindow } from '../analysis/window';
+import type { Runtime } from '../runtime';
+import { analysisResult } from './analysis';
 import type { SeriesPoint } from './edge';
 import { addrText, asV6, chTime, clientEndpointKey, networksWith, serverEndpointKey, serverPortOf } from './flow-sql';
 import { mapIndexOf, sideOf } from './sides';
@@ -269,4 +272,44 @@ export async function queryFlows(store: Store, f: FlowFilter): Promise<FlowsPage
     })),
     tookMs: Math.round(performance.now() - t0),
   };
+}
+
+/** The explorer's request as the flows page's API and `bulkhead flows` take it: a window, filters as people write them, a page. */
+export interface FlowsRequest {
+  window: { from?: string | Date; to?: string | Date; days?: number };
+  /** filter values (resolveSpec), several separated by commas */
+  client?: string;
+  server?: string;
+  /** either side */
+  endpoint?: string;
+  /** server ports, comma separated: 443, tcp/443, 8000-8100, udp */
+  port?: string;
+  /** tcp, udp, icmp or a protocol number */
+  protocol?: string;
+  limit: number;
+  /** the start (ISO) of the last row of the previous page */
+  before?: string | null;
+}
+
+/**
+ * One page of the explorer. Filters that name map nodes (app:, ep:, role:...) are resolved
+ * against the window's analysis, computed once per window and shared (./analysis.ts).
+ */
+export async function readFlows(rt: Runtime, q: FlowsRequest): Promise<FlowsPage> {
+  const win = resolveWindow(q.window);
+  const analysis = () => analysisResult(rt, q.window);
+  const db = rt.db.prisma;
+  const protocol = q.protocol ? (protocolNumber(q.protocol.trim()) ?? null) : null;
+  if (q.protocol && protocol === null) throw new FlowQueryError(`protocol: "${q.protocol}" is not tcp, udp, icmp or a protocol number`);
+  return queryFlows(rt.store, {
+    from: win.from,
+    to: win.to,
+    client: q.client ? await resolveSpec(db, q.client, analysis, win) : null,
+    server: q.server ? await resolveSpec(db, q.server, analysis, win) : null,
+    endpoint: q.endpoint ? await resolveSpec(db, q.endpoint, analysis, win) : null,
+    ports: q.port ? q.port.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    protocol,
+    limit: q.limit,
+    before: q.before ?? null,
+  });
 }
