@@ -1,5 +1,5 @@
 // The traffic behind a line of the map must be the traffic discovery counted: on a generated
-// estate, the flows the edge-details query finds for each dependency equal the analysis's count,
+// estate, the flows the edge-details query (./edge.ts) finds for each dependency equal the analysis's count,
 // and the sample holds only flows between the dependency's endpoints on its port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../analysis/analyze';
