@@ -351,6 +351,51 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/edge'),
   },
   {
+    name: 'applications',
+    usage: 'applications [action] [id]',
+    summary: 'applications of a window: list, show ID (members, roles, owners, rules, what they depend on and who uses them)',
+    details:
+      'Actions:\n' +
+      '  applications list             every application discovery found, with its owners and neighbours\n' +
+      '  applications show ID          one application (ID as listed: name@environment)\n' +
+      'The same reader as the applications page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--json', description: 'print JSON (as GET /api/v1/applications sends it)' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/applications'),
+  },
+  {
+    name: 'workloads',
+    usage: 'workloads [action] [id]',
+    summary: 'workloads with what discovery says of them: list (filtered, paged), show NAME|ID (labels, address history, neighbours)',
+    details:
+      'Actions:\n' +
+      '  workloads list [--search TEXT] [--app APP] [--role ROLE] [--env ENV] [--unconfirmed]\n' +
+      '  workloads show NAME|ID\n' +
+      'The same reader as the workloads page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--search <text>', description: 'list: name, address prefix or label (key=value) containing this' },
+      { flags: '--app <id>', description: 'list: members of this application (name@environment)' },
+      { flags: '--role <role>', description: 'list: workloads with this role' },
+      { flags: '--env <environment>', description: 'list: workloads of this environment' },
+      { flags: '--unconfirmed', description: 'list: only workloads with suggested labels nobody confirmed' },
+      { flags: '--offset <n>', description: 'list: skip this many (default 0)' },
+      { flags: '--limit <n>', description: 'list: at most this many, 1 to 1000 (default 100)' },
+      { flags: '--json', description: 'print JSON (as GET /api/v1/workloads sends it)' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/workloads'),
+  },
+  {
     name: 'demo',
     usage: 'demo',
     summary: 'load a generated multi-environment estate with its ground truth (for demos and measuring discovery)',

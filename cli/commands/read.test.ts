@@ -122,3 +122,46 @@ describe('bulkhead edge', () => {
     expect(usage.code).not.toBe(0);
   });
 });
+
+describe('bulkhead applications and workloads', () => {
+  it('lists and shows applications as the applications page reads them', async () => {
+    const app = result.applications.filter((a) => a.kind === 'application').sort((a, b) => b.members.length - a.members.length)[0]!;
+    const j = await cli('applications', '--from', FROM, '--to', TO, '--json');
+    expect(j.code, j.err).toBe(0);
+    const list = JSON.parse(j.out);
+    expect(list.applications.map((a: { id: string }) => a.id).sort()).toEqual(result.applications.map((a) => a.id).sort());
+    const t = await cli('applications', 'list', '--from', FROM, '--to', TO);
+    expect(t.out).toMatch(/^APPLICATION +KIND +MEMBERS +ROLES/);
+    expect(t.out).toMatch(new RegExp(`^${app.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +application +${app.members.length} `, 'm'));
+    const show = await cli('applications', 'show', app.id, '--from', FROM, '--to', TO);
+    expect(show.code, show.err).toBe(0);
+    expect(show.out).toContain(`${app.id}: application, ${app.members.length} workloads`);
+    for (const m of app.members.slice(0, 3)) expect(show.out).toContain(name(m));
+    expect(show.out).toMatch(/Depends on \(\d+\):/);
+    const missing = await cli('applications', 'show', 'no-such-app', '--from', FROM, '--to', TO);
+    expect(missing.code).toBe(4);
+  });
+
+  it('lists workloads filtered and paged, and shows one with its address history and neighbours', async () => {
+    const app = result.workloads.find((w) => w.id === inner.to)!.application!;
+    const members = result.workloads.filter((w) => w.application === app);
+    const j = await cli('workloads', '--from', FROM, '--to', TO, '--app', app, '--json');
+    expect(j.code, j.err).toBe(0);
+    const list = JSON.parse(j.out);
+    expect(list.total).toBe(members.length);
+    expect(list.workloads.map((w: { name: string }) => w.name).sort()).toEqual(members.map((w) => w.name).sort());
+    const page = await cli('workloads', 'list', '--from', FROM, '--to', TO, '--limit', '2');
+    expect(page.code, page.err).toBe(0);
+    expect(page.out).toMatch(/^WORKLOAD +ADDRESSES +APPLICATION +ROLE/);
+    expect(page.out).toMatch(/\n1-2 of \d+ workloads \(next: --offset 2\)\n$/);
+    const show = await cli('workloads', 'show', name(inner.to), '--from', FROM, '--to', TO);
+    expect(show.code, show.err).toBe(0);
+    expect(show.out).toMatch(new RegExp(`^${name(inner.to)} \\(`));
+    expect(show.out).toMatch(/Address history:\n +ADDRESS +FROM +TO +SOURCE/);
+    expect(show.out).toMatch(/Used by \(\d+\):/);
+    expect(show.out).toContain(name(inner.from));
+    const missing = await cli('workloads', 'show', 'no-such-workload');
+    expect(missing.code).toBe(4);
+    expect(missing.err).toContain('no workload called no-such-workload');
+  });
+});
