@@ -304,6 +304,26 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/analyze'),
   },
   {
+    name: 'map',
+    usage: 'map',
+    summary: 'the dependency map of a window: its size, or with --policy the verdict of every dependency (the map\'s policy overlay)',
+    details:
+      '--json prints the map data the map page folds (GET /api/v1/map, decoded), or with --policy the\n' +
+      'overlay (GET /api/v1/map/policy): allowed, proposed (approval pending), blocked (the server is under\n' +
+      'approved policy and nothing approved allows it), norule. The same readers as the map page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--policy', description: 'the policy verdict of every dependency' },
+      { flags: '--top <n>', description: 'with --policy: dependencies to list per verdict (default 20)' },
+      { flags: '--json', description: 'print JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/map'),
+  },
+  {
     name: 'flows',
     usage: 'flows',
     summary: 'raw flow records of a window, newest first, filtered by client, server, port and protocol (the flows page)',

@@ -165,3 +165,33 @@ describe('bulkhead applications and workloads', () => {
     expect(missing.err).toContain('no workload called no-such-workload');
   });
 });
+
+describe('bulkhead map', () => {
+  it('prints the map data the map page folds, and the policy verdict of every dependency', async () => {
+    const j = await cli('map', '--from', FROM, '--to', TO, '--json');
+    expect(j.code, j.err).toBe(0);
+    const data = JSON.parse(j.out);
+    expect(data.edges).toHaveLength(result.edges.length);
+    expect(data.workloads).toHaveLength(result.workloads.length);
+    const t = await cli('map', '--from', FROM, '--to', TO);
+    expect(t.out).toMatch(new RegExp(`^Map of 2026-03-26 00:00 to 2026-03-30 00:00 UTC: ${result.workloads.length} workloads in \\d+ applications`));
+
+    // nothing approved yet: every dependency is without a rule
+    const p = await cli('map', '--from', FROM, '--to', TO, '--policy', '--json');
+    expect(p.code, p.err).toBe(0);
+    const overlay = JSON.parse(p.out);
+    expect(overlay.counts).toEqual({ allowed: 0, proposed: 0, blocked: 0, norule: result.edges.length });
+    expect(Object.keys(overlay.verdicts)).toHaveLength(result.edges.length);
+    const pt = await cli('map', '--from', FROM, '--to', TO, '--policy', '--top', '3');
+    expect(pt.out).toMatch(/^Map of .* under 0 approved and 0 proposed rules:\n +VERDICT +DEPENDENCIES +MEANING\n +allowed +0 /);
+    expect(pt.out).toMatch(new RegExp(`Without a rule \\(${result.edges.length}, the 3 busiest\\):\\n +CLIENT +SERVER +PORT +FLOWS\\n`));
+
+    // proposed rules cover what discovery found: the overlay says so
+    const proposed = await cli('propose', '--from', FROM, '--to', TO);
+    expect(proposed.code, proposed.err).toBe(0);
+    const after = JSON.parse((await cli('map', '--from', FROM, '--to', TO, '--policy', '--json')).out);
+    expect(after.rules.proposed).toBeGreaterThan(0);
+    expect(after.counts.allowed).toBe(0);
+    expect(after.counts.proposed).toBeGreaterThan(result.edges.length * 0.9);
+  });
+});
