@@ -326,3 +326,9 @@ export async function workloadDetail(db: Db, r: AnalysisResult, id: string): Pro
     usedBy: n.usedBy,
   };
 }
+
+/** The name of a workload given by id or name (the workload page's title), or null. */
+export async function workloadName(db: Db, idOrName: string): Promise<string | null> {
+  const w = await db.workload.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] }, select: { name: true } });
+  return w?.name ?? null;
+}
