@@ -12,9 +12,9 @@ export interface WindowOptions {
   days?: string;
 }
 
-/** The window of the options, unresolved (lib/analysis/window.ts resolves and checks it). */
+/** The window of the options, unresolved: lib/analysis/window.ts resolves it and refuses an empty one. */
 export function windowOption(opts: WindowOptions, defaultDays: number): { from?: string; to?: string; days: number } {
-  return { from: opts.from, to: opts.to, days: numberOption(opts.days, '--days', { min: 1 / 24 }) ?? defaultDays };
+  return { from: opts.from, to: opts.to, days: numberOption(opts.days, '--days') ?? defaultDays };
 }
 
 /**
