@@ -3,6 +3,7 @@ import { FlowSeriesChart } from '../components/charts/FlowSeriesChart';
 import { num, utc } from '../components/format';
 import { NoDataNextSteps } from '../components/ui/States';
 import { roleAllows } from '../lib/auth/permissions';
+import { homeSummary } from '../lib/read/home';
 import { clickhouseStatus, databaseStatus } from '../lib/status';
 import { VERSION } from '../lib/version';
 import { requirePage } from './_lib/auth';
@@ -45,21 +46,9 @@ function nextStep(s: { flows: number; workloads: number; proposed: number; appro
 export default async function Home() {
   const a = await requirePage('map:read', '/');
   const rt = a.rt;
-  const db = rt.db.prisma;
   const [ch, st] = await Promise.all([clickhouseStatus(rt.store), databaseStatus(rt.db)]);
   const flows = ch.flows ?? 0;
-  const [apps, rules, baselines, series] = await Promise.all([
-    db.application.count({ where: { confirmed: true } }),
-    db.rule.groupBy({ by: ['status'], _count: { _all: true } }),
-    db.baseline.count(),
-    ch.ok
-      ? rt.store.rows<{ t: string; flows: number; bytes: number }>(
-          `SELECT toString(hour) AS t, sum(flows) AS flows, sum(bytes) AS bytes FROM ${rt.store.t('sources_hourly')}
-            WHERE hour >= toStartOfHour(now() - INTERVAL 7 DAY) GROUP BY hour ORDER BY hour`,
-        )
-      : Promise.resolve([]),
-  ]);
-  const byStatus = Object.fromEntries(rules.map((r) => [r.status, r._count._all])) as Record<string, number>;
+  const { confirmedApplications: apps, rulesByStatus: byStatus, baselines, series } = await homeSummary(rt, { flowStoreUp: ch.ok });
   const live = rt.collectors?.status();
   const ports = { netflow: rt.config.collect.netflowPort, ipfix: rt.config.collect.ipfixPort, sflow: rt.config.collect.sflowPort };
   const role = a.principal.role;
@@ -136,7 +125,7 @@ export default async function Home() {
       {series.length > 0 && (
         <section className="card" aria-labelledby="traffic-heading">
           <h2 id="traffic-heading">Flows stored per hour, last 7 days</h2>
-          <FlowSeriesChart series={series.map((s) => ({ t: `${s.t.replace(' ', 'T')}Z`, flows: Number(s.flows), bytes: Number(s.bytes) }))} bucket="hour" label="Flows stored per hour" height={160} />
+          <FlowSeriesChart series={series} bucket="hour" label="Flows stored per hour" height={160} />
         </section>
       )}
 

@@ -304,6 +304,118 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/analyze'),
   },
   {
+    name: 'map',
+    usage: 'map',
+    summary: 'the dependency map of a window: its size, or with --policy the verdict of every dependency (the map\'s policy overlay)',
+    details:
+      '--json prints the map data the map page folds (GET /api/v1/map, decoded), or with --policy the\n' +
+      'overlay (GET /api/v1/map/policy): allowed, proposed (approval pending), blocked (the server is under\n' +
+      'approved policy and nothing approved allows it), norule. The same readers as the map page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--policy', description: 'the policy verdict of every dependency' },
+      { flags: '--top <n>', description: 'with --policy: dependencies to list per verdict (default 20)' },
+      { flags: '--json', description: 'print JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/map'),
+  },
+  {
+    name: 'flows',
+    usage: 'flows',
+    summary: 'raw flow records of a window, newest first, filtered by client, server, port and protocol (the flows page)',
+    details:
+      'Filters (several values separated by commas): a workload name or id (w:ID), app:APPLICATION,\n' +
+      'role:APP/ROLE, env:NAME, ep:CIDR (a network endpoint of the map), an address or a CIDR. Each\n' +
+      'side shows the workload that held the address when the flow was seen. Pages: the output ends\n' +
+      'with the --before value of the next page. The same reader as the flows page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 1)' },
+      { flags: '--client <filter>', description: 'the client side' },
+      { flags: '--server <filter>', description: 'the server side' },
+      { flags: '--endpoint <filter>', description: 'either side' },
+      { flags: '--port <ports>', description: 'server ports: 443, tcp/443, 8000-8100, udp (comma separated)' },
+      { flags: '--protocol <protocol>', description: 'tcp, udp, icmp or a protocol number' },
+      { flags: '--limit <n>', description: 'rows per page, 1 to 1000 (default 50)' },
+      { flags: '--before <time>', description: 'the next page: rows that started before this time' },
+      { flags: '--json', description: 'print the page as JSON (as GET /api/v1/flows sends it)' },
+    ],
+    store: 'shared',
+    permission: 'flows:read',
+    load: () => import('./commands/flows'),
+  },
+  {
+    name: 'edge',
+    usage: 'edge <client> <server>',
+    summary: 'what is behind one line of the map: its dependencies, flows over time and the latest flow records',
+    details:
+      'CLIENT and SERVER are nodes of the map: a workload name or id (w:ID), an application id\n' +
+      '(app:orders@prod), role:APP/ROLE, env:NAME, zone:core|management|external, or a network or\n' +
+      'address endpoint (ep:CIDR). The same reader as the line details of the map page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--ports <ports>', description: 'only these ports, as the map labels them: tcp/443,udp/53,icmp' },
+      { flags: '--exclude-core', description: 'leave out dependencies on shared core services' },
+      { flags: '--exclude-management', description: 'leave out management paths' },
+      { flags: '--json', description: 'print the details as JSON (as GET /api/v1/map/edge sends them)' },
+    ],
+    store: 'shared',
+    permission: 'flows:read',
+    load: () => import('./commands/edge'),
+  },
+  {
+    name: 'applications',
+    usage: 'applications [action] [id]',
+    summary: 'applications of a window: list, show ID (members, roles, owners, rules, what they depend on and who uses them)',
+    details:
+      'Actions:\n' +
+      '  applications list             every application discovery found, with its owners and neighbours\n' +
+      '  applications show ID          one application (ID as listed: name@environment)\n' +
+      'The same reader as the applications page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--json', description: 'print JSON (as GET /api/v1/applications sends it)' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/applications'),
+  },
+  {
+    name: 'workloads',
+    usage: 'workloads [action] [id]',
+    summary: 'workloads with what discovery says of them: list (filtered, paged), show NAME|ID (labels, address history, neighbours)',
+    details:
+      'Actions:\n' +
+      '  workloads list [--search TEXT] [--app APP] [--role ROLE] [--env ENV] [--unconfirmed]\n' +
+      '  workloads show NAME|ID\n' +
+      'The same reader as the workloads page (docs/ui.md).',
+    options: [
+      { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
+      { flags: '--to <time>', description: 'window end (default now)' },
+      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--search <text>', description: 'list: name, address prefix or label (key=value) containing this' },
+      { flags: '--app <id>', description: 'list: members of this application (name@environment)' },
+      { flags: '--role <role>', description: 'list: workloads with this role' },
+      { flags: '--env <environment>', description: 'list: workloads of this environment' },
+      { flags: '--unconfirmed', description: 'list: only workloads with suggested labels nobody confirmed' },
+      { flags: '--offset <n>', description: 'list: skip this many (default 0)' },
+      { flags: '--limit <n>', description: 'list: at most this many, 1 to 1000 (default 100)' },
+      { flags: '--json', description: 'print JSON (as GET /api/v1/workloads sends it)' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/workloads'),
+  },
+  {
     name: 'demo',
     usage: 'demo',
     summary: 'load a generated multi-environment estate with its ground truth (for demos and measuring discovery)',

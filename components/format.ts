@@ -58,8 +58,7 @@ export function ago(t: string | number | Date | null | undefined, now = Date.now
 export { protocolName };
 export const protocolNumber = (s: string): number | null => libProtocolNumber(s.trim()) ?? null;
 
-/** "tcp/443", "icmp" */
-export const portLabel = (protocol: number, port: number) => (protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`);
+export { portLabel } from '../lib/flow/ports';
 
 /** Milliseconds as people read a duration. */
 export function duration(ms: number): string {

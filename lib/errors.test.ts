@@ -10,6 +10,7 @@ import { ConfigError } from './config';
 import { BulkheadError, ERROR_KINDS, isBulkheadError } from './errors';
 import { NftUnavailableError } from './export/nft-check';
 import { NotFoundError, PolicyError } from './policy/model';
+import { FlowQueryError } from './read/flows';
 import { StoreBusyError } from './store/connection';
 
 describe('errors', () => {
@@ -23,6 +24,7 @@ describe('errors', () => {
     new DemoError('d'),
     new WindowError('w'),
     new EditError('e'),
+    new FlowQueryError('f'),
   ];
 
   it('gives every class its own name and a kind, and keeps the message for people', () => {
@@ -32,7 +34,7 @@ describe('errors', () => {
       expect(ERROR_KINDS).toContain(e.kind);
       expect(e.message.length).toBeGreaterThan(0);
     }
-    expect(made.map((e) => e.kind)).toEqual(['conflict', 'invalid', 'not-found', 'invalid', 'busy', 'unavailable', 'invalid', 'invalid', 'invalid']);
+    expect(made.map((e) => e.kind)).toEqual(['conflict', 'invalid', 'not-found', 'invalid', 'busy', 'unavailable', 'invalid', 'invalid', 'invalid', 'invalid']);
   });
 
   it("recognises an error made by another bundle's copy of the module, and nothing else", () => {

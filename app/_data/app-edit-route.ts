@@ -4,8 +4,8 @@
 import type { AnalysisResult } from '../../lib/analysis/types';
 import type { AppRef, AuditFn, EditResult } from '../../lib/applications/edit';
 import { ApiError, type ApiContext } from '../api/_lib/route';
-import { analysisResult, invalidateAnalyses } from './analysis';
-import { appRef } from './apps';
+import { analysisResult, invalidateAnalyses } from '../../lib/read/analysis';
+import { appRef } from '../../lib/read/apps';
 import { windowOf } from './window';
 
 export async function editApplication<B extends { window?: '24h' | '7d' | '30d'; from?: string; to?: string }>(

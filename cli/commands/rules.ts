@@ -1,6 +1,7 @@
 // `bulkhead rules list|show|approve|reject|narrow|add`: review the allow rules.
 import { describeRule, formatPorts, formatSelector, parsePortsText, parseSelectorText, PolicyError, RULE_STATUSES, type Rule, type RuleStatus } from '../../lib/policy/model';
 import { findRule, listRules, ruleHistory, shortId } from '../../lib/policy/rules';
+import { applicationNames } from '../../lib/read/rules';
 import { approveRules, createRules, narrowRule, rejectRules, type NarrowChange } from '../../lib/policy/workflow';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
@@ -54,16 +55,11 @@ function statuses(text: string | undefined): RuleStatus[] {
   return s;
 }
 
-async function applicationNames(ctx: CommandContext): Promise<Map<string, string>> {
-  const db = (await ctx.runtime()).db.prisma;
-  return new Map((await db.application.findMany({ select: { id: true, name: true } })).map((a) => [a.id, a.name]));
-}
-
 async function list(ctx: CommandContext, opts: RulesOptions) {
   const db = (await ctx.runtime()).db.prisma;
   let rules = await listRules(db, { status: statuses(opts.status), application: opts.app });
   if (opts.kind) rules = rules.filter((r) => r.evidence?.kind === opts.kind);
-  const apps = await applicationNames(ctx);
+  const apps = await applicationNames((await ctx.runtime()).db.prisma);
   if (opts.json) {
     ctx.io.out(JSON.stringify(rules.map((r) => ({ ...r, application: r.applicationId ? (apps.get(r.applicationId) ?? null) : null, rule: describeRule(r) })), null, 2));
     return 0;
@@ -99,7 +95,7 @@ async function show(ctx: CommandContext, opts: RulesOptions, ids: string[]) {
   const db = (await ctx.runtime()).db.prisma;
   const r = await findRule(db, ids[0]!);
   const history = await ruleHistory(db, r.id);
-  const app = r.applicationId ? (await applicationNames(ctx)).get(r.applicationId) : null;
+  const app = r.applicationId ? (await applicationNames((await ctx.runtime()).db.prisma)).get(r.applicationId) : null;
   if (opts.json) {
     ctx.io.out(JSON.stringify({ ...r, application: app ?? null, rule: describeRule(r), history }, null, 2));
     return 0;

@@ -1,28 +1,3 @@
-// Progress of a running discovery analysis, as routes report it (HTTP 202) and pages show it.
-import type { AnalysisStep } from '../../lib/analysis/types';
-
-export interface AnalysisProgress {
-  step: AnalysisStep | 'starting';
-  done: number;
-  total: number;
-  startedAt: number;
-}
-
-/** What a route answers while the analysis of its window is still running. */
-export interface Pending {
-  status: 'running';
-  progress: AnalysisProgress;
-}
-
-export const STEP_LABELS: Record<AnalysisProgress['step'], string> = {
-  starting: 'starting',
-  coverage: 'reading coverage per source',
-  edges: 'aggregating conversations into dependencies',
-  inventory: 'resolving workloads and labels',
-  services: 'finding shared services and management paths',
-  clustering: 'grouping workloads into applications',
-  roles: 'inferring roles',
-  convergence: 'measuring convergence',
-};
-
-export const isPending = (x: unknown): x is Pending => !!x && typeof x === 'object' && (x as { status?: unknown }).status === 'running';
+// Progress of a running discovery analysis: defined in lib/read/progress.ts.
+export type { AnalysisProgress, Pending } from '../../lib/read/progress';
+export { isPending, STEP_LABELS } from '../../lib/read/progress';

@@ -1,32 +1,11 @@
-// Rules as the policy routes send them (app/api/v1/_policy/common.ts ruleJson), and helpers to
+// Rules as the policy routes send them (lib/read/rules.ts ruleJson), and helpers to
 // read selectors and ports the way people write them ("app=orders,role=db", "tcp/5432"), from
 // lib/policy/format.ts, the browser-safe half of the policy model.
 import { formatPort, formatSelector } from '../../lib/policy/format';
 import type { Evidence, PortSpec, RuleStatus, Selector } from '../../lib/policy/model';
 
 export type { Evidence, PortSpec, RuleStatus, Selector };
-
-export interface RuleJson {
-  id: string;
-  shortId: string;
-  action: 'allow';
-  from: Selector;
-  to: Selector;
-  ports: PortSpec[];
-  /** "app=orders,role=web -> app=orders,role=api tcp/8080" */
-  rule: string;
-  intent: string;
-  owner: string | null;
-  application: { id: string; name: string | null } | null;
-  status: RuleStatus;
-  expires: string | null;
-  origin: 'proposal' | 'manual' | 'import';
-  evidence: Evidence | null;
-  createdAt: string;
-  updatedAt: string;
-  /** for a rule a person changed: whether it now reaches past its evidence, who changed it, and why the reader may not approve it (null when they may) */
-  review: { widened: boolean; widenedBy: string | null; lastChangedBy: string | null; notYours: string | null } | null;
-}
+export type { RuleJson } from '../../lib/read/rules';
 
 export interface RuleHistoryEntry {
   at: string;

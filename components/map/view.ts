@@ -10,15 +10,18 @@
 //   scanners:               zone:scanners > app:<id> > w:<id>    (hidden unless asked for)
 //   networks and addresses: zone:external > ep:<cidr or address>
 import type { EdgeFlags, Periodicity } from '../../lib/analysis/types';
+import { parsePortFilter, portLabel, type PortRange } from '../../lib/flow/ports';
+import { indexMap, zoneOf, type Chain, type MapIndex, type Zone } from '../../lib/read/map';
 import type { MapData, MapEdge, MapWorkload } from '../data/map';
-import { portLabel, protocolNumber } from '../format';
+import { protocolNumber } from '../format';
+
+export { indexMap, parsePortFilter, type MapIndex, type Zone };
 
 export type Level = 'environment' | 'application' | 'role' | 'workload';
 export const LEVELS: Level[] = ['environment', 'application', 'role', 'workload'];
 export const LEVEL_DEPTH: Record<Level, number> = { environment: 1, application: 2, role: 3, workload: 4 };
 
 export type NodeKind = 'zone' | 'env' | 'app' | 'role' | 'workload' | 'endpoint';
-export type Zone = 'core' | 'management' | 'scanners' | 'external';
 
 export const ZONE_LABELS: Record<Zone, string> = {
   core: 'Shared services',
@@ -122,11 +125,6 @@ export interface MapView {
 
 const PERIODICITY_ORDER: Periodicity[] = ['continuous', 'daily', 'weekly', 'monthly', 'once'];
 
-interface Chain {
-  ids: string[];
-  depths: number[];
-}
-
 export function isRoleNode(id: string) {
   return id.startsWith('role:');
 }
@@ -134,64 +132,10 @@ export function isRoleNode(id: string) {
 /** The leaf id of a graph endpoint: a workload or a network/address. */
 export const leafId = (endpoint: string, workloads: ReadonlyMap<string, unknown>) => (workloads.has(endpoint) ? `w:${endpoint}` : `ep:${endpoint}`);
 
-interface PortRange {
-  protocol: number | null;
-  from: number;
-  to: number;
-}
-
-export function parsePortFilter(s: string): PortRange | null {
-  const m = /^(?:([a-z0-9-]+)\/)?(\d{1,5})(?:-(\d{1,5}))?$/i.exec(s.trim());
-  if (!m) {
-    const p = protocolNumber(s);
-    return p === null ? null : { protocol: p, from: 0, to: 65535 };
-  }
-  const protocol = m[1] ? protocolNumber(m[1]) : null;
-  if (m[1] && protocol === null) return null;
-  const from = Number(m[2]);
-  const to = m[3] ? Number(m[3]) : from;
-  if (from > 65535 || to > 65535 || to < from) return null;
-  return { protocol, from, to };
-}
-
 function edgeMatchesPorts(e: MapEdge, ranges: PortRange[], protocols: number[]): boolean {
   if (protocols.length && !protocols.includes(e.protocol)) return false;
   if (!ranges.length) return true;
   return ranges.some((r) => (r.protocol === null || r.protocol === e.protocol) && e.port >= r.from && e.port <= r.to);
-}
-
-/** Indexes of the data used by every view (computed once per data set). */
-export interface MapIndex {
-  data: MapData;
-  workloads: Map<string, MapWorkload>;
-  apps: Map<string, MapData['applications'][number]>;
-  endpoints: Map<string, MapData['endpoints'][number]>;
-  chains: Map<string, Chain>;
-}
-
-export function indexMap(data: MapData): MapIndex {
-  const workloads = new Map(data.workloads.map((w) => [w.id, w]));
-  const apps = new Map(data.applications.map((a) => [a.id, a]));
-  const endpoints = new Map(data.endpoints.map((e) => [e.id, e]));
-  const chains = new Map<string, Chain>();
-  for (const w of data.workloads) {
-    if (!w.app) continue;
-    const app = apps.get(w.app);
-    const zone = zoneOf(app?.kind ?? 'application', w);
-    if (zone) chains.set(`w:${w.id}`, { ids: [`zone:${zone}`, `app:${w.app}`, `w:${w.id}`], depths: [1, 2, 4] });
-    else {
-      const env = app?.env ?? w.env ?? '';
-      chains.set(`w:${w.id}`, { ids: [`env:${env}`, `app:${w.app}`, `role:${w.app}/${w.role}`, `w:${w.id}`], depths: [1, 2, 3, 4] });
-    }
-  }
-  return { data, workloads, apps, endpoints, chains };
-}
-
-function zoneOf(kind: MapData['applications'][number]['kind'], w: MapWorkload): Zone | null {
-  if (kind === 'core-service') return 'core';
-  if (kind === 'management') return 'management';
-  if (kind === 'scanner' || w.scanner) return 'scanners';
-  return null;
 }
 
 function endpointChain(id: string): Chain {

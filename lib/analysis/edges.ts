@@ -25,7 +25,7 @@ import { SERVICE_PORTS } from '../flow/orientation';
 import type { Store } from '../store';
 import type { AnalysisWindow } from './types';
 import { chTime, DAY_MS } from './window';
-import { addrTextSql, internetSql, serverPortSql } from './endpoint-sql';
+import { addrTextSql, boundSql, clientKeySql, networkCodeSql, networkIndexSql, networksWith, serverKeySql, serverPortSql } from './endpoint-sql';
 import { briefHours, SWEEP, sweeperSql, type SweepReason } from './scanners';
 
 export interface EdgeRow {
@@ -88,18 +88,9 @@ interface RawRow extends EdgeRow {
 // Service ports in the ephemeral range are real services, never noise.
 const HIGH_SERVICE_PORTS = [...SERVICE_PORTS].filter((p) => p >= 32768);
 
-const textOf = addrTextSql;
-
 export function edgeSql(store: Store): string {
-  // The network of an unknown endpoint, looked up once per row and only for unknown endpoints:
-  // the index of the most specific range that holds it, then its code (1 a named network, which
-  // names the endpoint by its CIDR; 2 the built-in internet; 0 anything else) and its CIDR by
-  // transform() over constant arrays (indexing a constant array per row would copy it per row).
-  const code = (i: string) => `transform(${i}, range(1, length(net_codes) + 1), net_codes, 0)`;
-  const cidr = (i: string) => `transform(${i}, range(1, length(net_cidrs) + 1), net_cidrs, '')`;
-  const clientKey = (x: string, i: string) => `multiIf(${code(i)} = 1, ${cidr(i)}, ${code(i)} = 2, ${internetSql(x)}, ${textOf(x)})`;
-  const serverKey = (x: string, i: string) => `if(${code(i)} = 1, ${cidr(i)}, ${textOf(x)})`;
-  const ordered = `(SELECT range_start, range_end, cidr, kind, builtin FROM ${store.t('named_networks')} ORDER BY prefix DESC, builtin ASC, name)`;
+  // The network of an unknown endpoint is looked up once per row and only for unknown endpoints
+  // (cni, sni below); ./endpoint-sql.ts names endpoints from it.
   const bindings = store.t('address_bindings');
   // (address, day) pairs on which a binding starts or ends: read hour by hour there
   const changed = `(SELECT addr, toDate(valid_from) FROM ${bindings} WHERE valid_from >= {pfrom:DateTime} - INTERVAL 1 DAY AND valid_from < {to:DateTime}
@@ -108,9 +99,7 @@ export function edgeSql(store: Store): string {
   const fullDay = (d: string) => `((${d} >= {lbLo:Date} AND ${d} < {lbHi:Date}) OR (${d} >= {wLo:Date} AND ${d} < {wHi:Date}))`;
   return `
 WITH
-  (SELECT groupArray(tuple(range_start, range_end)) FROM ${ordered}) AS net_ranges,
-  (SELECT groupArray(cidr) FROM ${ordered}) AS net_cidrs,
-  (SELECT groupArray(toUInt8(multiIf(builtin = 0, 1, kind = 'internet', 2, 0))) FROM ${ordered}) AS net_codes,
+  ${networksWith(store)},
   -- workload ids by the 64-bit hash the grouping uses
   (SELECT tuple(groupArray(h), groupArray(id)) FROM (SELECT DISTINCT cityHash64(workload_id) AS h, workload_id AS id FROM ${bindings} WHERE workload_id != '')) AS ids
 SELECT
@@ -127,13 +116,13 @@ SELECT
   any(sweep_reason) AS reason, toUInt8(max(sweeper AND NOT grouped)) AS from_sweeper
 FROM (
   SELECT *,
-    if(kind = 'edge' AND cw = 0, arrayFirstIndex(n -> ca >= n.1 AND ca <= n.2, net_ranges), 0) AS cni,
-    if(kind = 'edge' AND sw = 0, arrayFirstIndex(n -> sa >= n.1 AND sa <= n.2, net_ranges), 0) AS sni,
-    ${code('cni')} AS ccode,
-    ${code('sni')} AS scode,
+    if(kind = 'edge' AND cw = 0, ${networkIndexSql('ca')}, 0) AS cni,
+    if(kind = 'edge' AND sw = 0, ${networkIndexSql('sa')}, 0) AS sni,
+    ${networkCodeSql('cni')} AS ccode,
+    ${networkCodeSql('sni')} AS scode,
     ccode != 0 OR scode = 1 AS grouped,
-    multiIf(kind = 'noise', '', cw != 0, concat('w:', transform(cw, ids.1, ids.2, '')), kind = 'scanner', ${textOf('ca')}, ${clientKey('ca', 'cni')}) AS ckey,
-    multiIf(kind != 'edge', '', sw != 0, concat('w:', transform(sw, ids.1, ids.2, '')), ${serverKey('sa', 'sni')}) AS skey,
+    multiIf(kind = 'noise', '', cw != 0, concat('w:', transform(cw, ids.1, ids.2, '')), kind = 'scanner', ${addrTextSql('ca')}, ${clientKeySql('ca', 'cni')}) AS ckey,
+    multiIf(kind != 'edge', '', sw != 0, concat('w:', transform(sw, ids.1, ids.2, '')), ${serverKeySql('sa', 'sni')}) AS skey,
     if(kind = 'edge', protocol, 0) AS g_protocol,
     if(kind = 'edge', port, 0) AS g_port
   FROM (
@@ -185,9 +174,9 @@ FROM (
                     -- identity by time, per day (or per hour where an address changed hands that day);
                     -- workloads are grouped by a 64-bit hash of their id (fixed-size keys hash fast)
                     SELECT
-                      if(r.first_seen < bc.valid_to AND bc.workload_id != '', cityHash64(bc.workload_id), 0) AS cw,
+                      if(${boundSql('r.first_seen', 'bc')}, cityHash64(bc.workload_id), 0) AS cw,
                       if(cw = 0, r.client_addr, toIPv6('::')) AS ca,
-                      if(r.first_seen < bs.valid_to AND bs.workload_id != '', cityHash64(bs.workload_id), 0) AS sw,
+                      if(${boundSql('r.first_seen', 'bs')}, cityHash64(bs.workload_id), 0) AS sw,
                       if(sw = 0, r.server_addr, toIPv6('::')) AS sa,
                       r.protocol AS protocol,
                       ${serverPortSql('r.protocol', 'r.server_port')} AS port,

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { roleAllows } from '../../../lib/auth/permissions';
+import { workloadName } from '../../../lib/read/apps';
 import { WorkloadDetail } from '../../../components/apps/WorkloadDetail';
 import { Loading } from '../../../components/ui/States';
 import { requirePage } from '../../_lib/auth';
@@ -12,13 +13,13 @@ export const dynamic = 'force-dynamic';
 export default async function WorkloadPage({ params }: { params: Promise<{ id: string }> }) {
   const id = decodeURIComponent((await params).id);
   const a = await requirePage('map:read', `/workloads/${encodeURIComponent(id)}`);
-  const w = await a.rt.db.prisma.workload.findFirst({ where: { OR: [{ id }, { name: id }] }, select: { name: true } });
+  const name = await workloadName(a.rt.db.prisma, id);
   return (
     <main>
       <p className="muted">
         <Link href="/workloads">Workloads</Link> /
       </p>
-      <h1>{w?.name ?? id}</h1>
+      <h1>{name ?? id}</h1>
       <Suspense fallback={<Loading what="Loading the workload" />}>
         <WorkloadDetail id={id} canEdit={roleAllows(a.principal.role, 'inventory:write')} />
       </Suspense>

@@ -6,7 +6,7 @@
 import { NextResponse } from 'next/server';
 import { graphAtLevel } from '../../../../lib/analysis/levels';
 import { LEVELS } from '../../../../lib/analysis/types';
-import { analysisFor } from '../../../_data/analysis';
+import { analysisFor } from '../../../../lib/read/analysis';
 import { windowOf, windowShape } from '../../../_data/window';
 import { apiRoute, z } from '../../_lib/route';
 

@@ -1,12 +1,11 @@
 // GET /api/v1/map: the dependency map of a window for the map page, in the compact wire form of
-// components/data/map.ts (MapWire): a large estate's map is megabytes of JSON, and the web server
+// lib/read/map.ts (MapWire): a large estate's map is megabytes of JSON, and the web server
 // in front of Next.js (cli/web.ts) does not compress answers (Next.js drops a Content-Encoding a
 // route handler sets, so the route cannot gzip it itself).
 // While the window's analysis runs it answers 202 with the progress; the page asks again.
 import { NextResponse } from 'next/server';
-import { encodeMap } from '../../../../components/data/map';
-import { analysisFor } from '../../../_data/analysis';
-import { toMapData } from '../../../_data/map';
+import { analysisFor } from '../../../../lib/read/analysis';
+import { encodeMap, toMapData } from '../../../../lib/read/map';
 import { apiRoute } from '../../_lib/route';
 import { windowQuery, windowOf } from '../../../_data/window';
 

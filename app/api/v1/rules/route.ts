@@ -4,7 +4,8 @@ import { describeRule, portSpecSchema, RULE_STATUSES, selectorSchema, type RuleS
 import { listRules } from '../../../../lib/policy/rules';
 import { createRules } from '../../../../lib/policy/workflow';
 import { apiRoute, ApiError, z } from '../../_lib/route';
-import { applicationNames, isoOrUndefined, reviewsFor, ruleJson, whoOf } from '../_policy/common';
+import { isoOrUndefined, reviewsFor, whoOf } from '../_policy/common';
+import { applicationNames, ruleJson } from '../../../../lib/read/rules';
 
 const query = z.object({
   status: z.string().optional(),

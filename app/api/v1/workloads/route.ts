@@ -1,7 +1,7 @@
 // GET /api/v1/workloads: every workload of the inventory with what discovery says of it in a
 // window (application, role, confidence), filtered and paged.
 import { withAnalysis } from '../../../_data/analysis';
-import { listWorkloads } from '../../../_data/apps';
+import { listWorkloads } from '../../../../lib/read/apps';
 import { windowOf, windowShape } from '../../../_data/window';
 import { apiRoute, z } from '../../_lib/route';
 

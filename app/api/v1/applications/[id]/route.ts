@@ -1,7 +1,7 @@
 // GET /api/v1/applications/{id}: one application of a window by its discovery id (name@env, or
 // the name when it has no environment): members with labels and roles, and its dependencies.
 import { withAnalysis } from '../../../../_data/analysis';
-import { applicationDetail } from '../../../../_data/apps';
+import { applicationDetail } from '../../../../../lib/read/apps';
 import { windowOf, windowQuery } from '../../../../_data/window';
 import { ApiError, apiRoute } from '../../../_lib/route';
 

@@ -2,9 +2,9 @@
 // (w:<workload>, app:<application>, role:<app>/<role>, env:<name>, zone:<...>, ep:<cidr>) on the
 // given ports: a series over the window and a sample of raw flows.
 import { NextResponse } from 'next/server';
-import { analysisFor } from '../../../../_data/analysis';
-import { edgeDetails } from '../../../../_data/edge-details';
-import { mapIndexOf, sideOf } from '../../../../_data/sides';
+import { analysisFor } from '../../../../../lib/read/analysis';
+import { edgeDetails } from '../../../../../lib/read/edge';
+import { mapIndexOf, sideOf } from '../../../../../lib/read/sides';
 import { windowOf, windowShape } from '../../../../_data/window';
 import { ApiError, apiRoute, z } from '../../../_lib/route';
 

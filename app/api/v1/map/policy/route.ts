@@ -1,8 +1,8 @@
 // GET /api/v1/map/policy: the policy verdict of every dependency of the map of a window
 // (allowed, proposed only, would be blocked, no rule yet), for the map's policy overlay.
 import { NextResponse } from 'next/server';
-import { analysisFor } from '../../../../_data/analysis';
-import { policyOverlay } from '../../../../_data/policy-overlay';
+import { analysisFor } from '../../../../../lib/read/analysis';
+import { policyOverlay } from '../../../../../lib/read/overlay';
 import { windowOf, windowQuery } from '../../../../_data/window';
 import { apiRoute } from '../../../_lib/route';
 

@@ -5,7 +5,8 @@ import { portSpecSchema, selectorSchema } from '../../../../../lib/policy/model'
 import { findRule, ruleHistory } from '../../../../../lib/policy/rules';
 import { narrowRule } from '../../../../../lib/policy/workflow';
 import { apiRoute, z } from '../../../_lib/route';
-import { applicationNames, isoOrUndefined, reviewsFor, ruleApplication, ruleJson, whoOf } from '../../_policy/common';
+import { isoOrUndefined, reviewsFor, ruleApplication, whoOf } from '../../_policy/common';
+import { applicationNames, ruleJson } from '../../../../../lib/read/rules';
 
 export const GET = apiRoute({ permission: 'map:read' }, async (ctx) => {
   const { rt, params } = ctx;

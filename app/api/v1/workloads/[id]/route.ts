@@ -1,7 +1,7 @@
 // GET /api/v1/workloads/{id or name}: a workload's labels (with their source), address history,
 // and what discovery says of it in a window, with its dependencies.
 import { withAnalysis } from '../../../../_data/analysis';
-import { workloadDetail } from '../../../../_data/apps';
+import { workloadDetail } from '../../../../../lib/read/apps';
 import { windowOf, windowQuery } from '../../../../_data/window';
 import { ApiError, apiRoute } from '../../../_lib/route';
 

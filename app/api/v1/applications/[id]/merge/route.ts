@@ -1,6 +1,6 @@
 // POST /api/v1/applications/{id}/merge { into }: the application's members join another application.
 import { editApplication } from '../../../../../_data/app-edit-route';
-import { appRef } from '../../../../../_data/apps';
+import { appRef } from '../../../../../../lib/read/apps';
 import { windowShape } from '../../../../../_data/window';
 import { mergeApplications } from '../../../../../../lib/applications/edit';
 import { ApiError, apiRoute, z } from '../../../../_lib/route';

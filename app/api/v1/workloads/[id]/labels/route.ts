@@ -1,6 +1,6 @@
 // PATCH /api/v1/workloads/{id}/labels { set?: {key: value}, remove?: [key] }: edit a workload's
 // labels; they become user labels, which imports never overwrite and discovery takes as facts.
-import { invalidateAnalyses } from '../../../../../_data/analysis';
+import { invalidateAnalyses } from '../../../../../../lib/read/analysis';
 import { editLabels } from '../../../../../../lib/applications/edit';
 import { apiRoute, z } from '../../../../_lib/route';
 

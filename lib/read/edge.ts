@@ -1,11 +1,45 @@
-// What is behind one line of the map: its traffic over time (from the hourly rollup) and a
-// sample of the raw flow records, for exactly the workload-level dependencies folded into it.
-import type { AnalysisResult } from '../../lib/analysis/types';
-import type { Runtime } from '../../lib/runtime';
-import type { EdgeDetails, FlowSample } from '../../components/data/edge';
-import { protocolName } from '../../components/format';
-import { addrText, asV6, chTime, endpointKeys, netsCte, scannerKey, serverPortOf } from './flow-sql';
+// What is behind one line of the map (GET /api/v1/map/edge, and `bulkhead edge`): its traffic
+// over time (from the hourly rollup) and a sample of the latest raw flow records, for exactly the
+// workload-level dependencies of the analysis folded into it (./sides.ts says which).
+import type { AnalysisResult } from '../analysis/types';
+import { protocolName } from '../flow/record';
+import type { Runtime } from '../runtime';
+import { addrText, asV6, chTime, endpointKeys, networksWith, scannerKey, serverPortOf } from './flow-sql';
 import { addressesOf, edgesBetween, type Side } from './sides';
+
+export interface SeriesPoint {
+  /** bucket start, ISO */
+  t: string;
+  flows: number;
+  bytes: number;
+}
+
+export interface FlowSample {
+  start: string;
+  end: string;
+  client: string;
+  clientPort: number;
+  server: string;
+  serverPort: number;
+  protocol: string;
+  bytes: number;
+  packets: number;
+  exporter: string;
+  sourceKind: string;
+}
+
+export interface EdgeDetails {
+  window: { from: string; to: string };
+  /** workload-level dependencies behind the line */
+  dependencies: number;
+  bucket: 'hour' | 'day';
+  series: SeriesPoint[];
+  totalFlows: number;
+  samples: FlowSample[];
+  timings: { seriesMs: number; samplesMs: number };
+  /** raw flow retention in days (0: forever), to explain an empty sample */
+  retentionDays: number;
+}
 
 const DAY = 86_400_000;
 const SAMPLE = 20;
@@ -42,7 +76,7 @@ export async function edgeDetails(
   const t0 = performance.now();
   const rk = endpointKeys('c.first_seen', 'c.client_addr', 'c.server_addr');
   const series = await store.rows<{ t: string; flows: number; bytes: number }>(
-    `WITH ${netsCte(store)}
+    `WITH ${networksWith(store)}
      SELECT toString(${bucket === 'day' ? 'toStartOfDay(hour)' : 'hour'}) AS t, sum(flows) AS flows, sum(bytes) AS bytes
        FROM (
          SELECT c.hour AS hour, c.flows AS flows, c.bytes_c2s + c.bytes_s2c AS bytes,
@@ -67,7 +101,7 @@ export async function edgeDetails(
   const sampleFrom = last ? chTime(`${last.t.replace(' ', 'T')}Z`) : params.to;
   const fk = endpointKeys('r.start', 'r.ca', 'r.sa');
   const samples = await store.rows<{ start: string; end: string; ca: string; sa: string; cport: number; sport: number; protocol: number; bytes: number; packets: number; exporter: string; source_kind: string }>(
-    `WITH ${netsCte(store)}
+    `WITH ${networksWith(store)}
      SELECT toString(r.start) AS start, toString(r.end) AS end, ${addrText('r.ca')} AS ca, ${addrText('r.sa')} AS sa, r.cport AS cport, r.sport AS sport,
             r.protocol AS protocol, r.bytes AS bytes, r.packets AS packets, r.exporter AS exporter, r.source_kind AS source_kind
        FROM (

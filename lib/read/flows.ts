@@ -1,18 +1,54 @@
-// The flows explorer: raw flow records of a window filtered by client, server or either side
-// (workloads by name or id, applications, addresses, CIDRs), server ports and protocol, with the
-// workload that held each address at the time, and a series over the window.
-import type { AnalysisResult } from '../../lib/analysis/types';
-import type { Db } from '../../lib/db';
-import type { Store } from '../../lib/store';
-import { parseCidr } from '../../lib/flow/cidr';
-import type { FlowsPage } from '../../components/data/flows';
-import { protocolName } from '../../components/format';
-import { BulkheadError } from '../../lib/errors';
-import { parsePortFilter } from '../../components/map/view';
-import { addrText, asV6, chTime, clientEndpointKey, netsCte, serverEndpointKey, serverPortOf } from './flow-sql';
+// The flows explorer (the flows page through GET /api/v1/flows, and `bulkhead flows`): raw flow
+// records of a window filtered by client, server or either side (workloads by name or id,
+// applications, map endpoints, addresses, CIDRs), server ports and protocol, newest first and a
+// page at a time, with the workload that held each address at the time, and a series over the
+// window. Filters people wrote wrongly are refused with a FlowQueryError naming the value.
+import type { AnalysisResult } from '../analysis/types';
+import type { Db } from '../db';
+import type { Store } from '../store';
+import { parseCidr } from '../flow/cidr';
+import { parsePortFilter } from '../flow/ports';
+import { protocolName, protocolNumber } from '../flow/record';
+import { resolveWindow } from '../analysis/window';
+import type { Runtime } from '../runtime';
+import { BulkheadError } from '../errors';
+import { analysisResult } from './analysis';
+import type { SeriesPoint } from './edge';
+import { addrText, asV6, chTime, clientEndpointKey, networksWith, serverEndpointKey, serverPortOf } from './flow-sql';
 import { mapIndexOf, sideOf } from './sides';
 
-/** A flows query that cannot be asked as given (a bad filter value). */
+export interface FlowRow {
+  start: string;
+  end: string;
+  client: string;
+  clientPort: number;
+  /** the workload that held the client address at the time, if any */
+  clientWorkload: string | null;
+  server: string;
+  serverPort: number;
+  serverWorkload: string | null;
+  protocol: string;
+  bytesToServer: number;
+  bytesToClient: number;
+  packets: number;
+  tcpFlags: number;
+  exporter: string;
+  sourceKind: string;
+  action: string;
+  samplingRate: number;
+  /** how client and server were told apart (biflow, tcp-flags, port, peers, ...) */
+  orientation: string;
+}
+
+export interface FlowsPage {
+  window: { from: string; to: string };
+  bucket: 'minute' | 'hour' | 'day';
+  series: SeriesPoint[];
+  total: number;
+  rows: FlowRow[];
+  tookMs: number;
+}
+
 export class FlowQueryError extends BulkheadError {
   override name = 'FlowQueryError';
   constructor(message: string) {
@@ -135,7 +171,7 @@ export async function queryFlows(store: Store, f: FlowFilter): Promise<FlowsPage
   if (!empty(f.client)) where.push(sideSql(f.client!, 'r.ca', 'bc', p, 'c', 'client'));
   if (!empty(f.server)) where.push(sideSql(f.server!, 'r.sa', 'bs', p, 's', 'server'));
   if (!empty(f.endpoint)) where.push(`(${sideSql(f.endpoint!, 'r.ca', 'bc', p, 'ec', 'client')} OR ${sideSql(f.endpoint!, 'r.sa', 'bs', p, 'es', 'server')})`);
-  const withNets = [f.client, f.server, f.endpoint].some((x) => x && x.endpoints.length) ? `WITH ${netsCte(store)}` : '';
+  const withNets = [f.client, f.server, f.endpoint].some((x) => x && x.endpoints.length) ? `WITH ${networksWith(store)}` : '';
   if (f.protocol !== null) {
     p.protocol = f.protocol;
     where.push('r.protocol = {protocol:UInt8}');
@@ -240,4 +276,44 @@ export async function queryFlows(store: Store, f: FlowFilter): Promise<FlowsPage
     })),
     tookMs: Math.round(performance.now() - t0),
   };
+}
+
+/** The explorer's request as the flows page's API and `bulkhead flows` take it: a window, filters as people write them, a page. */
+export interface FlowsRequest {
+  window: { from?: string | Date; to?: string | Date; days?: number };
+  /** filter values (resolveSpec), several separated by commas */
+  client?: string;
+  server?: string;
+  /** either side */
+  endpoint?: string;
+  /** server ports, comma separated: 443, tcp/443, 8000-8100, udp */
+  port?: string;
+  /** tcp, udp, icmp or a protocol number */
+  protocol?: string;
+  limit: number;
+  /** the start (ISO) of the last row of the previous page */
+  before?: string | null;
+}
+
+/**
+ * One page of the explorer. Filters that name map nodes (app:, ep:, role:...) are resolved
+ * against the window's analysis, computed once per window and shared (./analysis.ts).
+ */
+export async function readFlows(rt: Runtime, q: FlowsRequest): Promise<FlowsPage> {
+  const win = resolveWindow(q.window);
+  const analysis = () => analysisResult(rt, q.window);
+  const db = rt.db.prisma;
+  const protocol = q.protocol ? (protocolNumber(q.protocol.trim()) ?? null) : null;
+  if (q.protocol && protocol === null) throw new FlowQueryError(`protocol: "${q.protocol}" is not tcp, udp, icmp or a protocol number`);
+  return queryFlows(rt.store, {
+    from: win.from,
+    to: win.to,
+    client: q.client ? await resolveSpec(db, q.client, analysis, win) : null,
+    server: q.server ? await resolveSpec(db, q.server, analysis, win) : null,
+    endpoint: q.endpoint ? await resolveSpec(db, q.endpoint, analysis, win) : null,
+    ports: q.port ? q.port.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    protocol,
+    limit: q.limit,
+    before: q.before ?? null,
+  });
 }

@@ -1,11 +1,10 @@
 // Which workloads and endpoints a map node stands for, and the dependencies of the analysis
-// between two such sides: what one (possibly folded) line of the map is made of. The map's own
-// folding (components/map/view.ts) decides membership, so the server and the page agree.
-import type { AnalysisEdge, AnalysisResult } from '../../lib/analysis/types';
-import type { MapData } from '../../components/data/map';
-import { indexMap, type MapIndex } from '../../components/map/view';
-import { portLabel } from '../../components/format';
-import { toMapData } from './map';
+// between two such sides: what one (possibly folded) line of the map is made of. The map's
+// index (./map.ts), which the page's folding uses too, decides membership, so the server and
+// the page agree.
+import type { AnalysisEdge, AnalysisResult } from '../analysis/types';
+import { portLabel } from '../flow/ports';
+import { indexMap, toMapData, type MapData, type MapIndex } from './map';
 
 export interface Side {
   workloads: Set<string>;

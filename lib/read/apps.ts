@@ -1,11 +1,107 @@
-// Applications and workloads for their pages: what discovery found in a window (members, roles,
+// Applications and workloads as their pages and the API read them (GET /api/v1/applications,
+// /api/v1/workloads and their details): what discovery found in a window (members, roles,
 // confidence, dependencies) joined with what the database holds (labels with their source,
-// address history, owners, confirmation, rules).
-import type { AnalysisApplication, AnalysisEdge, AnalysisResult } from '../../lib/analysis/types';
-import type { Db } from '../../lib/db';
-import type { AppRef } from '../../lib/applications/edit';
-import type { AppRow, ApplicationDetail, ApplicationsList, MemberRow, NeighbourRow, WorkloadDetail, WorkloadRow, WorkloadsList } from '../../components/data/apps';
-import { portLabel } from '../../components/format';
+// address history, owners, confirmation, rules), in the JSON shapes below.
+import type { AnalysisApplication, AnalysisEdge, AnalysisResult, Periodicity } from '../analysis/types';
+import type { AppRef } from '../applications/edit';
+import type { Db } from '../db';
+import { portLabel } from '../flow/ports';
+
+export interface AppRow {
+  /** discovery id: name@env (or the name when the application has no environment) */
+  id: string;
+  name: string;
+  environment: string | null;
+  kind: 'application' | 'core-service' | 'management' | 'scanner';
+  members: number;
+  roles: Record<string, number>;
+  /** label: every member carries the app label; inferred: discovery grouped them */
+  source: 'label' | 'inferred';
+  confidence: number;
+  /** why discovery grouped and named it so: structure, labels, hostnames, and conflicts between them */
+  evidence: string[];
+  /** the Application row (owners, confirmation), when there is one */
+  record: { id: string; confirmed: boolean; description: string | null } | null;
+  owners: Array<{ id: string; name: string; email: string }>;
+  rules: Record<string, number>;
+  /** dependencies to and from other applications or networks */
+  dependsOn: number;
+  usedBy: number;
+}
+
+export interface ApplicationsList {
+  window: { from: string; to: string };
+  applications: AppRow[];
+}
+
+export interface MemberRow {
+  id: string;
+  name: string;
+  kind: string;
+  addresses: string[];
+  role: string;
+  roleSource: 'label' | 'inferred';
+  roleConfidence: number;
+  confidence: number;
+  environment: string | null;
+  labels: Array<{ key: string; value: string; source: string; confirmed: boolean }>;
+  serves: string[];
+  degree: number;
+}
+
+export interface NeighbourRow {
+  /** application id, workload id or endpoint id */
+  id: string;
+  name: string;
+  kind: 'application' | 'workload' | 'network';
+  ports: string[];
+  flows: number;
+  bytes: number;
+  lastSeen: string;
+  periodicity: Periodicity;
+}
+
+export interface ApplicationDetail {
+  window: { from: string; to: string };
+  application: AppRow;
+  members: MemberRow[];
+  dependsOn: NeighbourRow[];
+  usedBy: NeighbourRow[];
+  /** dependencies between its own workloads */
+  internal: number;
+  /** other applications (for merge targets) */
+  others: Array<{ id: string; name: string; environment: string | null }>;
+}
+
+export interface WorkloadRow {
+  id: string;
+  name: string;
+  kind: string;
+  source: string;
+  addresses: string[];
+  application: string | null;
+  environment: string | null;
+  role: string | null;
+  roleSource: 'label' | 'inferred' | null;
+  confidence: number | null;
+  labels: Array<{ key: string; value: string; source: string; confirmed: boolean }>;
+  degree: number;
+}
+
+export interface WorkloadsList {
+  window: { from: string; to: string };
+  total: number;
+  workloads: WorkloadRow[];
+}
+
+export interface WorkloadDetail {
+  window: { from: string; to: string };
+  workload: WorkloadRow & { externalId: string | null; attributes: unknown; createdAt: string; updatedAt: string; serves: string[]; coreService: string | null; management: boolean; scanner: boolean };
+  /** every address binding, newest first */
+  history: Array<{ ip: string; validFrom: string; validTo: string | null; source: string }>;
+  dependsOn: NeighbourRow[];
+  usedBy: NeighbourRow[];
+}
 
 const iso = (d: Date) => d.toISOString();
 const win = (r: AnalysisResult) => ({ from: iso(r.window.from), to: iso(r.window.to) });
@@ -229,4 +325,10 @@ export async function workloadDetail(db: Db, r: AnalysisResult, id: string): Pro
     dependsOn: n.dependsOn,
     usedBy: n.usedBy,
   };
+}
+
+/** The name of a workload given by id or name (the workload page's title), or null. */
+export async function workloadName(db: Db, idOrName: string): Promise<string | null> {
+  const w = await db.workload.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] }, select: { name: true } });
+  return w?.name ?? null;
 }

@@ -1,13 +1,13 @@
 // The traffic behind a line of the map must be the traffic discovery counted: on a generated
-// estate, the flows the edge-details query finds for each dependency equal the analysis's count,
+// estate, the flows the edge-details query (./edge.ts) finds for each dependency equal the analysis's count,
 // and the sample holds only flows between the dependency's endpoints on its port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../lib/analysis/analyze';
-import type { AnalysisResult } from '../../lib/analysis/types';
-import { loadDemo } from '../../lib/demo/load';
-import { openRuntime, type Runtime } from '../../lib/runtime';
+import { analyze } from '../analysis/analyze';
+import type { AnalysisResult } from '../analysis/types';
+import { loadDemo } from '../demo/load';
+import { openRuntime, type Runtime } from '../runtime';
 import { testConfig } from '../../test/support';
-import { edgeDetails } from './edge-details';
+import { edgeDetails } from './edge';
 import { queryFlows, resolveSpec } from './flows';
 import { mapIndexOf, sideOf } from './sides';
 

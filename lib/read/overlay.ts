@@ -1,16 +1,32 @@
-// The policy verdict of every dependency of the map (components/data/overlay.ts explains the
-// four verdicts). Rules are evaluated with lib/policy's selectors and ports against each
-// dependency's endpoints: workloads by their effective labels (the policy view), networks and
-// addresses by a representative address of the range.
-import type { AnalysisResult } from '../../lib/analysis/types';
-import type { Db } from '../../lib/db';
-import { parseCidr } from '../../lib/flow/cidr';
-import { loadPolicyView } from '../../lib/policy/labels';
-import { portsAllow } from '../../lib/policy/ports';
-import { policyRules } from '../../lib/policy/rules';
-import { cidrMatcher, selectsAddress, selectsWorkload, type CidrMatcher, type PolicyWorkload } from '../../lib/policy/selectors';
-import { isCidr, type Rule } from '../../lib/policy/model';
-import { edgeKey, type PolicyOverlay, type Verdict } from '../../components/data/overlay';
+// The policy overlay of the map (GET /api/v1/map/policy): the verdict of every dependency of a
+// window's analysis under the approved and proposed rules. Rules are evaluated with lib/policy's
+// selectors and ports against each dependency's endpoints: workloads by their effective labels
+// (the policy view), networks and addresses by a representative address of the range.
+import type { AnalysisResult } from '../analysis/types';
+import type { Db } from '../db';
+import { parseCidr } from '../flow/cidr';
+import { loadPolicyView } from '../policy/labels';
+import { portsAllow } from '../policy/ports';
+import { policyRules } from '../policy/rules';
+import { cidrMatcher, selectsAddress, selectsWorkload, type CidrMatcher, type PolicyWorkload } from '../policy/selectors';
+import { isCidr, type Rule } from '../policy/model';
+import { edgeKey } from './map';
+
+/**
+ * allowed: an approved rule allows it; proposed: only a proposed rule does (approval pending);
+ * blocked: the server is under approved policy but nothing approved allows this (enforcing the
+ * approved policy would break it); norule: no rule allows it and the server is not under approved
+ * policy yet.
+ */
+export type Verdict = 'allowed' | 'proposed' | 'blocked' | 'norule';
+
+export interface PolicyOverlay {
+  window: { from: string; to: string };
+  rules: { approved: number; proposed: number };
+  /** key `${from}|${to}|${protocol}|${port}` of each dependency of the map (edgeKey) -> verdict */
+  verdicts: Record<string, Verdict>;
+  counts: Record<Verdict, number>;
+}
 
 /** An address that stands for an endpoint key: the address itself, or one inside the range (public for the internet). */
 export function representativeAddress(key: string): string {
