@@ -1,5 +1,5 @@
 // How numbers, sizes, times and ports read on every page (one place, so tables and charts agree).
-import { protocolName, protocolNumber as libProtocolNumber } from '../lib/flow/record';
+import { portName, protocolName, protocolNumber as libProtocolNumber } from '../lib/flow/record';
 
 const nf = new Intl.NumberFormat('en-US');
 export const num = (n: number | null | undefined) => (n === null || n === undefined ? '—' : nf.format(n));
@@ -59,7 +59,7 @@ export { protocolName };
 export const protocolNumber = (s: string): number | null => libProtocolNumber(s.trim()) ?? null;
 
 /** "tcp/443", "icmp" */
-export const portLabel = (protocol: number, port: number) => (protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`);
+export const portLabel = portName;
 
 /** Milliseconds as people read a duration. */
 export function duration(ms: number): string {

@@ -32,7 +32,7 @@ import type {
   ValueSource,
 } from './types';
 import { DAY_MS, periodicityWindow, resolveWindow } from './window';
-import { protocolName } from '../flow/record';
+import { portName, protocolName } from '../flow/record';
 
 export interface AnalysisStores {
   store: Store;
@@ -478,11 +478,6 @@ export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The set bits of a mask (hours of the day). */
 const bitsOf = (mask: number) => Array.from({ length: 24 }, (_, h) => h).filter((h) => (mask >>> h) & 1);
-
-/** "tcp/443", "icmp": ports as the summaries list them. */
-export function portName(protocol: number, port: number): string {
-  return protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`;
-}
 
 async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: readonly EdgeRow[], scannerKeys: readonly string[]): Promise<Map<string, InventoryWorkload>> {
   const overlap = { validFrom: { lt: w.to }, OR: [{ validTo: null }, { validTo: { gt: w.from } }] };

@@ -16,20 +16,21 @@
 // Pure: analysis result and label view in, proposals out (./save.ts writes them).
 import { createHash } from 'node:crypto';
 import { IPV6_INTERNET, NOT_INTERNET_V4 } from '../flow/scope';
-import type { AnalysisEdge, AnalysisResult, AnalysisWorkload } from '../analysis/types';
+import { LEVELS, type AnalysisEdge, type AnalysisResult, type AnalysisWorkload, type Level } from '../analysis/types';
 import { describeRule, formatPorts, formatSelector, isCidr, isLabels, selectorKey, WORKLOAD_KEY, type Evidence, type PortSpec, type ProposalKind, type RuleDraft, type Selector } from './model';
 import type { PolicyView } from './labels';
 import { DEFAULT_RANGE_GAP, generalisePorts, normalizePorts, portOfEdge, type PortGeneralisation } from './ports';
 import { cidrMatcher, matcherHas, selectWorkloads, type PolicyWorkload } from './selectors';
 
-export type Granularity = 'environment' | 'application' | 'role' | 'workload';
+/** How fine application rules are: one of the graph's levels (the option keeps its own name). */
+export type Granularity = Level;
 
 /**
  * Share of a covering selector's workloads that must be observed clients (docs/policy.md,
  * "Cover"): at 0.9 a coarse rule gives at most one workload in ten a reach it did not show.
  */
 export const DEFAULT_COVER = 0.9;
-export const GRANULARITIES: readonly Granularity[] = ['environment', 'application', 'role', 'workload'];
+export const GRANULARITIES: readonly Granularity[] = LEVELS;
 
 export interface ProposeOptions {
   /** how fine application rules are (default 'role') */
