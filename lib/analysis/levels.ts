@@ -2,7 +2,7 @@
 // workload. Higher levels fold workload edges between the same two nodes into one edge that
 // keeps the ports, the totals and the most regular rhythm (./fold.ts); endpoints that are not workloads
 // (networks, the internet, addresses) stay themselves at every level.
-import { cmp } from './analyze';
+import { cmp } from './assemble';
 import { foldEdge, startFold, type EdgeFold } from './fold';
 import type { AnalysisResult, AnalysisWorkload, Level, LevelEdge, LevelGraph, LevelNode } from './types';
 
