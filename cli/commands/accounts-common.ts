@@ -1,7 +1,6 @@
 // What the account commands (users, tokens, owners) share: where people sign in, and dates.
 import { readServerInfo } from '../../lib/server-info';
 import type { CommandContext } from '../context';
-import { UserError } from '../context';
 
 /** The address people open to sign in. */
 export function signInUrl(ctx: CommandContext): string {

@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { LEVELS, type Level } from '../../lib/analysis/types';
 import { apiGet } from '../api/client';
 import { decodeMap, type MapData, type MapWire } from '../data/map';
 import { isPending, type Pending } from '../data/progress';
@@ -19,7 +20,7 @@ import { MapFiltersForm } from './MapFilters';
 import { MapLegend } from './MapLegend';
 import { DetailsPanel } from './Panels';
 import { OverlayControls, OverlayStatus, useOverlay } from './overlays';
-import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, LEVELS, searchMap, type Level, type MapFilters } from './view';
+import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, searchMap, type MapFilters } from './view';
 
 /** Estates up to this many workloads open at workload level; bigger ones at application level. */
 const DETAIL_LIMIT = 60;

@@ -1,6 +1,7 @@
 // Folding the workload-level graph into what the map shows: environments, applications, roles
 // and workloads as nested (compound) nodes, some expanded and some collapsed, with the edges
-// between whatever represents each endpoint aggregated. Pure and synchronous, so that expanding,
+// between whatever represents each endpoint aggregated by lib's one folding rule
+// (lib/analysis/fold.ts). The level type is lib's (lib/analysis/types.ts). Pure and synchronous, so that expanding,
 // collapsing and filtering are instant and tested without a browser.
 //
 // Placement in the hierarchy:
@@ -9,16 +10,15 @@
 //   jump hosts:             zone:management > app:<id> > w:<id>
 //   scanners:               zone:scanners > app:<id> > w:<id>    (hidden unless asked for)
 //   networks and addresses: zone:external > ep:<cidr or address>
-import type { EdgeFlags, Periodicity } from '../../lib/analysis/types';
-import { parsePortFilter, portLabel, type PortRange } from '../../lib/flow/ports';
-import { indexMap, zoneOf, type Chain, type MapIndex, type Zone } from '../../lib/read/map';
+import { foldEdge, startFold, type EdgeFold } from '../../lib/analysis/fold';
+import type { EdgeFlags, Level, Periodicity } from '../../lib/analysis/types';
+import { parsePortFilter, type PortRange } from '../../lib/flow/ports';
+import { indexMap, type Chain, type MapIndex, type Zone } from '../../lib/read/map';
 import type { MapData, MapEdge, MapWorkload } from '../data/map';
 import { protocolNumber } from '../format';
 
 export { indexMap, parsePortFilter, type MapIndex, type Zone };
 
-export type Level = 'environment' | 'application' | 'role' | 'workload';
-export const LEVELS: Level[] = ['environment', 'application', 'role', 'workload'];
 export const LEVEL_DEPTH: Record<Level, number> = { environment: 1, application: 2, role: 3, workload: 4 };
 
 export type NodeKind = 'zone' | 'env' | 'app' | 'role' | 'workload' | 'endpoint';
@@ -122,8 +122,6 @@ export interface MapView {
   /** for each shown workload or endpoint, the node that represents it */
   rep: Record<string, string>;
 }
-
-const PERIODICITY_ORDER: Periodicity[] = ['continuous', 'daily', 'weekly', 'monthly', 'once'];
 
 export function isRoleNode(id: string) {
   return id.startsWith('role:');
@@ -258,7 +256,7 @@ export function buildView(ix: MapIndex, opts: ViewOptions): MapView {
   }
 
   // --- edges between representatives ---------------------------------------------------------
-  const agg = new Map<string, ViewEdge & { portSet: Set<string> }>();
+  const agg = new Map<string, { source: string; target: string; fold: EdgeFold<string>; failedFlows: number; members: number[] }>();
   const internal: Record<string, number> = {};
   for (const i of kept) {
     const e = data.edges[i]!;
@@ -272,34 +270,27 @@ export function buildView(ix: MapIndex, opts: ViewOptions): MapView {
     const key = `${s}->${t}`;
     let a = agg.get(key);
     if (!a) {
-      a = {
-        id: `e:${s}->${t}`,
-        source: s,
-        target: t,
-        ports: [],
-        portSet: new Set(),
-        flows: 0,
-        bytes: 0,
-        failedFlows: 0,
-        members: [],
-        firstSeen: e.firstSeen,
-        lastSeen: e.lastSeen,
-        periodicity: e.periodicity,
-        flags: { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false },
-      };
+      a = { source: s, target: t, fold: startFold(e), failedFlows: 0, members: [] };
       agg.set(key, a);
     }
-    a.portSet.add(portLabel(e.protocol, e.port));
-    a.flows += e.flows;
-    a.bytes += e.bytes;
+    foldEdge(a.fold, e);
     a.failedFlows += e.failedFlows;
     a.members.push(i);
-    if (e.firstSeen < a.firstSeen) a.firstSeen = e.firstSeen;
-    if (e.lastSeen > a.lastSeen) a.lastSeen = e.lastSeen;
-    if (PERIODICITY_ORDER.indexOf(e.periodicity) < PERIODICITY_ORDER.indexOf(a.periodicity)) a.periodicity = e.periodicity;
-    for (const k of Object.keys(a.flags) as Array<keyof EdgeFlags>) if (e.flags[k]) a.flags[k] = true;
   }
-  const edges = [...agg.values()].map(({ portSet, ...e }) => ({ ...e, ports: [...portSet].sort(comparePorts) }));
+  const edges: ViewEdge[] = [...agg.values()].map(({ source, target, fold: f, failedFlows, members }) => ({
+    id: `e:${source}->${target}`,
+    source,
+    target,
+    ports: [...f.portSet].sort(comparePorts),
+    flows: f.flows,
+    bytes: f.bytes,
+    failedFlows,
+    members,
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+    periodicity: f.periodicity,
+    flags: f.flags,
+  }));
 
   return { nodes: sortNodes([...nodes.values()]), edges, hidden, internal, rep };
 }

@@ -1,10 +1,10 @@
 // The graph at four levels: environment, application, role (the tiers of each application) and
 // workload. Higher levels fold workload edges between the same two nodes into one edge that
-// keeps the ports, the totals and the most regular rhythm; endpoints that are not workloads
+// keeps the ports, the totals and the most regular rhythm (./fold.ts); endpoints that are not workloads
 // (networks, the internet, addresses) stay themselves at every level.
-import { cmp, portName } from './analyze';
-import { mostRegular } from './periodicity';
-import type { AnalysisResult, AnalysisWorkload, EdgeFlags, Level, LevelEdge, LevelGraph, LevelNode } from './types';
+import { cmp } from './assemble';
+import { foldEdge, startFold, type EdgeFold } from './fold';
+import type { AnalysisResult, AnalysisWorkload, Level, LevelEdge, LevelGraph, LevelNode } from './types';
 
 export interface LevelOptions {
   /** keep only edges that touch this application id (and the nodes they reach) */
@@ -51,7 +51,7 @@ export function graphAtLevel(r: AnalysisResult, level: Level, opts: LevelOptions
     endpointNodes.set(e.id, { id: e.id, label: e.name, kind: e.kind, application: null, environment: null, role: null, workloads: 0, coreService: null });
   }
   const appOf = new Map(r.workloads.map((w) => [w.id, w.application]));
-  const edges = new Map<string, LevelEdge & { portSet: Set<string> }>();
+  const edges = new Map<string, { from: string; to: string; fold: EdgeFold<Date> }>();
   const used = new Set<string>();
   for (const e of r.edges) {
     if (opts.hideCoreServices && e.flags.coreService) continue;
@@ -64,26 +64,16 @@ export function graphAtLevel(r: AnalysisResult, level: Level, opts: LevelOptions
     const key = `${from}\u0000${to}`;
     let le = edges.get(key);
     if (!le) {
-      le = {
-        from, to, ports: [], portSet: new Set(), flows: 0, bytes: 0, edges: 0, firstSeen: e.firstSeen, lastSeen: e.lastSeen, periodicity: e.periodicity,
-        flags: { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false },
-      };
+      le = { from, to, fold: startFold(e) };
       edges.set(key, le);
     }
-    le.portSet.add(portName(e.protocol, e.port));
-    le.flows += e.flows;
-    le.bytes += e.bytes;
-    le.edges++;
-    if (e.firstSeen < le.firstSeen) le.firstSeen = e.firstSeen;
-    if (e.lastSeen > le.lastSeen) le.lastSeen = e.lastSeen;
-    le.periodicity = mostRegular(le.periodicity, e.periodicity);
-    for (const k of Object.keys(le.flags) as Array<keyof EdgeFlags>) le.flags[k] ||= e.flags[k];
+    foldEdge(le.fold, e);
   }
   const outNodes: LevelNode[] = [];
   for (const n of nodes.values()) if (!opts.application || used.has(n.id)) outNodes.push(n);
   for (const n of endpointNodes.values()) if (used.has(n.id)) outNodes.push(n);
   outNodes.sort((a, b) => cmp(a.id, b.id));
-  const outEdges: LevelEdge[] = [...edges.values()].map(({ portSet, ...le }) => ({ ...le, ports: [...portSet].sort() }));
+  const outEdges: LevelEdge[] = [...edges.values()].map(({ from, to, fold: { portSet, ...f } }) => ({ from, to, ports: [...portSet].sort(), ...f }));
   outEdges.sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to));
   return { level, window: r.window, nodes: outNodes, edges: outEdges };
 }

@@ -3,6 +3,9 @@
 // (VM tags scope|tag = key|value, all conditions ANDed), IP groups for addresses, and one
 // security policy in the Application category with an allow rule per Bulkhead rule and a final
 // drop scoped to the workloads the baseline knows.
+//
+// exportNsx gathers the objects (groups and services, each created once, in an NsxObjects that
+// the steps pass along), the rules in order, the final drop, then the body.
 import { isAny, isCidr, isLabels, WORKLOAD_KEY, type PortSpec, type Selector } from '../policy/model';
 import type { BaselineDoc, BaselineRule } from './baseline';
 import { describeSelectorShort, dnsName, rulesInForce, ruleNote, type ExportOptions, type ExportResult } from './common';
@@ -15,100 +18,116 @@ export interface NsxOptions extends ExportOptions {
 /** NSX allows at most this many conditions in one criterion. */
 const MAX_CONDITIONS = 5;
 
+/** What the steps build up: groups and services by id, in creation order, and warnings. */
+export interface NsxObjects {
+  doc: BaselineDoc;
+  domain: string;
+  groups: Map<string, Record<string, unknown>>;
+  services: Map<string, Record<string, unknown>>;
+  warnings: string[];
+}
+
 export function exportNsx(doc: BaselineDoc, opts: NsxOptions = {}): ExportResult {
-  const domain = opts.domain ?? 'default';
   const { rules, skipped } = rulesInForce(doc, opts.now);
-  const warnings = [...skipped];
-  const groups = new Map<string, Record<string, unknown>>();
-  const services = new Map<string, Record<string, unknown>>();
-  const groupPath = (id: string) => `/infra/domains/${domain}/groups/${id}`;
+  const o: NsxObjects = { doc, domain: opts.domain ?? 'default', groups: new Map(), services: new Map(), warnings: [...skipped] };
+  const out = nsxRules(o, rules);
+  out.rules.push(defaultDrop(o, out.nextSeq));
+  const body = nsxBody(o, out.rules);
+  return { format: 'nsx', files: [{ name: 'nsx-dfw-policy.json', content: `${JSON.stringify(body, null, 2)}\n` }], exported: rules.length, warnings: o.warnings };
+}
 
-  const allAddresses = [...new Set(doc.workloads.flatMap((w) => w.addresses))].sort();
-  const ensureAll = () => {
-    if (!groups.has('bulkhead-all-workloads')) {
-      groups.set('bulkhead-all-workloads', {
-        resource_type: 'Group',
-        id: 'bulkhead-all-workloads',
-        display_name: 'bulkhead-all-workloads',
-        description: `every workload of baseline ${doc.metadata.name} (their addresses at export time)`,
-        expression: allAddresses.length ? [{ resource_type: 'IPAddressExpression', ip_addresses: allAddresses }] : [],
-      });
-    }
-    return 'bulkhead-all-workloads';
-  };
+const groupPath = (o: NsxObjects, id: string) => `/infra/domains/${o.domain}/groups/${id}`;
 
-  /** the group of a selector (created once), or null for any */
-  const groupOf = (s: Selector, r: BaselineRule): string | null => {
-    if (isAny(s)) return null;
-    if (isLabels(s) && !Object.keys(s.labels).length) return ensureAll();
-    const id = isCidr(s) ? dnsName(`bulkhead-net-${s.cidr.replace(/[:./]/g, '-')}`, 255) : dnsName(`bulkhead-${describeSelectorShort(s).replace(/[=,/ ]/g, '-')}`, 255);
-    if (groups.has(id)) return id;
-    let expression: unknown[];
-    if (isCidr(s)) {
-      // exceptions are not subtracted here: a drop rule placed before the allow holds them
-      expression = [{ resource_type: 'IPAddressExpression', ip_addresses: [s.cidr] }];
-    } else {
-      const entries = Object.entries(s.labels).sort(([a], [b]) => a.localeCompare(b));
-      if (entries.length > MAX_CONDITIONS) warnings.push(`rule ${r.id}: ${entries.length} labels, NSX takes ${MAX_CONDITIONS} conditions per criterion`);
-      expression = [];
-      for (const [k, v] of entries.slice(0, MAX_CONDITIONS)) {
-        if (expression.length) expression.push({ resource_type: 'ConjunctionOperator', conjunction_operator: 'AND' });
-        expression.push(
-          k === WORKLOAD_KEY
-            ? { resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Name', operator: 'EQUALS', value: v }
-            : { resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Tag', operator: 'EQUALS', value: `${k}|${v}` },
-        );
-      }
-    }
-    groups.set(id, { resource_type: 'Group', id, display_name: id, description: `Bulkhead: ${describeSelectorShort(s)}`.slice(0, 1024), expression });
-    return id;
-  };
+/** The group of every workload of the baseline (their addresses at export time), created once. */
+export function allWorkloadsGroup(o: NsxObjects): string {
+  if (!o.groups.has('bulkhead-all-workloads')) {
+    const allAddresses = [...new Set(o.doc.workloads.flatMap((w) => w.addresses))].sort();
+    o.groups.set('bulkhead-all-workloads', {
+      resource_type: 'Group',
+      id: 'bulkhead-all-workloads',
+      display_name: 'bulkhead-all-workloads',
+      description: `every workload of baseline ${o.doc.metadata.name} (their addresses at export time)`,
+      expression: allAddresses.length ? [{ resource_type: 'IPAddressExpression', ip_addresses: allAddresses }] : [],
+    });
+  }
+  return 'bulkhead-all-workloads';
+}
 
-  const serviceOf = (ports: readonly PortSpec[], r: BaselineRule): string[] => {
-    if (ports.some((p) => p.protocol === 'any')) return ['ANY'];
-    const entries: unknown[] = [];
-    for (const proto of ['tcp', 'udp'] as const) {
-      const mine = ports.filter((p) => p.protocol === proto);
-      if (!mine.length) continue;
-      const dest = mine.some((p) => p.port === undefined) ? ['1-65535'] : mine.map((p) => (p.endPort !== undefined && p.endPort !== p.port ? `${p.port}-${p.endPort}` : String(p.port)));
-      for (let i = 0; i < dest.length; i += 15) {
-        // NSX takes at most 15 ports or ranges per service entry
-        entries.push({ resource_type: 'L4PortSetServiceEntry', id: `${proto}-${i / 15}`, display_name: `${proto} ${dest.slice(i, i + 15).join(',')}`, l4_protocol: proto.toUpperCase(), destination_ports: dest.slice(i, i + 15) });
-      }
+/** The group of a selector (created once), or null for any. */
+export function groupOf(o: NsxObjects, s: Selector, r: BaselineRule): string | null {
+  if (isAny(s)) return null;
+  if (isLabels(s) && !Object.keys(s.labels).length) return allWorkloadsGroup(o);
+  const id = isCidr(s) ? dnsName(`bulkhead-net-${s.cidr.replace(/[:./]/g, '-')}`, 255) : dnsName(`bulkhead-${describeSelectorShort(s).replace(/[=,/ ]/g, '-')}`, 255);
+  if (o.groups.has(id)) return id;
+  let expression: unknown[];
+  if (isCidr(s)) {
+    // exceptions are not subtracted here: a drop rule placed before the allow holds them
+    expression = [{ resource_type: 'IPAddressExpression', ip_addresses: [s.cidr] }];
+  } else {
+    const entries = Object.entries(s.labels).sort(([a], [b]) => a.localeCompare(b));
+    if (entries.length > MAX_CONDITIONS) o.warnings.push(`rule ${r.id}: ${entries.length} labels, NSX takes ${MAX_CONDITIONS} conditions per criterion`);
+    expression = [];
+    for (const [k, v] of entries.slice(0, MAX_CONDITIONS)) {
+      if (expression.length) expression.push({ resource_type: 'ConjunctionOperator', conjunction_operator: 'AND' });
+      expression.push(
+        k === WORKLOAD_KEY
+          ? { resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Name', operator: 'EQUALS', value: v }
+          : { resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Tag', operator: 'EQUALS', value: `${k}|${v}` },
+      );
     }
-    if (ports.some((p) => p.protocol === 'icmp')) {
-      entries.push({ resource_type: 'ICMPTypeServiceEntry', id: 'icmp4', display_name: 'ICMPv4', protocol: 'ICMPv4' }, { resource_type: 'ICMPTypeServiceEntry', id: 'icmp6', display_name: 'ICMPv6', protocol: 'ICMPv6' });
-    }
-    const key = JSON.stringify(entries);
-    let id = [...services].find(([, s]) => JSON.stringify(s.service_entries) === key)?.[0];
-    if (!id) {
-      id = dnsName(`bulkhead-svc-${ports.map((p) => (p.port === undefined ? p.protocol : `${p.protocol}${p.port}${p.endPort ? `-${p.endPort}` : ''}`)).join('-')}`, 200);
-      while (services.has(id)) id = `${id}-x`;
-      services.set(id, { resource_type: 'Service', id, display_name: id, description: `Bulkhead: ports of rule ${r.id}`, service_entries: entries });
-    }
-    return [`/infra/services/${id}`];
-  };
+  }
+  o.groups.set(id, { resource_type: 'Group', id, display_name: id, description: `Bulkhead: ${describeSelectorShort(s)}`.slice(0, 1024), expression });
+  return id;
+}
 
-  const nsxRules: unknown[] = [];
+/** The service of a rule's ports (one per distinct set of entries), or ANY. */
+export function serviceOf(o: NsxObjects, ports: readonly PortSpec[], r: BaselineRule): string[] {
+  if (ports.some((p) => p.protocol === 'any')) return ['ANY'];
+  const entries: unknown[] = [];
+  for (const proto of ['tcp', 'udp'] as const) {
+    const mine = ports.filter((p) => p.protocol === proto);
+    if (!mine.length) continue;
+    const dest = mine.some((p) => p.port === undefined) ? ['1-65535'] : mine.map((p) => (p.endPort !== undefined && p.endPort !== p.port ? `${p.port}-${p.endPort}` : String(p.port)));
+    for (let i = 0; i < dest.length; i += 15) {
+      // NSX takes at most 15 ports or ranges per service entry
+      entries.push({ resource_type: 'L4PortSetServiceEntry', id: `${proto}-${i / 15}`, display_name: `${proto} ${dest.slice(i, i + 15).join(',')}`, l4_protocol: proto.toUpperCase(), destination_ports: dest.slice(i, i + 15) });
+    }
+  }
+  if (ports.some((p) => p.protocol === 'icmp')) {
+    entries.push({ resource_type: 'ICMPTypeServiceEntry', id: 'icmp4', display_name: 'ICMPv4', protocol: 'ICMPv4' }, { resource_type: 'ICMPTypeServiceEntry', id: 'icmp6', display_name: 'ICMPv6', protocol: 'ICMPv6' });
+  }
+  const key = JSON.stringify(entries);
+  let id = [...o.services].find(([, s]) => JSON.stringify(s.service_entries) === key)?.[0];
+  if (!id) {
+    id = dnsName(`bulkhead-svc-${ports.map((p) => (p.port === undefined ? p.protocol : `${p.protocol}${p.port}${p.endPort ? `-${p.endPort}` : ''}`)).join('-')}`, 200);
+    while (o.services.has(id)) id = `${id}-x`;
+    o.services.set(id, { resource_type: 'Service', id, display_name: id, description: `Bulkhead: ports of rule ${r.id}`, service_entries: entries });
+  }
+  return [`/infra/services/${id}`];
+}
+
+/** Each rule's drop of its exceptions (just before it) and its allow, sequence numbers 10 apart; the next free one. */
+export function nsxRules(o: NsxObjects, rules: readonly BaselineRule[]): { rules: unknown[]; nextSeq: number } {
+  const out: unknown[] = [];
   let seq = 10;
   for (const r of rules) {
-    if (!isLabels(r.from) && !isLabels(r.to)) warnings.push(`rule ${r.id}: both sides are addresses or any; exported, but NSX enforces it only where such traffic crosses a VM's vNIC`);
-    const src = groupOf(r.from, r);
-    const dst = groupOf(r.to, r);
-    const services = serviceOf(r.ports, r);
+    if (!isLabels(r.from) && !isLabels(r.to)) o.warnings.push(`rule ${r.id}: both sides are addresses or any; exported, but NSX enforces it only where such traffic crosses a VM's vNIC`);
+    const src = groupOf(o, r.from, r);
+    const dst = groupOf(o, r.to, r);
+    const services = serviceOf(o, r.ports, r);
     // NSX matches rules in order: a drop of the exceptions just before the allow is the allow minus them
     for (const [side, sel] of [['source', r.from], ['destination', r.to]] as const) {
       if (!isCidr(sel) || !sel.except?.length) continue;
       const ex = dnsName(`bulkhead-except-${r.id}-${side}`, 255);
-      groups.set(ex, { resource_type: 'Group', id: ex, display_name: ex, description: `exceptions of rule ${r.id} (${side})`, expression: [{ resource_type: 'IPAddressExpression', ip_addresses: sel.except }] });
-      nsxRules.push({
+      o.groups.set(ex, { resource_type: 'Group', id: ex, display_name: ex, description: `exceptions of rule ${r.id} (${side})`, expression: [{ resource_type: 'IPAddressExpression', ip_addresses: sel.except }] });
+      out.push({
         resource_type: 'Rule',
         id: dnsName(`bulkhead-${r.id}-except-${side}`, 255),
         display_name: dnsName(`bulkhead-${r.id}-except-${side}`, 255),
         notes: `exceptions of rule ${r.id}`,
         sequence_number: seq++,
-        source_groups: side === 'source' ? [groupPath(ex)] : src ? [groupPath(src)] : ['ANY'],
-        destination_groups: side === 'destination' ? [groupPath(ex)] : dst ? [groupPath(dst)] : ['ANY'],
+        source_groups: side === 'source' ? [groupPath(o, ex)] : src ? [groupPath(o, src)] : ['ANY'],
+        destination_groups: side === 'destination' ? [groupPath(o, ex)] : dst ? [groupPath(o, dst)] : ['ANY'],
         services,
         scope: ['ANY'],
         action: 'DROP',
@@ -117,15 +136,15 @@ export function exportNsx(doc: BaselineDoc, opts: NsxOptions = {}): ExportResult
         logged: true,
       });
     }
-    nsxRules.push({
+    out.push({
       resource_type: 'Rule',
       id: dnsName(`bulkhead-${r.id}`, 255),
       display_name: dnsName(`bulkhead-${r.id}`, 255),
       description: r.id,
       notes: ruleNote(r, 2048),
       sequence_number: seq,
-      source_groups: src ? [groupPath(src)] : ['ANY'],
-      destination_groups: dst ? [groupPath(dst)] : ['ANY'],
+      source_groups: src ? [groupPath(o, src)] : ['ANY'],
+      destination_groups: dst ? [groupPath(o, dst)] : ['ANY'],
       services,
       scope: ['ANY'],
       action: 'ALLOW',
@@ -136,8 +155,12 @@ export function exportNsx(doc: BaselineDoc, opts: NsxOptions = {}): ExportResult
     });
     seq += 10;
   }
-  const all = ensureAll();
-  nsxRules.push({
+  return { rules: out, nextSeq: seq };
+}
+
+/** Drop what no rule allowed, scoped to the baseline's workloads. */
+export function defaultDrop(o: NsxObjects, seq: number): Record<string, unknown> {
+  return {
     resource_type: 'Rule',
     id: 'bulkhead-default-drop',
     display_name: 'bulkhead-default-drop',
@@ -146,41 +169,43 @@ export function exportNsx(doc: BaselineDoc, opts: NsxOptions = {}): ExportResult
     source_groups: ['ANY'],
     destination_groups: ['ANY'],
     services: ['ANY'],
-    scope: [groupPath(all)],
+    scope: [groupPath(o, allWorkloadsGroup(o))],
     action: 'DROP',
     direction: 'IN_OUT',
     ip_protocol: 'IPV4_IPV6',
     logged: true,
-  });
+  };
+}
 
-  const body = {
+/** The hierarchical PATCH body: services, then the domain's groups and the security policy. */
+export function nsxBody(o: NsxObjects, rules: unknown[]): Record<string, unknown> {
+  return {
     resource_type: 'Infra',
     children: [
-      ...[...services.values()].map((s) => ({ resource_type: 'ChildService', Service: s })),
+      ...[...o.services.values()].map((s) => ({ resource_type: 'ChildService', Service: s })),
       {
         resource_type: 'ChildResourceReference',
-        id: domain,
+        id: o.domain,
         target_type: 'Domain',
         children: [
-          ...[...groups.values()].map((g) => ({ resource_type: 'ChildGroup', Group: g })),
+          ...[...o.groups.values()].map((g) => ({ resource_type: 'ChildGroup', Group: g })),
           {
             resource_type: 'ChildSecurityPolicy',
             SecurityPolicy: {
               resource_type: 'SecurityPolicy',
-              id: dnsName(`bulkhead-${doc.metadata.name}`, 255),
-              display_name: `bulkhead ${doc.metadata.name}`,
-              description: `Bulkhead baseline ${doc.metadata.name}${doc.metadata.version ? ` v${doc.metadata.version}` : ''}, generated ${doc.metadata.generatedAt}`,
+              id: dnsName(`bulkhead-${o.doc.metadata.name}`, 255),
+              display_name: `bulkhead ${o.doc.metadata.name}`,
+              description: `Bulkhead baseline ${o.doc.metadata.name}${o.doc.metadata.version ? ` v${o.doc.metadata.version}` : ''}, generated ${o.doc.metadata.generatedAt}`,
               category: 'Application',
               sequence_number: 100,
               stateful: true,
               tcp_strict: true,
-              scope: [groupPath(all)],
-              rules: nsxRules,
+              scope: [groupPath(o, allWorkloadsGroup(o))],
+              rules,
             },
           },
         ],
       },
     ],
   };
-  return { format: 'nsx', files: [{ name: 'nsx-dfw-policy.json', content: `${JSON.stringify(body, null, 2)}\n` }], exported: rules.length, warnings };
 }

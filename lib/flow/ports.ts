@@ -1,10 +1,10 @@
 // Ports as people write them in filters ("tcp/443", "8000-8100", "udp") and read them in labels
 // ("tcp/443", "icmp"): one reading for the map's filters in the browser, the flows explorer's API
 // and the CLI. Browser-safe (no Node imports).
-import { protocolName, protocolNumber } from './record';
+import { portName, protocolNumber } from './record';
 
-/** A protocol and its server port as one label: tcp/443, or the bare protocol for ICMP. */
-export const portLabel = (protocol: number, port: number) => (protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`);
+/** A protocol and its server port as one label: tcp/443, or the bare protocol for ICMP (the analysis's portName). */
+export const portLabel = portName;
 
 export interface PortRange {
   /** null: any protocol */

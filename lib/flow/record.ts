@@ -80,6 +80,11 @@ export function protocolName(n: number): string {
   return PROTOCOL_NAMES[n] ?? String(n);
 }
 
+/** "tcp/443", "icmp": a port as summaries, rules and the map name it (ICMP has no port). */
+export function portName(protocol: number, port: number): string {
+  return protocol === 1 || protocol === 58 ? protocolName(protocol) : `${protocolName(protocol)}/${port}`;
+}
+
 export function protocolNumber(name: string): number | undefined {
   const lower = name.toLowerCase();
   if (lower in PROTOCOL_NUMBERS) return PROTOCOL_NUMBERS[lower];

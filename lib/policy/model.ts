@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { formatPort, formatPorts, formatSelector } from './format';
 import { BulkheadError, type ErrorKind } from '../errors';
-import { PROTOCOLS, portSpecSchema, selectorSchema, type CidrSelector, type LabelSelector, type PortSpec, type Protocol, type Selector } from './selector';
+import { portSpecSchema, selectorSchema, type CidrSelector, type LabelSelector, type PortSpec, type Protocol, type Selector } from './selector';
 
 export { formatPort, formatPorts, formatSelector };
 export * from './selector';

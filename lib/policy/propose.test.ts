@@ -7,6 +7,10 @@ import { policyViewFromAnalysis } from './labels';
 import { formatSelector, isLabels, selectorKey, type Selector } from './model';
 import { portsAllow } from './ports';
 import { buildProposals, type ProposeOptions } from './propose';
+import { addToBucket, classifyEdges, spreadBundles, type Bucket } from './propose-classify';
+import { externalSel, groupAt, proposeContext, safeGroup, scannersOf } from './propose-context';
+import { cover } from './propose-cover';
+import { ownerOf, ruleOf, sortRules } from './propose-rules';
 import { cidrMatcher, matcherHas, selectsWorkload, selectWorkloads } from './selectors';
 
 const T0 = new Date('2026-03-01T00:00:00Z');
@@ -223,5 +227,68 @@ describe('proposals from the discovery graph', () => {
     expect(b).toEqual(a);
     expect(new Set(a).size).toBe(a.length);
     expect(new Set(propose().set.rules.map((x) => `${selectorKey(x.from)}|${selectorKey(x.to)}`)).size).toBe(a.length);
+  });
+});
+
+describe('proposal steps', () => {
+  const context = (opts: ProposeOptions = {}, e: { scanner?: boolean } = {}) => {
+    const r = withApps(estate(e));
+    return proposeContext(r, policyViewFromAnalysis(r), opts);
+  };
+
+  it('scannersOf: scanner workloads and outside scanning addresses apart', () => {
+    const s = scannersOf(estate());
+    expect([...s.ids]).toEqual(['scan-1']);
+    expect(s.addrs).toEqual(['192.0.2.66']);
+  });
+
+  it('groupAt falls back to finer selectors; safeGroup refuses one that selects a scanner', () => {
+    const ctx = context();
+    expect(groupAt(ctx, 'shop-api-1', 'environment')).toEqual({ labels: { env: 'prod' } });
+    expect(groupAt(ctx, 'shop-api-1', 'application')).toEqual({ labels: { app: 'shop', env: 'prod' } });
+    expect(groupAt(ctx, 'shop-api-1', 'role')).toEqual({ labels: { app: 'shop', env: 'prod', role: 'api' } });
+    expect(formatSelector(groupAt(ctx, 'shop-api-1', 'workload'))).toContain('shop-api-1');
+    // the scanner has no environment: a selector by app 'scanners' selects it, so it falls back to the workload
+    expect(formatSelector(safeGroup(ctx, 'scan-1', 'application'))).toContain('scan-1');
+  });
+
+  it('externalSel excepts scanning addresses inside a network and the special ranges from the internet', () => {
+    expect(externalSel(['192.0.2.66'], '192.0.2.0/24')).toEqual({ cidr: '192.0.2.0/24', except: ['192.0.2.66/32'] });
+    expect(externalSel([], '198.51.100.10')).toEqual({ cidr: '198.51.100.10/32' });
+    expect((externalSel([], '0.0.0.0/0') as { except: string[] }).except.length).toBeGreaterThan(0);
+  });
+
+  it('cover takes the coarsest selector that is mostly targets, and the workload alone for the rest', () => {
+    const ctx = context({}, { scanner: false });
+    const prod = ['shop-web-1', 'shop-web-2', 'shop-api-1', 'shop-db-1', 'crm-api-1', 'crm-db-1'];
+    expect(cover(ctx, new Set(prod), true).map((c) => c.selector)).toEqual([{ labels: { env: 'prod' } }]);
+    const some = cover(ctx, new Set(['shop-api-1', 'crm-db-1']), true);
+    expect(some.map((c) => c.members)).toEqual([['crm-db-1'], ['shop-api-1']]);
+  });
+
+  it('classifyEdges counts what it skips and bundles core-service, agent and management edges', () => {
+    const ctx = context();
+    const { buckets, bundles, skipped } = classifyEdges(ctx);
+    expect(skipped.unsupportedProtocol.map((u) => u.protocol)).toEqual([47]);
+    expect(skipped.transit).toBe(0);
+    expect(new Set([...bundles.values()].map((b) => b.kind))).toEqual(new Set(['core-service', 'core-agent', 'management']));
+    expect([...buckets.values()].some((b) => b.kind === 'core-service')).toBe(false);
+    spreadBundles(ctx, buckets, bundles);
+    const dns = [...buckets.values()].filter((b) => b.kind === 'core-service');
+    expect(dns.reduce((n, b) => n + b.edges.length, 0)).toBe(10);
+  });
+
+  it('ruleOf names the provider as owner, sortRules puts core services first', () => {
+    const ctx = context();
+    const buckets = new Map<string, Bucket>();
+    const e = ctx.result.edges.find((x) => x.from === 'shop-api-1' && x.to === 'crm-api-1')!;
+    addToBucket(buckets, 'cross-app', groupAt(ctx, e.from, 'role'), groupAt(ctx, e.to, 'role'), { protocol: 'tcp', port: 8080 }, e, e.from, e.to);
+    const b = [...buckets.values()][0]!;
+    expect(ownerOf(ctx, b)).toBe('crm');
+    const rule = ruleOf(ctx, b);
+    expect(rule).toMatchObject({ kind: 'cross-app', application: 'crm', owner: 'crm' });
+    expect(rule.evidence).toMatchObject({ edges: 1, clients: 1, servers: 1 });
+    const core = { ...rule, kind: 'core-service' as const, application: 'zzz' };
+    expect(sortRules([rule, core]).map((r) => r.kind)).toEqual(['core-service', 'cross-app']);
   });
 });

@@ -1,0 +1,81 @@
+// The shapes of a simulation's input and answer, apart from the steps that compute it
+// (./simulate.ts) so that the steps can name them without importing it.
+import type { PortSpec, Selector } from './model';
+
+/** What simulation needs of a rule. */
+export interface SimRule {
+  id: string;
+  from: Selector;
+  to: Selector;
+  ports: PortSpec[];
+}
+
+export interface SimulateOptions {
+  from?: Date | string;
+  to?: Date | string;
+  /** window length in days when `from` is not given (default 7) */
+  days?: number;
+  /** top would-block dependencies to list (default 20) */
+  top?: number;
+  /** examples (address pairs) per would-block dependency (default 3) */
+  examples?: number;
+  /** also return every decided (client address, server address, protocol, port) row: for measurement against ground truth */
+  detail?: boolean;
+  /** a name for the policy in the result ("approved", "proposed", a file) */
+  policyName?: string;
+}
+
+export interface SimEndpoint {
+  /** workload id, network name, "internet", or the address */
+  key: string;
+  name: string;
+  kind: 'workload' | 'network' | 'internet' | 'address';
+}
+
+export interface BlockedDependency {
+  from: SimEndpoint;
+  to: SimEndpoint;
+  protocol: number;
+  port: number;
+  flows: number;
+  bytes: number;
+  /** flows that were refused or unanswered anyway (scans and misconfigurations look like this) */
+  failedFlows: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** distinct client and server addresses behind it */
+  clientAddresses: number;
+  serverAddresses: number;
+  examples: Array<{ client: string; server: string; flows: number }>;
+}
+
+export interface SimulationResult {
+  policy: { name: string; rules: number };
+  window: { from: string; to: string };
+  totals: {
+    flows: number;
+    bytes: number;
+    allowedFlows: number;
+    allowedBytes: number;
+    blockedFlows: number;
+    blockedBytes: number;
+    /** blocked flows that had an answer (real traffic that would break), versus refused/unanswered attempts */
+    blockedAnsweredFlows: number;
+  };
+  /**
+   * Rule coverage: share of observed connections (client, server, protocol, port; client and
+   * server are workloads or addresses) whose flows the policy allows. `answered` counts only
+   * connections with at least one answered flow (scans of closed ports are not connections).
+   */
+  coverage: { connections: number; covered: number; ratio: number; answered: { connections: number; covered: number; ratio: number } };
+  /** per application (app label, @env when known): traffic it sends or receives */
+  applications: Array<{ application: string; flows: number; bytes: number; allowedFlows: number; blockedFlows: number; blockedBytes: number; blockedAnsweredFlows: number; blockedDependencies: number }>;
+  /** the largest would-block dependencies */
+  blocked: BlockedDependency[];
+  /** how many would-block dependencies there are in all */
+  blockedDependencies: number;
+  /** flows each rule allowed in the window, and when it last did (null: no hit) */
+  ruleHits: Array<{ id: string; flows: number; bytes: number; lastHit: string | null }>;
+  detail?: Array<{ client: string; server: string; clientWorkload: string | null; serverWorkload: string | null; protocol: number; port: number; flows: number; allowedFlows: number }>;
+  timings: { prepareMs: number; evaluateMs: number; aggregateMs: number; totalMs: number };
+}
