@@ -5,7 +5,7 @@
 // route the CLI talks to). Nothing is exempt from the cycle rule.
 const TESTS = '\\.(test|spec)\\.tsx?$';
 // What is not code of ours: npm packages, Node's own modules, package.json (lib/version.ts reads it).
-const OUTSIDE = ['^node_modules/', '^package\\.json$'];
+const OUTSIDE = ['(^|/)node_modules/', '^package\\.json$'];
 
 /** A layer whose files may import only the given directories of ours (and npm/Node modules). */
 const onlyImports = (name, from, allowed, comment, besides = []) => ({
@@ -33,7 +33,7 @@ module.exports = {
       from: { path: '^lib/', pathNot: TESTS },
       to: {
         path: [
-          '^node_modules/(next|react|react-dom|@tanstack/react-query|recharts|cytoscape|compression)/',
+          '(^|/)node_modules/(next|react|react-dom|@tanstack/react-query|recharts|cytoscape|compression)/',
           '^(node:)?(http|https|http2|dgram|tls)$',
         ],
       },
@@ -51,7 +51,7 @@ module.exports = {
     onlyImports('eval-imports-lib-and-zoo', '^eval/', ['^eval/', '^lib/'], 'The scorer drives the bulkhead command and reads lib/ for estates and metrics.', ['^eval/zoo/']),
   ],
   options: {
-    doNotFollow: { path: '^node_modules/' },
+    doNotFollow: { path: '(^|/)node_modules/' },
     exclude: { path: '^(dist|\\.next|lib/db/generated)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     // type-only imports count: a layer that needs another's types depends on it all the same
