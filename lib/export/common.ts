@@ -9,6 +9,26 @@ import { cidrMatcher, labelsMatch, matcherHas, rangeOf } from '../policy/selecto
 /** A single address (/32, /128): a known scanner, say; targets without exceptions deny these apart. */
 export const isHostCidr = (c: string) => /\/(32|128)$/.test(c);
 import type { BaselineDoc, BaselineRule, BaselineWorkload } from './baseline';
+import { DEFAULT_ENFORCEMENT, type EnforcementState } from '../policy/enforcement-states';
+
+/** An application in one environment, as its workloads' `app` and `env` labels name it ("" for no env). */
+export interface AppEnv {
+  application: string;
+  environment: string;
+}
+
+/**
+ * The enforcement state of each workload of the document: that of its (app, env) pair, and
+ * visibility for workloads of no application and pairs the document does not list.
+ */
+export function enforcementOf(doc: BaselineDoc): { of: (w: BaselineWorkload) => EnforcementState; pairs: (state: EnforcementState) => AppEnv[] } {
+  const byPair = new Map<string, EnforcementState>();
+  for (const e of doc.enforcement ?? []) byPair.set(`${e.application}\n${e.environment}`, e.state);
+  return {
+    of: (w) => (w.labels.app ? (byPair.get(`${w.labels.app}\n${w.labels.env ?? ''}`) ?? DEFAULT_ENFORCEMENT) : DEFAULT_ENFORCEMENT),
+    pairs: (state) => (doc.enforcement ?? []).filter((e) => e.state === state).map((e) => ({ application: e.application, environment: e.environment })),
+  };
+}
 
 export interface ExportFile {
   /** file name (relative): the one file of most formats, one per host for nftables */

@@ -34,6 +34,12 @@ const doc: BaselineDoc = {
     { id: 'r-expired', action: 'allow', from: { labels: { app: 'shop', role: 'web' } }, to: { labels: { app: 'shop', role: 'db' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'old exception', owner: 'shop', expires: PAST, status: 'approved' },
     { id: 'r-nets', action: 'allow', from: { cidr: '10.100.0.0/16' }, to: { cidr: '198.51.100.0/24' }, ports: [{ protocol: 'any' }], intent: 'users to a partner', status: 'approved' },
   ],
+  // every application enforced, so each format shows everything it writes
+  enforcement: [
+    { application: 'dns', environment: '', state: 'enforced' },
+    { application: 'monitoring', environment: '', state: 'enforced' },
+    { application: 'shop', environment: 'prod', state: 'enforced' },
+  ],
 };
 
 const objects = (text: string) => parseAllDocuments(text).map((d) => d.toJS()) as Array<{ kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> }>;
@@ -88,15 +94,19 @@ describe('CIDR arithmetic for targets without exceptions', () => {
 describe('Kubernetes NetworkPolicy', () => {
   const r = exportPolicy(doc, 'kubernetes', { namespace: 'shop', now: new Date('2026-04-01T00:00:00Z') });
   const objs = objects(r.files[0]!.content);
-  it('denies by default, then allows each rule on both sides', () => {
-    expect(objs[0]).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+  it('denies by default the pods of each enforced application, then allows each rule on both sides', () => {
+    expect(objs.slice(0, 3)).toMatchObject([
+      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-dns' }, spec: { podSelector: { matchLabels: { app: 'dns' }, matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, policyTypes: ['Ingress', 'Egress'] } },
+      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-monitoring' } },
+      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-shop-prod' }, spec: { podSelector: { matchLabels: { app: 'shop', env: 'prod' } }, policyTypes: ['Ingress', 'Egress'] } },
+    ]);
     const [ing, eg] = byRule(objs, 'r-api-db');
     expect(ing!.spec).toEqual({
-      podSelector: { matchLabels: { app: 'shop', role: 'db' } },
+      podSelector: { matchLabels: { app: 'shop', env: 'prod', role: 'db' } },
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'api' } } }], ports: [{ protocol: 'TCP', port: 5432, endPort: 5433 }] }],
     });
-    expect(eg!.spec).toMatchObject({ podSelector: { matchLabels: { app: 'shop', role: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'db' } } }] }] });
+    expect(eg!.spec).toMatchObject({ podSelector: { matchLabels: { app: 'shop', env: 'prod', role: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'db' } } }] }] });
     for (const o of objs) expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
   });
   it('writes addresses as ipBlock with exceptions, every workload as all namespaces', () => {
@@ -243,5 +253,72 @@ describe('the baseline export', () => {
     const r = exportPolicy(doc, 'baseline');
     expect(r.files[0]!.content.split('\n')[0]).toMatch(/schema: docs\/baseline\.schema\.json/);
     expect(parseYaml(r.files[0]!.content)).toEqual(doc);
+  });
+});
+
+describe('enforcement states: approving and enforcing one application leaves every other open', () => {
+  const now = new Date('2026-04-01T00:00:00Z');
+  const staged: BaselineDoc = {
+    ...doc,
+    enforcement: [
+      { application: 'monitoring', environment: '', state: 'test' },
+      { application: 'shop', environment: 'prod', state: 'enforced' },
+    ],
+  };
+  const nft = exportPolicy(staged, 'nftables', { now });
+  const host = (name: string) => nft.files.find((f) => f.name === `${name}.nft`)!.content;
+
+  it('nftables: drops by default only on hosts of the enforced application', () => {
+    for (const h of ['web-1', 'api-1', 'db-1']) {
+      expect(host(h)).toMatch(/hook input priority filter; policy drop;/);
+      expect(host(h)).toMatch(/hook output priority filter; policy drop;/);
+    }
+    expect(host('db-1')).toContain('ip saddr 10.10.0.21 tcp dport 5432-5433 accept');
+    const dns = host('dns-1');
+    expect(dns).not.toMatch(/drop/);
+    expect(dns).toMatch(/hook input priority filter; policy accept;\n\s+\}/);
+    expect(dns).toContain('# Enforcement: visibility for dns');
+  });
+
+  it('nftables: a host in test accepts what its rules allow, then logs and accepts the rest', () => {
+    const mon = host('mon-1');
+    expect(mon).not.toMatch(/drop/);
+    expect(mon).toContain('policy accept;');
+    expect(mon).toContain('tcp dport 9100 accept');
+    expect(mon).toMatch(/accept comment "r-mon[^\n]*\n\s+log prefix "bulkhead-test output: " accept\n\s+\}/);
+    expect(mon).toMatch(/log prefix "bulkhead-test input: " accept\n\s+\}/);
+  });
+
+  it('nftables: every state passes nft -c', () => {
+    expect(checkNftables(nft.files).filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('nftables: with no enforcement at all (a baseline without states), nothing drops anywhere', () => {
+    const { enforcement: _none, ...plain } = doc;
+    for (const f of exportPolicy(plain, 'nftables', { now }).files) expect(f.content).not.toMatch(/drop/);
+  });
+
+  it('Kubernetes: isolates only pods of the enforced application, and says test has no NetworkPolicy form', () => {
+    const r = exportPolicy(staged, 'kubernetes', { now });
+    const objs = objects(r.files[0]!.content);
+    expect(objs.filter((o) => o.metadata.name.startsWith('bulkhead-default-deny')).map((o) => o.spec.podSelector)).toEqual([{ matchLabels: { app: 'shop', env: 'prod' } }]);
+    // every policy selects shop@prod pods: nothing else is isolated
+    for (const o of objs) expect(o.spec.podSelector).toMatchObject({ matchLabels: { app: 'shop', env: 'prod' } });
+    // monitoring (in test) still reaches the enforced pods: its rule is written on their side only
+    expect(byRule(objs, 'r-mon').map((o) => o.spec.policyTypes)).toEqual([['Ingress']]);
+    expect(byRule(objs, 'r-dns').map((o) => o.spec.policyTypes)).toEqual([['Egress']]);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^monitoring \(no env label\) is in test: NetworkPolicy has no log-only form/)]));
+    expect(r.files[0]!.content).toContain('# Enforced (default deny): shop@prod');
+  });
+
+  it('Kubernetes: with nothing enforced, no policy at all', () => {
+    const { enforcement: _none, ...plain } = doc;
+    expect(objects(exportPolicy(plain, 'kubernetes', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
+  });
+
+  it('the baseline carries each application\'s state and reads it back', () => {
+    const text = exportPolicy(staged, 'baseline').files[0]!.content;
+    expect(parseBaseline(text).enforcement).toEqual(staged.enforcement);
+    expect(() => parseBaseline(text.replace('state: test', 'state: blocking'))).toThrow(/enforcement\.0\.state/);
   });
 });

@@ -1,22 +1,16 @@
-// Enforcement states: how far the exports enforce an application's rules in one environment.
-//   visibility  nothing is blocked (the default: approving rules never shuts anything by itself)
-//   test        the rules are in place, what they would block is logged and let through
-//   enforced    what the rules do not allow is dropped
-// An application is its `app` label and an environment its `env` label, so the state of a workload
+// Enforcement states (./enforcement-states.ts) as stored: how far the exports enforce an
+// application's rules in one environment. An application is its `app` label and an environment its `env` label, so the state of a workload
 // is the state of its (app, env) pair; a pair without a stored row is in visibility.
 // docs/policy.md, "Enforcement states", says what each state means for each export format.
 import { audit } from '../audit';
 import { getApplication } from '../auth/ownership';
 import type { Db } from '../db';
 import { invalid } from '../errors';
+import { DEFAULT_ENFORCEMENT, ENFORCEMENT_STATES, isEnforcementState, type EnforcementState } from './enforcement-states';
 import { loadPolicyView } from './labels';
 import type { Who } from './workflow';
 
-export const ENFORCEMENT_STATES = ['visibility', 'test', 'enforced'] as const;
-export type EnforcementState = (typeof ENFORCEMENT_STATES)[number];
-export const DEFAULT_ENFORCEMENT: EnforcementState = 'visibility';
-
-export const isEnforcementState = (s: unknown): s is EnforcementState => typeof s === 'string' && (ENFORCEMENT_STATES as readonly string[]).includes(s);
+export * from './enforcement-states';
 
 export interface EnforcementRow {
   application: string;
