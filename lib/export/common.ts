@@ -17,6 +17,8 @@ export interface AppEnv {
   environment: string;
 }
 
+export const NOTHING_ENFORCED = 'no application is enforced: nothing is blocked (bulkhead enforce APP --env ENV --state enforced)';
+
 /**
  * The enforcement state of each workload of the document: that of its (app, env) pair, and
  * visibility for workloads of no application and pairs the document does not list.

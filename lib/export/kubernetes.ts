@@ -9,7 +9,7 @@
 import { stringify } from 'yaml';
 import { isAny, isCidr, isLabels, type LabelSelector, type PortSpec, type Selector } from '../policy/model';
 import type { BaselineDoc, BaselineRule } from './baseline';
-import { dnsName, enforcementOf, k8sLabels, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
+import { dnsName, enforcementOf, NOTHING_ENFORCED, k8sLabels, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
 
 type Peer = Record<string, unknown>;
 
@@ -45,6 +45,7 @@ export function exportKubernetes(doc: BaselineDoc, opts: ExportOptions = {}): Ex
   const warnings = [...skipped];
   const enforcement = enforcementOf(doc);
   const enforced = enforcement.pairs('enforced');
+  if (!enforced.length) warnings.push(NOTHING_ENFORCED);
   for (const t of enforcement.pairs('test')) {
     warnings.push(`${pairName(t)} is in test: NetworkPolicy has no log-only form, so its pods are left open (export calico-staged to see what would be dropped)`);
   }

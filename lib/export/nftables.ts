@@ -11,7 +11,7 @@ import { isAny, isCidr, isLabels, selectorKey, type CidrSelector, type Selector 
 import { cidrMatcher, labelsMatch, matcherHas } from '../policy/selectors';
 import type { BaselineDoc, BaselineRule, BaselineWorkload } from './baseline';
 import type { EnforcementState } from '../policy/enforcement-states';
-import { cidrFamily, enforcementOf, isV6, portsByProtocol, rulesInForce, ruleNote, selectorAddresses, type ExportOptions, type ExportResult } from './common';
+import { cidrFamily, enforcementOf, NOTHING_ENFORCED, isV6, portsByProtocol, rulesInForce, ruleNote, selectorAddresses, type ExportOptions, type ExportResult } from './common';
 
 const TABLE = 'bulkhead';
 
@@ -164,6 +164,7 @@ export function exportNftables(doc: BaselineDoc, opts: ExportOptions = {}): Expo
   const names = new Set<string>();
   const cache: AddressCache = new Map();
   const enforcement = enforcementOf(doc);
+  if (!enforcement.pairs('enforced').length) warnings.push(NOTHING_ENFORCED);
   for (const w of doc.workloads) {
     if (!w.addresses.length) continue;
     let name = hostFileName(w.name);
