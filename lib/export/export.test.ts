@@ -143,14 +143,15 @@ describe('Calico', () => {
   it('writes GlobalNetworkPolicy with selector expressions, one rule per protocol, and an explicit default deny', () => {
     const objs = objects(exportPolicy(doc, 'calico', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
     const ing = byRule(objs, 'r-api-db').find((o) => (o.spec.types as string[])[0] === 'Ingress')!;
-    expect(ing).toMatchObject({ kind: 'GlobalNetworkPolicy', spec: { selector: "app == 'shop' && role == 'db'", ingress: [{ action: 'Allow', protocol: 'TCP', source: { selector: "app == 'shop' && role == 'api'" }, destination: { ports: ['5432:5433'] } }] } });
+    expect(ing).toMatchObject({ kind: 'GlobalNetworkPolicy', spec: { selector: "app == 'shop' && role == 'db' && (app == 'shop' && env == 'prod')", ingress: [{ action: 'Allow', protocol: 'TCP', source: { selector: "app == 'shop' && role == 'api'" }, destination: { ports: ['5432:5433'] } }] } });
     const dns = byRule(objs, 'r-dns').find((o) => (o.spec.types as string[])[0] === 'Ingress')!;
     expect((dns.spec.ingress as unknown[]).length).toBe(2);
     expect(dns.spec.ingress).toContainEqual({ action: 'Allow', protocol: 'UDP', source: { selector: 'all()' }, destination: { ports: [53] } });
     expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ action: 'Allow', protocol: 'TCP', source: { nets: ['0.0.0.0/0'], notNets: ['10.0.0.0/8', '192.0.2.66/32'] }, destination: { ports: [443] } }]);
     const mon = byRule(objs, 'r-mon').find((o) => (o.spec.types as string[])[0] === 'Egress')!;
     expect((mon.spec.egress as Array<{ protocol: string }>).map((x) => x.protocol)).toEqual(['TCP', 'ICMP', 'ICMPv6']);
-    expect(objs[objs.length - 1]).toMatchObject({ metadata: { name: 'bulkhead-default-deny' }, spec: { order: 10000, selector: 'all()', ingress: [{ action: 'Deny' }], egress: [{ action: 'Deny' }] } });
+    const deny = { order: 10000, ingress: [{ action: 'Deny' }], egress: [{ action: 'Deny' }] };
+    expect(objs[objs.length - 1]).toMatchObject({ metadata: { name: 'bulkhead-default-deny' }, spec: { ...deny, selector: "(app == 'dns' && !has(env)) || (app == 'monitoring' && !has(env)) || (app == 'shop' && env == 'prod')" } });
   });
   it('stages the same policies for a dry run, cluster-wide or in a namespace', () => {
     const staged = objects(exportPolicy(doc, 'calico-staged').files[0]!.content);
@@ -309,6 +310,23 @@ describe('enforcement states: approving and enforcing one application leaves eve
     expect(byRule(objs, 'r-dns').map((o) => o.spec.policyTypes)).toEqual([['Egress']]);
     expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^monitoring \(no env label\) is in test: NetworkPolicy has no log-only form/)]));
     expect(r.files[0]!.content).toContain('# Enforced (default deny): shop@prod');
+  });
+
+  it('Calico: enforces only the enforced application, stages the one in test, selects nothing else', () => {
+    const objs = objects(exportPolicy(staged, 'calico', { now }).files[0]!.content);
+    const enforcedObjs = objs.filter((o) => o.kind === 'GlobalNetworkPolicy');
+    const testObjs = objs.filter((o) => o.kind === 'StagedGlobalNetworkPolicy');
+    expect(enforcedObjs.length + testObjs.length).toBe(objs.length);
+    for (const o of enforcedObjs) expect(o.spec.selector).toMatch(/app == 'shop' && env == 'prod'\)?$/);
+    for (const o of testObjs) expect(o.spec).toMatchObject({ stagedAction: 'Set', selector: expect.stringMatching(/app == 'monitoring' && !has\(env\)\)?$/) });
+    expect(enforcedObjs.find((o) => o.metadata.name === 'bulkhead-default-deny')!.spec.selector).toBe("app == 'shop' && env == 'prod'");
+    expect(objs.filter((o) => /app == 'dns'/.test(String(o.spec.selector)))).toEqual([]);
+    const { enforcement: _none, ...plain } = doc;
+    const none = exportPolicy(plain, 'calico', { now });
+    expect(objects(none.files[0]!.content).filter(Boolean)).toEqual([]);
+    expect(none.warnings).toContainEqual(expect.stringMatching(/no application is enforced or in test/));
+    // the staged format stays the dry run of all of it
+    expect(objects(exportPolicy(plain, 'calico-staged', { now }).files[0]!.content).find((o) => o.metadata.name === 'bulkhead-default-deny')!.spec.selector).toBe('all()');
   });
 
   it('Kubernetes: with nothing enforced, no policy at all', () => {
