@@ -3,7 +3,7 @@
 // for targets without CIDR exceptions.
 import { isIP } from 'node:net';
 import { valueText } from '../identity/networks';
-import { isAny, isCidr, isLabels, WORKLOAD_KEY, type CidrSelector, type PortSpec, type Selector } from '../policy/model';
+import { isAny, isCidr, isLabels, WORKLOAD_KEY, type CidrSelector, type LabelSelector, type PortSpec, type Selector } from '../policy/model';
 import { cidrMatcher, labelsMatch, matcherHas, rangeOf } from '../policy/selectors';
 
 /** A single address (/32, /128): a known scanner, say; targets without exceptions deny these apart. */
@@ -65,6 +65,23 @@ export function rulesInForce(doc: BaselineDoc, now = new Date()): { rules: Basel
     else rules.push(r);
   }
   return { rules, skipped };
+}
+
+export const pairName = (p: AppEnv) => (p.environment ? `${p.application}@${p.environment}` : `${p.application} (no env label)`);
+
+export type PodSelector = { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string }> };
+
+/**
+ * A label selector (Kubernetes and Cilium form) narrowed to the pods of one application and environment, or null when the two
+ * cannot select the same pod. An environment "" means pods without an env label.
+ */
+export function podSelector(s: LabelSelector, pair: AppEnv, prefix: string): { selector: PodSelector } | { error: string } | null {
+  const { app, env } = s.labels;
+  if (app !== undefined && app !== pair.application) return null;
+  if (pair.environment ? env !== undefined && env !== pair.environment : env !== undefined) return null;
+  const l = k8sLabels({ ...s.labels, app: pair.application, ...(pair.environment ? { env: pair.environment } : {}) }, prefix);
+  if ('error' in l) return l;
+  return { selector: { matchLabels: l.labels, ...(pair.environment ? {} : { matchExpressions: [{ key: `${prefix}env`, operator: 'DoesNotExist' }] }) } };
 }
 
 /** A Kubernetes object name (RFC 1123 label: lowercase letters, digits, '-', at most 63). */

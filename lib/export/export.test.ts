@@ -123,10 +123,11 @@ describe('Kubernetes NetworkPolicy', () => {
 
 describe('CiliumNetworkPolicy', () => {
   const objs = objects(exportPolicy(doc, 'cilium', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
-  it('denies by default and matches label peers in every namespace', () => {
-    expect(objs[0]).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } });
+  it('denies by default the endpoints of each enforced application and matches label peers in every namespace', () => {
+    expect(objs[0]).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'bulkhead-default-deny-dns' }, spec: { endpointSelector: { matchLabels: { app: 'dns' }, matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, ingress: [{}], egress: [{}] } });
+    expect(objs[2]).toMatchObject({ metadata: { name: 'bulkhead-default-deny-shop-prod' }, spec: { endpointSelector: { matchLabels: { app: 'shop', env: 'prod' } } } });
     const ing = byRule(objs, 'r-api-db')[0]!;
-    expect(ing.spec.endpointSelector).toEqual({ matchLabels: { app: 'shop', role: 'db' } });
+    expect(ing.spec.endpointSelector).toEqual({ matchLabels: { app: 'shop', env: 'prod', role: 'db' } });
     expect(ing.spec.ingress).toEqual([
       { fromEndpoints: [{ matchLabels: { app: 'shop', role: 'api' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '5432', endPort: 5433, protocol: 'TCP' }] }] },
     ]);
@@ -327,6 +328,16 @@ describe('enforcement states: approving and enforcing one application leaves eve
     expect(none.warnings).toContainEqual(expect.stringMatching(/no application is enforced or in test/));
     // the staged format stays the dry run of all of it
     expect(objects(exportPolicy(plain, 'calico-staged', { now }).files[0]!.content).find((o) => o.metadata.name === 'bulkhead-default-deny')!.spec.selector).toBe('all()');
+  });
+
+  it('Cilium: isolates only endpoints of the enforced application, and says test has no policy form', () => {
+    const r = exportPolicy(staged, 'cilium', { now });
+    const objs = objects(r.files[0]!.content);
+    expect(objs.filter((o) => o.metadata.name.startsWith('bulkhead-default-deny')).map((o) => o.spec.endpointSelector)).toEqual([{ matchLabels: { app: 'shop', env: 'prod' } }]);
+    for (const o of objs) expect(o.spec.endpointSelector).toMatchObject({ matchLabels: { app: 'shop', env: 'prod' } });
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^monitoring \(no env label\) is in test: a CiliumNetworkPolicy cannot log/));
+    const { enforcement: _none, ...plain } = doc;
+    expect(objects(exportPolicy(plain, 'cilium', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
   });
 
   it('Kubernetes: with nothing enforced, no policy at all', () => {
