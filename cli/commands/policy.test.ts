@@ -11,6 +11,7 @@ import { testConfig } from '../../test/support';
 import { queryAudit } from '../../lib/audit';
 import type { Estate } from '../../lib/demo/estate';
 import { loadDemo } from '../../lib/demo/load';
+import { createUser } from '../../lib/auth/users';
 import { checkNftables } from '../../lib/export/nft-check';
 import { evaluateHoldout, type HoldoutResult } from '../../lib/policy/holdout';
 import { listRules } from '../../lib/policy/rules';
@@ -171,11 +172,31 @@ describe('bulkhead export, import baseline, baselines', () => {
     for (const o of objs) expect(o.spec.podSelector.matchLabels).toMatchObject({ app: one!.application, env: one!.environment });
     expect(k8s.err).toContain(`${two!.application}@${two!.environment} is in test`);
 
+    // an app owner sets the state of their own applications only
+    const owner = await createUser(rt.db.prisma, { email: 'owner@enforce.test', role: 'owner' });
+    const asOwner = async (app: string) => {
+      const io = bufferIO();
+      const actor = { type: 'user' as const, id: owner.id, userId: owner.id, name: owner.email, role: 'owner' as const };
+      const code = await runCli(['enforce', app, '--env', one!.environment, '--state', 'test'], { io, cwd: dir, actor, forwardedRuntime: async () => rt, env: { BULKHEAD_HOME: rt.config.home, BULKHEAD_LOG_LEVEL: 'silent' } });
+      return { code, err: io.stderr };
+    };
+    const refused = await asOwner(one!.application);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/only of applications they own/);
+    await rt.db.prisma.applicationOwner.create({ data: { applicationId: (await rt.db.prisma.application.findUniqueOrThrow({ where: { name: one!.application } })).id, userId: owner.id } });
+    expect((await asOwner(one!.application)).code).toBe(0);
+    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced')).code).toBe(0);
+
     const wrong = await cli('enforce', one!.application, '--env', 'no-such-env', '--state', 'enforced');
     expect(wrong.code).not.toBe(0);
     expect(wrong.err).toMatch(/carries env=no-such-env/);
     const audit = await queryAudit(rt.db.prisma, { action: 'policy.enforce' }, { limit: 500 });
-    expect(audit.events[0]).toMatchObject({ after: { application: two!.application, environment: two!.environment, state: 'test' } });
+    expect(audit.events.slice(0, 3).map((e) => [e.actor.type, e.actor.name.replace(/^local operator.*/, 'local operator'), (e.after as { state: string }).state])).toEqual([
+      ['local', 'local operator', 'enforced'],
+      ['user', 'owner@enforce.test', 'test'],
+      ['local', 'local operator', 'test'],
+    ]);
+    expect(await queryAudit(rt.db.prisma, { action: 'auth.denied' })).toMatchObject({ events: [{ actor: { name: 'owner@enforce.test' }, target: { type: 'application' } }] });
   });
 
   it('exports the baseline and imports it back without creating anything twice', async () => {
