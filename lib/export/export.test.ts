@@ -340,6 +340,25 @@ describe('enforcement states: approving and enforcing one application leaves eve
     expect(objects(exportPolicy(plain, 'cilium', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
   });
 
+  it('AWS: every instance keeps its groups (references need members); those not enforced also carry bulkhead-open', () => {
+    type Tf = { resource: Record<string, Record<string, Record<string, unknown>>>; output: { workload_security_groups: { value: Record<string, string[]> } } };
+    const r = exportPolicy(staged, 'aws', { now });
+    const tf = JSON.parse(r.files[0]!.content) as Tf;
+    const open = '${aws_security_group.sg_bulkhead_open.id}';
+    expect(tf.resource.aws_security_group!.sg_bulkhead_open).toMatchObject({ name: 'bulkhead-open' });
+    const attach = tf.output.workload_security_groups.value;
+    for (const w of ['web-1', 'api-1', 'db-1']) expect(attach[w]).not.toContain(open);
+    for (const w of ['dns-1', 'mon-1']) expect(attach[w]).toContain(open);
+    const openRules = [...Object.values(tf.resource.aws_vpc_security_group_ingress_rule!), ...Object.values(tf.resource.aws_vpc_security_group_egress_rule!)].filter((x) => x.security_group_id === open);
+    expect(openRules.map((x) => [x.cidr_ipv4 ?? x.cidr_ipv6, x.ip_protocol])).toEqual([['0.0.0.0/0', '-1'], ['::/0', '-1'], ['0.0.0.0/0', '-1'], ['::/0', '-1']]);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^monitoring \(no env label\) is in test: security groups cannot log/));
+    // nothing enforced: every instance open, and no subnet-wide ACL deny
+    const { enforcement: _none, ...plain } = doc;
+    const none = JSON.parse(exportPolicy(plain, 'aws', { now }).files[0]!.content) as Tf;
+    for (const groups of Object.values(none.output.workload_security_groups.value)) expect(groups).toContain(open);
+    expect(none.resource.aws_network_acl_rule).toBeUndefined();
+  });
+
   it('Kubernetes: with nothing enforced, no policy at all', () => {
     const { enforcement: _none, ...plain } = doc;
     expect(objects(exportPolicy(plain, 'kubernetes', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
