@@ -9,7 +9,7 @@
 import { stringify } from 'yaml';
 import { isAny, isCidr, isLabels, WORKLOAD_KEY, type PortSpec, type Selector } from '../policy/model';
 import type { BaselineDoc, BaselineRule } from './baseline';
-import { dnsName, enforcementOf, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
+import { dnsName, enforcementOf, mayMatchPair, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
 
 export interface CalicoOptions extends ExportOptions {
   /** staged (dry run) instead of enforced */
@@ -32,9 +32,9 @@ function pairsSelector(pairs: readonly AppEnv[], prefix: string): string {
 }
 
 /** A rule's label selector narrowed to the pairs it can match; null when it matches none of them. */
-function narrowed(labels: Record<string, string>, pairs: readonly AppEnv[] | null, prefix: string): string | null {
+function narrowed(labels: Record<string, string>, pairs: readonly AppEnv[] | null, prefix: string, doc: BaselineDoc): string | null {
   if (!pairs) return calicoSelector(labels, prefix);
-  const mine = pairs.filter((p) => (labels.app === undefined || labels.app === p.application) && (p.environment ? labels.env === undefined || labels.env === p.environment : labels.env === undefined));
+  const mine = pairs.filter((p) => mayMatchPair(labels, p, doc));
   if (!mine.length) return null;
   const scope = pairsSelector(mine, prefix);
   return Object.keys(labels).length ? `${calicoSelector(labels, prefix)} && (${scope})` : scope;
@@ -112,7 +112,7 @@ export function exportCalico(doc: BaselineDoc, opts: CalicoOptions = {}): Export
     const annotations = { 'bulkhead.io/rule-id': r.id, 'bulkhead.io/intent': ruleNote(r), ...(r.expires ? { 'bulkhead.io/expires': r.expires } : {}) };
     const stagedPart = g.staged ? { stagedAction: 'Set' } : {};
     const protos = protocolRules(r.ports);
-    const to = isLabels(r.to) ? narrowed(r.to.labels, g.pairs, prefix) : null;
+    const to = isLabels(r.to) ? narrowed(r.to.labels, g.pairs, prefix, doc) : null;
     if (to !== null) {
       out.push({
         apiVersion: 'projectcalico.org/v3',
@@ -133,7 +133,7 @@ export function exportCalico(doc: BaselineDoc, opts: CalicoOptions = {}): Export
         },
       });
     }
-    const from = isLabels(r.from) ? narrowed(r.from.labels, g.pairs, prefix) : null;
+    const from = isLabels(r.from) ? narrowed(r.from.labels, g.pairs, prefix, doc) : null;
     if (from !== null) {
       out.push({
         apiVersion: 'projectcalico.org/v3',

@@ -63,7 +63,7 @@ export function exportCilium(doc: BaselineDoc, opts: ExportOptions = {}): Export
   }
   const objects: unknown[] = [];
   for (const pair of enforced) {
-    const sel = podSelector({ labels: {} }, pair, prefix)!;
+    const sel = podSelector({ labels: {} }, pair, prefix, doc)!;
     if ('error' in sel) {
       warnings.push(`${pairName(pair)}: ${sel.error}; its endpoints are left open`);
       continue;
@@ -105,7 +105,7 @@ export function exportCilium(doc: BaselineDoc, opts: ExportOptions = {}): Export
         warnings.push(`rule ${r.id}: ${pe.error}; not exported`);
         continue;
       }
-      const pairs = enforced.map((x) => [x, podSelector(side, x, prefix)] as const).filter(([, sel]) => sel !== null);
+      const pairs = enforced.map((x) => [x, podSelector(side, x, prefix, doc)] as const).filter(([, sel]) => sel !== null);
       // a selector naming one application and environment keeps the rule's own policy name
       const own = pairs.length === 1 && side.labels.app !== undefined && side.labels.env !== undefined;
       for (const [pair, sel] of pairs as ReadonlyArray<readonly [AppEnv, NonNullable<ReturnType<typeof podSelector>>]>) {

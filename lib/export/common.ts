@@ -67,6 +67,20 @@ export function rulesInForce(doc: BaselineDoc, now = new Date()): { rules: Basel
   return { rules, skipped };
 }
 
+/**
+ * Whether a label selector may pick workloads of an application and environment: its own app and
+ * env labels allow it, and a workload it names (by the implicit key) is one of them.
+ */
+export function mayMatchPair(labels: Record<string, string>, pair: AppEnv, doc: BaselineDoc): boolean {
+  const { app, env } = labels;
+  if (app !== undefined && app !== pair.application) return false;
+  if (pair.environment ? env !== undefined && env !== pair.environment : env !== undefined) return false;
+  const name = labels[WORKLOAD_KEY];
+  if (name === undefined) return true;
+  const w = doc.workloads.find((x) => x.name === name);
+  return w !== undefined && w.labels.app === pair.application && (w.labels.env ?? '') === pair.environment;
+}
+
 export const pairName = (p: AppEnv) => (p.environment ? `${p.application}@${p.environment}` : `${p.application} (no env label)`);
 
 export type PodSelector = { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string }> };
@@ -75,10 +89,8 @@ export type PodSelector = { matchLabels?: Record<string, string>; matchExpressio
  * A label selector (Kubernetes and Cilium form) narrowed to the pods of one application and environment, or null when the two
  * cannot select the same pod. An environment "" means pods without an env label.
  */
-export function podSelector(s: LabelSelector, pair: AppEnv, prefix: string): { selector: PodSelector } | { error: string } | null {
-  const { app, env } = s.labels;
-  if (app !== undefined && app !== pair.application) return null;
-  if (pair.environment ? env !== undefined && env !== pair.environment : env !== undefined) return null;
+export function podSelector(s: LabelSelector, pair: AppEnv, prefix: string, doc: BaselineDoc): { selector: PodSelector } | { error: string } | null {
+  if (!mayMatchPair(s.labels, pair, doc)) return null;
   const l = k8sLabels({ ...s.labels, app: pair.application, ...(pair.environment ? { env: pair.environment } : {}) }, prefix);
   if ('error' in l) return l;
   return { selector: { matchLabels: l.labels, ...(pair.environment ? {} : { matchExpressions: [{ key: `${prefix}env`, operator: 'DoesNotExist' }] }) } };

@@ -359,6 +359,20 @@ describe('enforcement states: approving and enforcing one application leaves eve
     expect(none.resource.aws_network_acl_rule).toBeUndefined();
   });
 
+  it('a rule naming one workload is written only for the application and environment that workload is in', () => {
+    const two: BaselineDoc = {
+      ...staged,
+      enforcement: [...staged.enforcement!, { application: 'dns', environment: '', state: 'enforced' }],
+      rules: [{ id: 'r-one', action: 'allow', from: { labels: { workload: 'api-1' } }, to: { labels: { workload: 'db-1' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'one host to another', status: 'approved' }],
+    };
+    for (const f of ['kubernetes', 'cilium'] as const) {
+      const objs = byRule(objects(exportPolicy(two, f, { now }).files[0]!.content), 'r-one');
+      expect(objs.map((o) => o.metadata.name)).toEqual(['bulkhead-r-one-in-shop-prod', 'bulkhead-r-one-out-shop-prod']);
+    }
+    const calico = byRule(objects(exportPolicy(two, 'calico', { now }).files[0]!.content), 'r-one');
+    expect(calico.map((o) => o.spec.selector)).toEqual(["bulkhead.io/workload == 'db-1' && (app == 'shop' && env == 'prod')", "bulkhead.io/workload == 'api-1' && (app == 'shop' && env == 'prod')"]);
+  });
+
   it('Kubernetes: with nothing enforced, no policy at all', () => {
     const { enforcement: _none, ...plain } = doc;
     expect(objects(exportPolicy(plain, 'kubernetes', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
