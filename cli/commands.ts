@@ -530,6 +530,29 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/blast-radius'),
   },
   {
+    name: 'enforce',
+    usage: 'enforce [app]',
+    summary: 'enforcement state of an application per environment: visibility (default), test (log only), enforced',
+    details:
+      'Usage:\n' +
+      '  enforce APP [--env ENV] --state visibility|test|enforced\n' +
+      '  enforce --list [APP] [--json]\n' +
+      'Exports drop what the rules do not allow only on workloads of an enforced application and\n' +
+      'environment (its app and env labels); test logs it and lets it through where the target can;\n' +
+      'visibility leaves the workloads open. Without --env: the one environment the application\n' +
+      'is in. App owners set the state of their applications; admins and architects of any.\n' +
+      'docs/policy.md, "Enforcement states".',
+    options: [
+      { flags: '--env <env>', description: 'the environment (env label value; "" for workloads without one)' },
+      { flags: '--state <state>', description: 'visibility | test | enforced', choices: ['visibility', 'test', 'enforced'] },
+      { flags: '--list', description: 'every application and environment with its state' },
+      { flags: '--json', description: 'print JSON' },
+    ],
+    store: 'shared',
+    permission: 'map:read',
+    load: () => import('./commands/enforce'),
+  },
+  {
     name: 'export',
     usage: 'export',
     summary: 'policy files: baseline (YAML/JSON), Kubernetes, Cilium, Calico (staged too), AWS security groups (Terraform), NSX, nftables',

@@ -46,7 +46,7 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
   });
   for (const w of result.warnings) ctx.io.err(`warning: ${w}`);
   const source = opts.baseline ? `baseline ${doc.metadata.name} v${doc.metadata.version}` : `${status} rules`;
-  if (!doc.rules.length) ctx.io.err(`note: no ${source} to export; the files hold only the default deny. ${status === 'approved' ? 'Approve rules first (bulkhead rules approve) or export --status proposed.' : 'Run bulkhead propose first.'}`);
+  if (!doc.rules.length) ctx.io.err(`note: no ${source} to export; the files hold only the default deny of enforced applications. ${status === 'approved' ? 'Approve rules first (bulkhead rules approve) or export --status proposed.' : 'Run bulkhead propose first.'}`);
 
   let written: string[] = [];
   if (!out) {

@@ -11,6 +11,7 @@ import { testConfig } from '../../test/support';
 import { queryAudit } from '../../lib/audit';
 import type { Estate } from '../../lib/demo/estate';
 import { loadDemo } from '../../lib/demo/load';
+import { createUser } from '../../lib/auth/users';
 import { checkNftables } from '../../lib/export/nft-check';
 import { evaluateHoldout, type HoldoutResult } from '../../lib/policy/holdout';
 import { listRules } from '../../lib/policy/rules';
@@ -117,6 +118,14 @@ describe('bulkhead propose, rules, simulate, blast-radius', () => {
 
 describe('bulkhead export, import baseline, baselines', () => {
   it('exports every format, read back by its parser; nftables passes nft -c on every host', async () => {
+    // every application enforced, so each format writes all it can
+    const pairs = JSON.parse((await cli('enforce', '--list', '--json')).out) as Array<{ application: string; environment: string; state: string }>;
+    expect(pairs.length).toBeGreaterThan(5);
+    expect(pairs.every((p) => p.state === 'visibility')).toBe(true);
+    for (const p of pairs) {
+      const r = await cli('enforce', p.application, '--env', p.environment, '--state', 'enforced');
+      expect(r.code, r.err).toBe(0);
+    }
     for (const f of ['kubernetes', 'cilium', 'calico', 'calico-staged']) {
       const r = await cli('export', '--format', f, '-o', `${f}.yaml`);
       expect(r.code, r.err).toBe(0);
@@ -136,6 +145,58 @@ describe('bulkhead export, import baseline, baselines', () => {
     expect(checkNftables(files.slice(0, 3).map((n) => ({ name: n, content: readFileSync(join(dir, 'nft', n), 'utf8') }))).every((c) => c.ok)).toBe(true);
     const exports = await queryAudit(rt.db.prisma, { action: 'policy.export' });
     expect(exports.events.length).toBe(7);
+  });
+
+  it('enforcing one application drops only on its hosts; test logs; every other host is left open', async () => {
+    const pairs = JSON.parse((await cli('enforce', '--list', '--json')).out) as Array<{ application: string; environment: string; workloads: number }>;
+    for (const p of pairs) expect((await cli('enforce', p.application, '--env', p.environment, '--state', 'visibility')).code).toBe(0);
+    const [one, two] = pairs.filter((p) => p.environment && p.workloads > 1);
+    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced')).out).toContain(`${one!.application}@${one!.environment}: visibility -> enforced`);
+    expect((await cli('enforce', two!.application, '--env', two!.environment, '--state', 'test')).code).toBe(0);
+    const table = (await cli('enforce', '--list')).out;
+    expect(table).toMatch(new RegExp(`${one!.application}\\s+${one!.environment}\\s+enforced`));
+
+    const nft = await cli('export', '--format', 'nftables', '-o', 'nft-one', '--check');
+    expect(nft.code, nft.err).toBe(0);
+    const contents = readdirSync(join(dir, 'nft-one')).map((n) => readFileSync(join(dir, 'nft-one', n), 'utf8'));
+    const dropping = contents.filter((c) => /policy drop/.test(c));
+    expect(dropping).toHaveLength(one!.workloads);
+    for (const c of dropping) expect(c).toContain(`# Enforcement: enforced for ${one!.application}@${one!.environment}`);
+    const testing = contents.filter((c) => c.includes('log prefix "bulkhead-test input: " accept'));
+    expect(testing).toHaveLength(two!.workloads);
+    expect(contents.filter((c) => !/drop/.test(c)).length).toBe(contents.length - one!.workloads);
+
+    const k8s = await cli('export', '--format', 'kubernetes');
+    const objs = parseAllDocuments(k8s.out).map((d) => d.toJS() as { spec: { podSelector: { matchLabels: Record<string, string> } } });
+    expect(objs.length).toBeGreaterThan(1);
+    for (const o of objs) expect(o.spec.podSelector.matchLabels).toMatchObject({ app: one!.application, env: one!.environment });
+    expect(k8s.err).toContain(`${two!.application}@${two!.environment} is in test`);
+
+    // an app owner sets the state of their own applications only
+    const owner = await createUser(rt.db.prisma, { email: 'owner@enforce.test', role: 'owner' });
+    const asOwner = async (app: string) => {
+      const io = bufferIO();
+      const actor = { type: 'user' as const, id: owner.id, userId: owner.id, name: owner.email, role: 'owner' as const };
+      const code = await runCli(['enforce', app, '--env', one!.environment, '--state', 'test'], { io, cwd: dir, actor, forwardedRuntime: async () => rt, env: { BULKHEAD_HOME: rt.config.home, BULKHEAD_LOG_LEVEL: 'silent' } });
+      return { code, err: io.stderr };
+    };
+    const refused = await asOwner(one!.application);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/only of applications they own/);
+    await rt.db.prisma.applicationOwner.create({ data: { applicationId: (await rt.db.prisma.application.findUniqueOrThrow({ where: { name: one!.application } })).id, userId: owner.id } });
+    expect((await asOwner(one!.application)).code).toBe(0);
+    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced')).code).toBe(0);
+
+    const wrong = await cli('enforce', one!.application, '--env', 'no-such-env', '--state', 'enforced');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/carries env=no-such-env/);
+    const audit = await queryAudit(rt.db.prisma, { action: 'policy.enforce' }, { limit: 500 });
+    expect(audit.events.slice(0, 3).map((e) => [e.actor.type, e.actor.name.replace(/^local operator.*/, 'local operator'), (e.after as { state: string }).state])).toEqual([
+      ['local', 'local operator', 'enforced'],
+      ['user', 'owner@enforce.test', 'test'],
+      ['local', 'local operator', 'test'],
+    ]);
+    expect(await queryAudit(rt.db.prisma, { action: 'auth.denied' })).toMatchObject({ events: [{ actor: { name: 'owner@enforce.test' }, target: { type: 'application' } }] });
   });
 
   it('exports the baseline and imports it back without creating anything twice', async () => {

@@ -66,6 +66,7 @@ export const AUDIT_ACTIONS = {
   'rule.reject': 'rejected a rule',
   'baseline.create': 'created a baseline',
   'policy.export': 'exported policy files or a baseline',
+  'policy.enforce': "changed an application's enforcement state in an environment",
   'audit.export': 'exported the audit log',
   'settings.change': 'changed a setting',
 } as const;

@@ -10,7 +10,7 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   admin: 'everything, including users, API tokens of others and settings',
   architect: 'everything but user administration: inventory, rules, approvals, exports, application owners, audit log',
-  owner: 'sees the map; reviews and approves rules of the applications they own',
+  owner: 'sees the map; reviews and approves rules of the applications they own, and sets their enforcement state',
   viewer: 'read-only: the map, applications and flows',
 };
 
@@ -29,6 +29,12 @@ export const PERMISSIONS = {
   'rules:review': ['admin', 'architect', 'owner'],
   /** approve rules widened past their evidence (security reviewers: lib/policy/duties.ts) */
   'rules:approve-wide': ['admin', 'architect'],
+  /**
+   * set an application's enforcement state per environment (owners: only of their applications).
+   * Apart from rules:review because turning blocking on is a decision of its own, which a site may
+   * want to keep from owners while they still review rules.
+   */
+  'policy:enforce': ['admin', 'architect', 'owner'],
   /** export policy files and baselines, create baselines */
   'policy:export': ['admin', 'architect'],
   /** assign application owners */
@@ -43,7 +49,7 @@ export type Permission = keyof typeof PERMISSIONS;
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 
 /** Permissions that app owners hold only for the applications they own. */
-export const OWNER_SCOPED: readonly Permission[] = ['rules:review'];
+export const OWNER_SCOPED: readonly Permission[] = ['rules:review', 'policy:enforce'];
 
 export function roleAllows(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);

@@ -6,9 +6,14 @@
 // Security groups only allow, are stateful, and have no exceptions inside a CIDR: a CIDR with
 // exceptions becomes the CIDRs that remain. Terraform removes the allow-all egress rule AWS puts
 // on a new group, so egress is an allow-list too.
+//
+// Enforcement states: an instance's groups are what enforces, and they are also what makes it a
+// member for the SG-to-SG references of other groups, so every instance still carries its groups.
+// Instances of applications not enforced (visibility, test) carry one more, bulkhead-open, which
+// allows everything both ways: groups add up, so they stay open while references to them match.
 import { isAny, isCidr, isLabels, type PortSpec, type Selector } from '../policy/model';
 import type { BaselineDoc, BaselineRule } from './baseline';
-import { cidrsOf, describeSelectorShort, dnsName, isHostCidr, rulesInForce, ruleNote, selectedWorkloads, type ExportOptions, type ExportResult } from './common';
+import { cidrsOf, describeSelectorShort, dnsName, enforcementOf, isHostCidr, NOTHING_ENFORCED, pairName, rulesInForce, ruleNote, selectedWorkloads, type ExportOptions, type ExportResult } from './common';
 
 /** AWS's default quota of rules per direction per security group. */
 export const SG_RULE_QUOTA = 60;
@@ -36,6 +41,7 @@ const ident = (s: string) => {
 export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): ExportResult {
   const { rules, skipped } = rulesInForce(doc, opts.now);
   const warnings = [...skipped];
+  const enforcement = enforcementOf(doc);
   const groups = new Map<string, { id: string; selector: Selector }>();
   const groupOf = (s: Selector) => {
     const key = JSON.stringify(Object.entries((s as { labels: Record<string, string> }).labels).sort());
@@ -60,10 +66,11 @@ export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): 
   // addresses (known scanners) would shatter the range into dozens of rules, so they are denied in
   // the subnets' network ACLs instead (stateless, subnet-wide: the one deny AWS has).
   const denied = { ingress: new Set<string>(), egress: new Set<string>() };
-  const peersOf = (s: Selector, dir: 'ingress' | 'egress'): Array<Record<string, unknown>> => {
+  // ACL denies are subnet-wide, beyond any state: only rules of enforced instances write them
+  const peersOf = (s: Selector, dir: 'ingress' | 'egress', deny: boolean): Array<Record<string, unknown>> => {
     if (isAny(s)) return [{ cidr_ipv4: '0.0.0.0/0' }, { cidr_ipv6: '::/0' }];
     if (isCidr(s)) {
-      for (const e of s.except ?? []) if (isHostCidr(e)) denied[dir].add(e);
+      if (deny) for (const e of s.except ?? []) if (isHostCidr(e)) denied[dir].add(e);
       return cidrsOf(s, { keep: (e) => !isHostCidr(e) }).map((c) => (c.includes(':') ? { cidr_ipv6: c } : { cidr_ipv4: c }));
     }
     return [{ referenced_security_group_id: `\${aws_security_group.${groupOf(s).id}.id}` }];
@@ -80,9 +87,10 @@ export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): 
       warnings.push(`rule ${r.id}: ${side} ${sel.cidr} minus its exceptions written as ${cidrsOf(sel, { keep: (e) => !isHostCidr(e) }).length} CIDRs`);
     }
     let n = 0;
+    const enforces = (s: Selector) => isLabels(s) && selectedWorkloads(s, doc).some((w) => enforcement.of(w) === 'enforced');
     for (const p of protos(r.ports)) {
-      if (isLabels(r.to)) for (const peer of peersOf(r.from, 'ingress')) addRule(ingress, 'in', r, groupOf(r.to).id, peer, p, n++);
-      if (isLabels(r.from)) for (const peer of peersOf(r.to, 'egress')) addRule(egress, 'out', r, groupOf(r.from).id, peer, p, n++);
+      if (isLabels(r.to)) for (const peer of peersOf(r.from, 'ingress', enforces(r.to))) addRule(ingress, 'in', r, groupOf(r.to).id, peer, p, n++);
+      if (isLabels(r.from)) for (const peer of peersOf(r.to, 'egress', enforces(r.from))) addRule(egress, 'out', r, groupOf(r.from).id, peer, p, n++);
     }
     exported++;
   }
@@ -106,6 +114,28 @@ export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): 
   for (const g of groups.values()) {
     for (const w of selectedWorkloads(g.selector, doc)) (attach[w.name] ??= []).push(`\${aws_security_group.${g.id}.id}`);
   }
+  for (const t of enforcement.pairs('test')) {
+    warnings.push(`${pairName(t)} is in test: security groups cannot log what they would deny, so its instances are left open (bulkhead-open)`);
+  }
+  const byName = new Map(doc.workloads.map((w) => [w.name, w]));
+  const open = Object.keys(attach).filter((name) => enforcement.of(byName.get(name)!) !== 'enforced');
+  if (open.length) {
+    let id = 'sg_bulkhead_open';
+    while ([...groups.values()].some((x) => x.id === id)) id = `${id}_x`;
+    sgs[id] = {
+      name: 'bulkhead-open',
+      description: 'Bulkhead: allows everything, for instances of applications not enforced (visibility, test)',
+      vpc_id: '${var.vpc_id}',
+      tags: { 'bulkhead:enforcement': 'not enforced', 'bulkhead:baseline': doc.metadata.name },
+    };
+    for (const [into, dir] of [[ingress, 'in'], [egress, 'out']] as const) {
+      for (const cidr of [{ cidr_ipv4: '0.0.0.0/0' }, { cidr_ipv6: '::/0' }]) {
+        into[ident(`bulkhead_open_${dir}_${'cidr_ipv4' in cidr ? 'v4' : 'v6'}`)] = { security_group_id: `\${aws_security_group.${id}.id}`, ...cidr, ip_protocol: '-1', description: 'not enforced: everything allowed' };
+      }
+    }
+    for (const name of open) attach[name]!.push(`\${aws_security_group.${id}.id}`);
+  }
+  if (!enforcement.pairs('enforced').length) warnings.push(NOTHING_ENFORCED);
   const nacl: Record<string, unknown> = {};
   let number = 10;
   for (const dir of ['ingress', 'egress'] as const) {

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node } from 'yaml';
 import { z } from 'zod';
 import { explainIssues, PolicyError, portSpecSchema, RULE_STATUSES, selectorSchema, type PortSpec, type Rule, type RuleStatus, type Selector } from '../policy/model';
+import { ENFORCEMENT_STATES } from '../policy/enforcement-states';
 import type { PolicyView } from '../policy/labels';
 import { makeView } from '../policy/labels';
 import type { PolicyWorkload } from '../policy/selectors';
@@ -40,6 +41,14 @@ export const baselineWorkloadSchema = z
   })
   .strict();
 
+export const baselineEnforcementSchema = z
+  .object({
+    application: z.string().min(1).max(200).meta({ description: 'the application (the `app` label value)' }),
+    environment: z.string().max(253).meta({ description: 'the `env` label value; "" for its workloads without one' }),
+    state: z.enum(ENFORCEMENT_STATES).meta({ description: 'visibility: nothing blocked; test: what would be blocked is logged and let through; enforced: what the rules do not allow is dropped' }),
+  })
+  .strict();
+
 export const baselineSchema = z
   .object({
     apiVersion: z.literal(BASELINE_API_VERSION),
@@ -56,6 +65,10 @@ export const baselineSchema = z
       .strict(),
     workloads: z.array(baselineWorkloadSchema).meta({ description: 'the workloads label selectors resolve to, with their addresses at export time' }),
     rules: z.array(baselineRuleSchema),
+    enforcement: z
+      .array(baselineEnforcementSchema)
+      .optional()
+      .meta({ description: 'how far exports enforce the rules per application and environment; an application and environment not listed (or no list) is in visibility' }),
   })
   .strict()
   .meta({ title: 'Bulkhead baseline', description: 'A label-based allow-list policy: rules between selectors on ports, and the workloads the labels resolve to.' });
@@ -63,6 +76,7 @@ export const baselineSchema = z
 export type BaselineDoc = z.infer<typeof baselineSchema>;
 export type BaselineRule = z.infer<typeof baselineRuleSchema>;
 export type BaselineWorkload = z.infer<typeof baselineWorkloadSchema>;
+export type BaselineEnforcement = z.infer<typeof baselineEnforcementSchema>;
 
 /** The JSON Schema of the baseline format (docs/baseline.schema.json). */
 export function baselineJsonSchema(): Record<string, unknown> {
@@ -81,6 +95,7 @@ export interface BuildBaseline {
   version?: number;
   policy?: 'approved' | 'proposed' | 'all';
   note?: string | null;
+  enforcement?: readonly BaselineEnforcement[];
 }
 
 export function buildBaseline(b: BuildBaseline): BaselineDoc {
@@ -110,6 +125,7 @@ export function buildBaseline(b: BuildBaseline): BaselineDoc {
       ...(r.expires ? { expires: r.expires.toISOString() } : {}),
       status: r.status,
     })),
+    ...(b.enforcement ? { enforcement: [...b.enforcement].sort((x, y) => x.application.localeCompare(y.application) || x.environment.localeCompare(y.environment)) } : {}),
   };
 }
 

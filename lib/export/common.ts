@@ -3,12 +3,34 @@
 // for targets without CIDR exceptions.
 import { isIP } from 'node:net';
 import { valueText } from '../identity/networks';
-import { isAny, isCidr, isLabels, WORKLOAD_KEY, type CidrSelector, type PortSpec, type Selector } from '../policy/model';
+import { isAny, isCidr, isLabels, WORKLOAD_KEY, type CidrSelector, type LabelSelector, type PortSpec, type Selector } from '../policy/model';
 import { cidrMatcher, labelsMatch, matcherHas, rangeOf } from '../policy/selectors';
 
 /** A single address (/32, /128): a known scanner, say; targets without exceptions deny these apart. */
 export const isHostCidr = (c: string) => /\/(32|128)$/.test(c);
 import type { BaselineDoc, BaselineRule, BaselineWorkload } from './baseline';
+import { DEFAULT_ENFORCEMENT, type EnforcementState } from '../policy/enforcement-states';
+
+/** An application in one environment, as its workloads' `app` and `env` labels name it ("" for no env). */
+export interface AppEnv {
+  application: string;
+  environment: string;
+}
+
+export const NOTHING_ENFORCED = 'no application is enforced: nothing is blocked (bulkhead enforce APP --env ENV --state enforced)';
+
+/**
+ * The enforcement state of each workload of the document: that of its (app, env) pair, and
+ * visibility for workloads of no application and pairs the document does not list.
+ */
+export function enforcementOf(doc: BaselineDoc): { of: (w: BaselineWorkload) => EnforcementState; pairs: (state: EnforcementState) => AppEnv[] } {
+  const byPair = new Map<string, EnforcementState>();
+  for (const e of doc.enforcement ?? []) byPair.set(`${e.application}\n${e.environment}`, e.state);
+  return {
+    of: (w) => (w.labels.app ? (byPair.get(`${w.labels.app}\n${w.labels.env ?? ''}`) ?? DEFAULT_ENFORCEMENT) : DEFAULT_ENFORCEMENT),
+    pairs: (state) => (doc.enforcement ?? []).filter((e) => e.state === state).map((e) => ({ application: e.application, environment: e.environment })),
+  };
+}
 
 export interface ExportFile {
   /** file name (relative): the one file of most formats, one per host for nftables */
@@ -43,6 +65,35 @@ export function rulesInForce(doc: BaselineDoc, now = new Date()): { rules: Basel
     else rules.push(r);
   }
   return { rules, skipped };
+}
+
+/**
+ * Whether a label selector may pick workloads of an application and environment: its own app and
+ * env labels allow it, and a workload it names (by the implicit key) is one of them.
+ */
+export function mayMatchPair(labels: Record<string, string>, pair: AppEnv, doc: BaselineDoc): boolean {
+  const { app, env } = labels;
+  if (app !== undefined && app !== pair.application) return false;
+  if (pair.environment ? env !== undefined && env !== pair.environment : env !== undefined) return false;
+  const name = labels[WORKLOAD_KEY];
+  if (name === undefined) return true;
+  const w = doc.workloads.find((x) => x.name === name);
+  return w !== undefined && w.labels.app === pair.application && (w.labels.env ?? '') === pair.environment;
+}
+
+export const pairName = (p: AppEnv) => (p.environment ? `${p.application}@${p.environment}` : `${p.application} (no env label)`);
+
+export type PodSelector = { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string }> };
+
+/**
+ * A label selector (Kubernetes and Cilium form) narrowed to the pods of one application and environment, or null when the two
+ * cannot select the same pod. An environment "" means pods without an env label.
+ */
+export function podSelector(s: LabelSelector, pair: AppEnv, prefix: string, doc: BaselineDoc): { selector: PodSelector } | { error: string } | null {
+  if (!mayMatchPair(s.labels, pair, doc)) return null;
+  const l = k8sLabels({ ...s.labels, app: pair.application, ...(pair.environment ? { env: pair.environment } : {}) }, prefix);
+  if ('error' in l) return l;
+  return { selector: { matchLabels: l.labels, ...(pair.environment ? {} : { matchExpressions: [{ key: `${prefix}env`, operator: 'DoesNotExist' }] }) } };
 }
 
 /** A Kubernetes object name (RFC 1123 label: lowercase letters, digits, '-', at most 63). */

@@ -34,6 +34,12 @@ const doc: BaselineDoc = {
     { id: 'r-expired', action: 'allow', from: { labels: { app: 'shop', role: 'web' } }, to: { labels: { app: 'shop', role: 'db' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'old exception', owner: 'shop', expires: PAST, status: 'approved' },
     { id: 'r-nets', action: 'allow', from: { cidr: '10.100.0.0/16' }, to: { cidr: '198.51.100.0/24' }, ports: [{ protocol: 'any' }], intent: 'users to a partner', status: 'approved' },
   ],
+  // every application enforced, so each format shows everything it writes
+  enforcement: [
+    { application: 'dns', environment: '', state: 'enforced' },
+    { application: 'monitoring', environment: '', state: 'enforced' },
+    { application: 'shop', environment: 'prod', state: 'enforced' },
+  ],
 };
 
 const objects = (text: string) => parseAllDocuments(text).map((d) => d.toJS()) as Array<{ kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: Record<string, unknown> }>;
@@ -88,15 +94,19 @@ describe('CIDR arithmetic for targets without exceptions', () => {
 describe('Kubernetes NetworkPolicy', () => {
   const r = exportPolicy(doc, 'kubernetes', { namespace: 'shop', now: new Date('2026-04-01T00:00:00Z') });
   const objs = objects(r.files[0]!.content);
-  it('denies by default, then allows each rule on both sides', () => {
-    expect(objs[0]).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+  it('denies by default the pods of each enforced application, then allows each rule on both sides', () => {
+    expect(objs.slice(0, 3)).toMatchObject([
+      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-dns' }, spec: { podSelector: { matchLabels: { app: 'dns' }, matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, policyTypes: ['Ingress', 'Egress'] } },
+      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-monitoring' } },
+      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-shop-prod' }, spec: { podSelector: { matchLabels: { app: 'shop', env: 'prod' } }, policyTypes: ['Ingress', 'Egress'] } },
+    ]);
     const [ing, eg] = byRule(objs, 'r-api-db');
     expect(ing!.spec).toEqual({
-      podSelector: { matchLabels: { app: 'shop', role: 'db' } },
+      podSelector: { matchLabels: { app: 'shop', env: 'prod', role: 'db' } },
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'api' } } }], ports: [{ protocol: 'TCP', port: 5432, endPort: 5433 }] }],
     });
-    expect(eg!.spec).toMatchObject({ podSelector: { matchLabels: { app: 'shop', role: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'db' } } }] }] });
+    expect(eg!.spec).toMatchObject({ podSelector: { matchLabels: { app: 'shop', env: 'prod', role: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'db' } } }] }] });
     for (const o of objs) expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
   });
   it('writes addresses as ipBlock with exceptions, every workload as all namespaces', () => {
@@ -113,10 +123,11 @@ describe('Kubernetes NetworkPolicy', () => {
 
 describe('CiliumNetworkPolicy', () => {
   const objs = objects(exportPolicy(doc, 'cilium', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
-  it('denies by default and matches label peers in every namespace', () => {
-    expect(objs[0]).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', spec: { endpointSelector: {}, ingress: [{}], egress: [{}] } });
+  it('denies by default the endpoints of each enforced application and matches label peers in every namespace', () => {
+    expect(objs[0]).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'bulkhead-default-deny-dns' }, spec: { endpointSelector: { matchLabels: { app: 'dns' }, matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, ingress: [{}], egress: [{}] } });
+    expect(objs[2]).toMatchObject({ metadata: { name: 'bulkhead-default-deny-shop-prod' }, spec: { endpointSelector: { matchLabels: { app: 'shop', env: 'prod' } } } });
     const ing = byRule(objs, 'r-api-db')[0]!;
-    expect(ing.spec.endpointSelector).toEqual({ matchLabels: { app: 'shop', role: 'db' } });
+    expect(ing.spec.endpointSelector).toEqual({ matchLabels: { app: 'shop', env: 'prod', role: 'db' } });
     expect(ing.spec.ingress).toEqual([
       { fromEndpoints: [{ matchLabels: { app: 'shop', role: 'api' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '5432', endPort: 5433, protocol: 'TCP' }] }] },
     ]);
@@ -133,14 +144,15 @@ describe('Calico', () => {
   it('writes GlobalNetworkPolicy with selector expressions, one rule per protocol, and an explicit default deny', () => {
     const objs = objects(exportPolicy(doc, 'calico', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
     const ing = byRule(objs, 'r-api-db').find((o) => (o.spec.types as string[])[0] === 'Ingress')!;
-    expect(ing).toMatchObject({ kind: 'GlobalNetworkPolicy', spec: { selector: "app == 'shop' && role == 'db'", ingress: [{ action: 'Allow', protocol: 'TCP', source: { selector: "app == 'shop' && role == 'api'" }, destination: { ports: ['5432:5433'] } }] } });
+    expect(ing).toMatchObject({ kind: 'GlobalNetworkPolicy', spec: { selector: "app == 'shop' && role == 'db' && (app == 'shop' && env == 'prod')", ingress: [{ action: 'Allow', protocol: 'TCP', source: { selector: "app == 'shop' && role == 'api'" }, destination: { ports: ['5432:5433'] } }] } });
     const dns = byRule(objs, 'r-dns').find((o) => (o.spec.types as string[])[0] === 'Ingress')!;
     expect((dns.spec.ingress as unknown[]).length).toBe(2);
     expect(dns.spec.ingress).toContainEqual({ action: 'Allow', protocol: 'UDP', source: { selector: 'all()' }, destination: { ports: [53] } });
     expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ action: 'Allow', protocol: 'TCP', source: { nets: ['0.0.0.0/0'], notNets: ['10.0.0.0/8', '192.0.2.66/32'] }, destination: { ports: [443] } }]);
     const mon = byRule(objs, 'r-mon').find((o) => (o.spec.types as string[])[0] === 'Egress')!;
     expect((mon.spec.egress as Array<{ protocol: string }>).map((x) => x.protocol)).toEqual(['TCP', 'ICMP', 'ICMPv6']);
-    expect(objs[objs.length - 1]).toMatchObject({ metadata: { name: 'bulkhead-default-deny' }, spec: { order: 10000, selector: 'all()', ingress: [{ action: 'Deny' }], egress: [{ action: 'Deny' }] } });
+    const deny = { order: 10000, ingress: [{ action: 'Deny' }], egress: [{ action: 'Deny' }] };
+    expect(objs[objs.length - 1]).toMatchObject({ metadata: { name: 'bulkhead-default-deny' }, spec: { ...deny, selector: "(app == 'dns' && !has(env)) || (app == 'monitoring' && !has(env)) || (app == 'shop' && env == 'prod')" } });
   });
   it('stages the same policies for a dry run, cluster-wide or in a namespace', () => {
     const staged = objects(exportPolicy(doc, 'calico-staged').files[0]!.content);
@@ -243,5 +255,132 @@ describe('the baseline export', () => {
     const r = exportPolicy(doc, 'baseline');
     expect(r.files[0]!.content.split('\n')[0]).toMatch(/schema: docs\/baseline\.schema\.json/);
     expect(parseYaml(r.files[0]!.content)).toEqual(doc);
+  });
+});
+
+describe('enforcement states: approving and enforcing one application leaves every other open', () => {
+  const now = new Date('2026-04-01T00:00:00Z');
+  const staged: BaselineDoc = {
+    ...doc,
+    enforcement: [
+      { application: 'monitoring', environment: '', state: 'test' },
+      { application: 'shop', environment: 'prod', state: 'enforced' },
+    ],
+  };
+  const nft = exportPolicy(staged, 'nftables', { now });
+  const host = (name: string) => nft.files.find((f) => f.name === `${name}.nft`)!.content;
+
+  it('nftables: drops by default only on hosts of the enforced application', () => {
+    for (const h of ['web-1', 'api-1', 'db-1']) {
+      expect(host(h)).toMatch(/hook input priority filter; policy drop;/);
+      expect(host(h)).toMatch(/hook output priority filter; policy drop;/);
+    }
+    expect(host('db-1')).toContain('ip saddr 10.10.0.21 tcp dport 5432-5433 accept');
+    const dns = host('dns-1');
+    expect(dns).not.toMatch(/drop/);
+    expect(dns).toMatch(/hook input priority filter; policy accept;\n\s+\}/);
+    expect(dns).toContain('# Enforcement: visibility for dns');
+  });
+
+  it('nftables: a host in test accepts what its rules allow, then logs and accepts the rest', () => {
+    const mon = host('mon-1');
+    expect(mon).not.toMatch(/drop/);
+    expect(mon).toContain('policy accept;');
+    expect(mon).toContain('tcp dport 9100 accept');
+    expect(mon).toMatch(/accept comment "r-mon[^\n]*\n\s+log prefix "bulkhead-test output: " accept\n\s+\}/);
+    expect(mon).toMatch(/log prefix "bulkhead-test input: " accept\n\s+\}/);
+  });
+
+  it('nftables: every state passes nft -c', () => {
+    expect(checkNftables(nft.files).filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('nftables: with no enforcement at all (a baseline without states), nothing drops anywhere', () => {
+    const { enforcement: _none, ...plain } = doc;
+    for (const f of exportPolicy(plain, 'nftables', { now }).files) expect(f.content).not.toMatch(/drop/);
+  });
+
+  it('Kubernetes: isolates only pods of the enforced application, and says test has no NetworkPolicy form', () => {
+    const r = exportPolicy(staged, 'kubernetes', { now });
+    const objs = objects(r.files[0]!.content);
+    expect(objs.filter((o) => o.metadata.name.startsWith('bulkhead-default-deny')).map((o) => o.spec.podSelector)).toEqual([{ matchLabels: { app: 'shop', env: 'prod' } }]);
+    // every policy selects shop@prod pods: nothing else is isolated
+    for (const o of objs) expect(o.spec.podSelector).toMatchObject({ matchLabels: { app: 'shop', env: 'prod' } });
+    // monitoring (in test) still reaches the enforced pods: its rule is written on their side only
+    expect(byRule(objs, 'r-mon').map((o) => o.spec.policyTypes)).toEqual([['Ingress']]);
+    expect(byRule(objs, 'r-dns').map((o) => o.spec.policyTypes)).toEqual([['Egress']]);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^monitoring \(no env label\) is in test: NetworkPolicy has no log-only form/)]));
+    expect(r.files[0]!.content).toContain('# Enforced (default deny): shop@prod');
+  });
+
+  it('Calico: enforces only the enforced application, stages the one in test, selects nothing else', () => {
+    const objs = objects(exportPolicy(staged, 'calico', { now }).files[0]!.content);
+    const enforcedObjs = objs.filter((o) => o.kind === 'GlobalNetworkPolicy');
+    const testObjs = objs.filter((o) => o.kind === 'StagedGlobalNetworkPolicy');
+    expect(enforcedObjs.length + testObjs.length).toBe(objs.length);
+    for (const o of enforcedObjs) expect(o.spec.selector).toMatch(/app == 'shop' && env == 'prod'\)?$/);
+    for (const o of testObjs) expect(o.spec).toMatchObject({ stagedAction: 'Set', selector: expect.stringMatching(/app == 'monitoring' && !has\(env\)\)?$/) });
+    expect(enforcedObjs.find((o) => o.metadata.name === 'bulkhead-default-deny')!.spec.selector).toBe("app == 'shop' && env == 'prod'");
+    expect(objs.filter((o) => /app == 'dns'/.test(String(o.spec.selector)))).toEqual([]);
+    const { enforcement: _none, ...plain } = doc;
+    const none = exportPolicy(plain, 'calico', { now });
+    expect(objects(none.files[0]!.content).filter(Boolean)).toEqual([]);
+    expect(none.warnings).toContainEqual(expect.stringMatching(/no application is enforced or in test/));
+    // the staged format stays the dry run of all of it
+    expect(objects(exportPolicy(plain, 'calico-staged', { now }).files[0]!.content).find((o) => o.metadata.name === 'bulkhead-default-deny')!.spec.selector).toBe('all()');
+  });
+
+  it('Cilium: isolates only endpoints of the enforced application, and says test has no policy form', () => {
+    const r = exportPolicy(staged, 'cilium', { now });
+    const objs = objects(r.files[0]!.content);
+    expect(objs.filter((o) => o.metadata.name.startsWith('bulkhead-default-deny')).map((o) => o.spec.endpointSelector)).toEqual([{ matchLabels: { app: 'shop', env: 'prod' } }]);
+    for (const o of objs) expect(o.spec.endpointSelector).toMatchObject({ matchLabels: { app: 'shop', env: 'prod' } });
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^monitoring \(no env label\) is in test: a CiliumNetworkPolicy cannot log/));
+    const { enforcement: _none, ...plain } = doc;
+    expect(objects(exportPolicy(plain, 'cilium', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
+  });
+
+  it('AWS: every instance keeps its groups (references need members); those not enforced also carry bulkhead-open', () => {
+    type Tf = { resource: Record<string, Record<string, Record<string, unknown>>>; output: { workload_security_groups: { value: Record<string, string[]> } } };
+    const r = exportPolicy(staged, 'aws', { now });
+    const tf = JSON.parse(r.files[0]!.content) as Tf;
+    const open = '${aws_security_group.sg_bulkhead_open.id}';
+    expect(tf.resource.aws_security_group!.sg_bulkhead_open).toMatchObject({ name: 'bulkhead-open' });
+    const attach = tf.output.workload_security_groups.value;
+    for (const w of ['web-1', 'api-1', 'db-1']) expect(attach[w]).not.toContain(open);
+    for (const w of ['dns-1', 'mon-1']) expect(attach[w]).toContain(open);
+    const openRules = [...Object.values(tf.resource.aws_vpc_security_group_ingress_rule!), ...Object.values(tf.resource.aws_vpc_security_group_egress_rule!)].filter((x) => x.security_group_id === open);
+    expect(openRules.map((x) => [x.cidr_ipv4 ?? x.cidr_ipv6, x.ip_protocol])).toEqual([['0.0.0.0/0', '-1'], ['::/0', '-1'], ['0.0.0.0/0', '-1'], ['::/0', '-1']]);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^monitoring \(no env label\) is in test: security groups cannot log/));
+    // nothing enforced: every instance open, and no subnet-wide ACL deny
+    const { enforcement: _none, ...plain } = doc;
+    const none = JSON.parse(exportPolicy(plain, 'aws', { now }).files[0]!.content) as Tf;
+    for (const groups of Object.values(none.output.workload_security_groups.value)) expect(groups).toContain(open);
+    expect(none.resource.aws_network_acl_rule).toBeUndefined();
+  });
+
+  it('a rule naming one workload is written only for the application and environment that workload is in', () => {
+    const two: BaselineDoc = {
+      ...staged,
+      enforcement: [...staged.enforcement!, { application: 'dns', environment: '', state: 'enforced' }],
+      rules: [{ id: 'r-one', action: 'allow', from: { labels: { workload: 'api-1' } }, to: { labels: { workload: 'db-1' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'one host to another', status: 'approved' }],
+    };
+    for (const f of ['kubernetes', 'cilium'] as const) {
+      const objs = byRule(objects(exportPolicy(two, f, { now }).files[0]!.content), 'r-one');
+      expect(objs.map((o) => o.metadata.name)).toEqual(['bulkhead-r-one-in-shop-prod', 'bulkhead-r-one-out-shop-prod']);
+    }
+    const calico = byRule(objects(exportPolicy(two, 'calico', { now }).files[0]!.content), 'r-one');
+    expect(calico.map((o) => o.spec.selector)).toEqual(["bulkhead.io/workload == 'db-1' && (app == 'shop' && env == 'prod')", "bulkhead.io/workload == 'api-1' && (app == 'shop' && env == 'prod')"]);
+  });
+
+  it('Kubernetes: with nothing enforced, no policy at all', () => {
+    const { enforcement: _none, ...plain } = doc;
+    expect(objects(exportPolicy(plain, 'kubernetes', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
+  });
+
+  it('the baseline carries each application\'s state and reads it back', () => {
+    const text = exportPolicy(staged, 'baseline').files[0]!.content;
+    expect(parseBaseline(text).enforcement).toEqual(staged.enforcement);
+    expect(() => parseBaseline(text.replace('state: test', 'state: blocking'))).toThrow(/enforcement\.0\.state/);
   });
 });

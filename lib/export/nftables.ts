@@ -1,13 +1,17 @@
 // nftables, one ruleset per host: for every workload of the baseline, a `table inet bulkhead` with
-// input and output chains that drop by default, accept established traffic, loopback and IPv6
-// neighbour discovery, and accept what the rules allow for that host: inbound from the sources
-// of rules whose `to` selects it, outbound to the destinations of rules whose `from` selects it.
-// Label selectors become the addresses their workloads hold at export time (re-export when
-// addresses change). Loading a file replaces only Bulkhead's own table.
+// input and output chains that accept established traffic, loopback and IPv6 neighbour discovery,
+// and accept what the rules allow for that host: inbound from the sources of rules whose `to`
+// selects it, outbound to the destinations of rules whose `from` selects it. What happens to the
+// rest follows the enforcement state of the host's application and environment: enforced drops it
+// (policy drop), test logs it with the prefix "bulkhead-test" and accepts it, visibility has no
+// rules at all (policy accept) - the file still replaces the table, so loading it takes back an
+// earlier enforcement. Label selectors become the addresses their workloads hold at export time
+// (re-export when addresses change). Loading a file replaces only Bulkhead's own table.
 import { isAny, isCidr, isLabels, selectorKey, type CidrSelector, type Selector } from '../policy/model';
 import { cidrMatcher, labelsMatch, matcherHas } from '../policy/selectors';
 import type { BaselineDoc, BaselineRule, BaselineWorkload } from './baseline';
-import { cidrFamily, isV6, portsByProtocol, rulesInForce, ruleNote, selectorAddresses, type ExportOptions, type ExportResult } from './common';
+import type { EnforcementState } from '../policy/enforcement-states';
+import { cidrFamily, enforcementOf, NOTHING_ENFORCED, isV6, portsByProtocol, rulesInForce, ruleNote, selectorAddresses, type ExportOptions, type ExportResult } from './common';
 
 const TABLE = 'bulkhead';
 
@@ -70,7 +74,11 @@ function l4(r: BaselineRule): string[] {
   return out;
 }
 
-export function hostRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readonly BaselineRule[], cache: AddressCache = new Map()): { text: string; lines: number } {
+/** The log prefix of what a host in test would drop (nft allows at most 127 characters). */
+export const TEST_LOG_PREFIX = 'bulkhead-test';
+
+export function hostRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readonly BaselineRule[], cache: AddressCache, state: EnforcementState): { text: string; lines: number } {
+  if (state === 'visibility') return openRuleset(doc, w, rules);
   const input: string[] = [];
   const output: string[] = [];
   const hasV4 = w.addresses.some((a) => !isV6(a));
@@ -96,29 +104,57 @@ export function hostRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readon
       if (chain.length === before) chain.push(`    # ${r.id}: no ${chain === input ? 'source' : 'destination'} addresses for ${isLabels(other) ? 'its label selector' : 'this host\'s address family'} at export time`);
     }
   }
+  const enforced = state === 'enforced';
   const base = (hook: 'input' | 'output') => [
     `  chain ${hook} {`,
-    `    type filter hook ${hook} priority filter; policy drop;`,
+    `    type filter hook ${hook} priority filter; policy ${enforced ? 'drop' : 'accept'};`,
     '    ct state established,related accept',
-    '    ct state invalid drop',
+    ...(enforced ? ['    ct state invalid drop'] : []),
     `    ${hook === 'input' ? 'iif' : 'oif'} "lo" accept`,
     '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept',
   ];
+  // in test, what the rules did not accept reaches this line: logged, then let through
+  const tail = (hook: 'input' | 'output') => (enforced ? [] : [`    log prefix "${TEST_LOG_PREFIX} ${hook}: " accept`]);
   const lines = [
-    `# nftables ruleset for ${w.name} (${w.addresses.join(', ') || 'no address'}) from Bulkhead baseline "${doc.metadata.name}", generated ${doc.metadata.generatedAt}`,
-    `# Load with: nft -f ${hostFileName(w.name)}   (replaces only the table inet ${TABLE})`,
-    `table inet ${TABLE}`,
-    `delete table inet ${TABLE}`,
+    ...header(doc, w, state),
     `table inet ${TABLE} {`,
     ...base('input'),
     ...input,
+    ...tail('input'),
     '  }',
     ...base('output'),
     ...output,
+    ...tail('output'),
     '  }',
     '}',
   ];
   return { text: `${lines.join('\n')}\n`, lines: input.length + output.length };
+}
+
+function header(doc: BaselineDoc, w: BaselineWorkload, state: EnforcementState): string[] {
+  const meaning = { enforced: 'what the rules do not allow is dropped', test: `what the rules do not allow is logged ("${TEST_LOG_PREFIX}") and accepted`, visibility: 'nothing is filtered' }[state];
+  return [
+    `# nftables ruleset for ${w.name} (${w.addresses.join(', ') || 'no address'}) from Bulkhead baseline "${doc.metadata.name}", generated ${doc.metadata.generatedAt}`,
+    `# Enforcement: ${state} for ${w.labels.app ? `${w.labels.app}${w.labels.env ? `@${w.labels.env}` : ''}` : 'a workload of no application'}: ${meaning}`,
+    `# Load with: nft -f ${hostFileName(w.name)}   (replaces only the table inet ${TABLE})`,
+    `table inet ${TABLE}`,
+    `delete table inet ${TABLE}`,
+  ];
+}
+
+/** A host in visibility: Bulkhead's table with open chains, so loading it removes an earlier drop. */
+function openRuleset(doc: BaselineDoc, w: BaselineWorkload, rules: readonly BaselineRule[]): { text: string; lines: number } {
+  const mine = rules.filter((r) => selects(r.to, w) || selects(r.from, w)).length;
+  const chain = (hook: 'input' | 'output') => [`  chain ${hook} {`, `    type filter hook ${hook} priority filter; policy accept;`, '  }'];
+  const lines = [
+    ...header(doc, w, 'visibility'),
+    ...(mine ? [`# ${mine} rules apply to this host; they are written once its application is in test or enforced`] : []),
+    `table inet ${TABLE} {`,
+    ...chain('input'),
+    ...chain('output'),
+    '}',
+  ];
+  return { text: `${lines.join('\n')}\n`, lines: 0 };
 }
 
 export function exportNftables(doc: BaselineDoc, opts: ExportOptions = {}): ExportResult {
@@ -127,12 +163,14 @@ export function exportNftables(doc: BaselineDoc, opts: ExportOptions = {}): Expo
   const files = [];
   const names = new Set<string>();
   const cache: AddressCache = new Map();
+  const enforcement = enforcementOf(doc);
+  if (!enforcement.pairs('enforced').length) warnings.push(NOTHING_ENFORCED);
   for (const w of doc.workloads) {
     if (!w.addresses.length) continue;
     let name = hostFileName(w.name);
     while (names.has(name)) name = name.replace(/\.nft$/, '_.nft');
     names.add(name);
-    files.push({ name, content: hostRuleset(doc, w, rules, cache).text });
+    files.push({ name, content: hostRuleset(doc, w, rules, cache, enforcement.of(w)).text });
   }
   for (const r of rules) if (!isLabels(r.from) && !isLabels(r.to) && !isAny(r.from) && !isAny(r.to)) {
     if (!doc.workloads.some((w) => selects(r.from, w) || selects(r.to, w))) warnings.push(`rule ${r.id}: selects no host of the baseline; it appears in no ruleset`);

@@ -4,6 +4,7 @@
 import { audit } from '../audit';
 import type { Db } from '../db';
 import { baselineSchema, buildBaseline, type BaselineDoc, type BaselineRule } from '../export/baseline';
+import { enforcementStates } from './enforcement';
 import { describeRule, NotFoundError, PolicyError, selectorKey, type Rule } from './model';
 import type { PolicyView } from './labels';
 import { normalizePorts } from './ports';
@@ -51,10 +52,12 @@ function windowOf(rules: readonly Rule[]): { from: Date; to: Date } | null {
 export async function createBaseline(db: Db, opts: { name: string; note?: string | null; rules: readonly Rule[]; view: PolicyView }, who: Who): Promise<BaselineInfo & { doc: BaselineDoc }> {
   if (!NAME.test(opts.name)) throw new PolicyError(`baseline name "${opts.name}": letters, digits, ".", "_", "-" (at most 100, starting with a letter or digit)`);
   const window = windowOf(opts.rules);
+  // a snapshot keeps the states of its time, so exporting it again enforces what it enforced then
+  const enforcement = await enforcementStates(db);
   for (let attempt = 0; ; attempt++) {
     const last = await db.baseline.findFirst({ where: { name: opts.name }, orderBy: { version: 'desc' } });
     const version = (last?.version ?? 0) + 1;
-    const doc = buildBaseline({ name: opts.name, version, rules: opts.rules, view: opts.view, window, policy: 'approved', note: opts.note ?? null });
+    const doc = buildBaseline({ name: opts.name, version, rules: opts.rules, view: opts.view, window, policy: 'approved', note: opts.note ?? null, enforcement });
     try {
       const row = await db.$transaction(async (tx) => {
         const created = await tx.baseline.create({

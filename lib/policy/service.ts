@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import { activeBaselineRules, baselineView, buildBaseline, overlayView, parseBaseline, type BaselineDoc } from '../export/baseline';
 import type { Store } from '../store';
 import { getBaseline } from './baselines';
+import { enforcementStates } from './enforcement';
 import { blastRadius, type BlastResult } from './blast';
 import { loadPolicyView, type PolicyView, type ViewOptions } from './labels';
 import { PolicyError, type Rule } from './model';
@@ -152,7 +153,7 @@ export async function exportDocument(rt: PolicyStores, opts: { status?: 'approve
     to = Math.max(to, Date.parse(w.to));
   }
   const window = Number.isFinite(from) && to ? { from: new Date(from), to: new Date(to) } : null;
-  return buildBaseline({ name: opts.name ?? `bulkhead-${status}`, rules, view, window, policy: status });
+  return buildBaseline({ name: opts.name ?? `bulkhead-${status}`, rules, view, window, policy: status, enforcement: await enforcementStates(db) });
 }
 
 export { baselineView };

@@ -26,6 +26,8 @@ import * as baselineImport from '../baselines/import/route';
 import * as exportRoute from '../export/route';
 import * as simulation from '../simulation/route';
 import * as blast from '../blast-radius/route';
+import * as enforcementList from '../enforcement/route';
+import * as enforcementOne from '../enforcement/[id]/route';
 
 let rt: Runtime;
 const token = {} as Record<Role, string>;
@@ -140,5 +142,26 @@ describe('policy routes', () => {
     const doc = (await call(baselineOne.GET, 'viewer', '/api/v1/baselines/shop', { params: { ref: 'shop' } })).body.document;
     expect((await call(simulation.POST, 'viewer', '/api/v1/simulation', { body: { document: doc, days: 1 } })).body.policy.rules).toBe(3);
     expect((await call(blast.GET, 'viewer', '/api/v1/blast-radius')).body).toMatchObject({ workloads: 0, approved: { rules: 4 } });
+  });
+
+  it('lets owners set the enforcement state of their applications only, and audits each change', async () => {
+    const put = (role: Role, app: string, body: unknown) => call(enforcementOne.PUT, role, `/api/v1/enforcement/${app}`, { method: 'PUT', body, params: { id: app } });
+    expect((await put('owner', 'crm', { state: 'enforced' })).status).toBe(403);
+    expect((await put('viewer', 'shop', { state: 'enforced' })).status).toBe(403);
+    expect((await put('owner', 'shop', { state: 'blocking' })).status).toBe(400);
+    expect(await put('owner', 'shop', { state: 'enforced', environment: 'prod' })).toMatchObject({ status: 200, body: { application: 'shop', environment: 'prod', from: 'visibility', to: 'enforced', changed: true } });
+    expect(await put('architect', 'crm', { state: 'test' })).toMatchObject({ status: 200, body: { application: 'crm', environment: '', to: 'test' } });
+    const list = await call(enforcementList.GET, 'viewer', '/api/v1/enforcement');
+    expect(list.status).toBe(200);
+    expect(list.body.enforcement.map((r: { application: string; environment: string; state: string }) => [r.application, r.environment, r.state])).toEqual([
+      ['crm', '', 'test'],
+      ['shop', 'prod', 'enforced'],
+    ]);
+    expect((await call(enforcementOne.GET, 'viewer', '/api/v1/enforcement/shop', { params: { id: 'shop' } })).body.enforcement).toHaveLength(1);
+    const events = (await queryAudit(rt.db.prisma, { action: 'policy.enforce' })).events;
+    expect(events.map((e) => [e.actor.name, e.via, e.summary])).toEqual([
+      ['architect@policy.test (token "test")', 'api', 'crm: enforcement visibility -> test'],
+      ['owner@policy.test (token "test")', 'api', 'shop@prod: enforcement visibility -> enforced'],
+    ]);
   });
 });
