@@ -2,6 +2,8 @@
 // what is behind one line of the map, through the reader the map page uses (lib/read/edge.ts):
 // the dependencies of the window's analysis between two map nodes, their flows over time and the
 // latest raw flow records.
+import { addressPort, flowPortLabel } from '../../lib/flow/ports';
+import { protocolNumber } from '../../lib/flow/record';
 import { edgeDetails } from '../../lib/read/edge';
 import { mapIndexOf, sideOf } from '../../lib/read/sides';
 import { UserError, type CommandContext } from '../context';
@@ -55,8 +57,8 @@ export async function run(ctx: CommandContext, opts: EdgeCliOptions, args: strin
     lines.push(`Latest flows (${d.samples.length}):`);
     lines.push(
       table([
-        ['START', 'CLIENT', 'SERVER', 'PROTOCOL', 'BYTES', 'PACKETS', 'EXPORTER'],
-        ...d.samples.map((f) => [second(f.start), `${f.client}:${f.clientPort}`, `${f.server}:${f.serverPort}`, f.protocol, n(f.bytes), n(f.packets), `${f.exporter} (${f.sourceKind})`]),
+        ['START', 'CLIENT', 'SERVER', 'PORT', 'BYTES', 'PACKETS', 'EXPORTER'],
+        ...d.samples.map((f) => [second(f.start), addressPort(f.client, protocolNumber(f.protocol) ?? 0, f.clientPort), addressPort(f.server, protocolNumber(f.protocol) ?? 0, f.serverPort), flowPortLabel(protocolNumber(f.protocol) ?? 0, f.serverPort), n(f.bytes), n(f.packets), `${f.exporter} (${f.sourceKind})`]),
       ]).replace(/^/gm, '  '),
     );
   } else {

@@ -1,7 +1,7 @@
 // `bulkhead flows [--client X] [--server Y] [--endpoint Z] [--port P] [--protocol P] [--limit N]
 // [--before TIME] [--json]`: the flows explorer of the flows page, through the same reader
 // (lib/read/flows.ts): raw flow records of a window, newest first, a page at a time.
-import { portLabel } from '../../lib/flow/ports';
+import { addressPort, flowPortLabel } from '../../lib/flow/ports';
 import { protocolNumber } from '../../lib/flow/record';
 import { readFlows } from '../../lib/read/flows';
 import type { CommandContext } from '../context';
@@ -36,15 +36,15 @@ export async function run(ctx: CommandContext, opts: FlowsCliOptions) {
   }
   const lines = [`${n(page.total)} flows from ${minute(page.window.from)} to ${minute(page.window.to)} UTC${before ? `, before ${second(before)}` : ''}${page.rows.length ? `; the ${page.rows.length} newest:` : '.'}`];
   if (page.rows.length) {
-    const side = (addr: string, port: number, workload: string | null) => `${addr}:${port}${workload ? ` (${workload})` : ''}`;
+    const side = (addr: string, protocol: number, port: number, workload: string | null) => `${addressPort(addr, protocol, port)}${workload ? ` (${workload})` : ''}`;
     lines.push(
       table([
         ['START', 'CLIENT', 'SERVER', 'PORT', 'BYTES C>S', 'BYTES S>C', 'PACKETS', 'EXPORTER'],
         ...page.rows.map((r) => [
           second(r.start),
-          side(r.client, r.clientPort, r.clientWorkload),
-          side(r.server, r.serverPort, r.serverWorkload),
-          portLabel(protocolNumber(r.protocol) ?? 0, r.serverPort),
+          side(r.client, protocolNumber(r.protocol) ?? 0, r.clientPort, r.clientWorkload),
+          side(r.server, protocolNumber(r.protocol) ?? 0, r.serverPort, r.serverWorkload),
+          flowPortLabel(protocolNumber(r.protocol) ?? 0, r.serverPort),
           n(r.bytesToServer),
           n(r.bytesToClient),
           n(r.packets),

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { apiGet } from '../api/client';
 import { FlowSeriesChart } from '../charts/FlowSeriesChart';
 import type { EdgeDetails } from '../data/edge';
-import { bytes, compact, num, pct, portLabel, utc } from '../format';
+import { addressPort, bytes, compact, flowPortLabel, icmpMessage, num, pct, portLabel, protocolNumber, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { windowParams, type WindowSpec } from '../window';
 import { roleColor } from './style';
@@ -354,10 +354,10 @@ function EdgePanel(props: PanelProps & { edge: ViewEdge }) {
                       <td className="nowrap" title={utc(f.start, true)}>
                         {f.start.slice(5, 10)} {f.start.slice(11, 19)}
                       </td>
-                      <td title={`${f.client}:${f.clientPort}`}>{f.client}</td>
+                      <td title={addressPort(f.client, protocolNumber(f.protocol) ?? 0, f.clientPort)}>{f.client}</td>
                       <td className="nowrap">
-                        {f.server}:{f.serverPort}
-                        {f.protocol !== 'tcp' && `/${f.protocol}`}
+                        {addressPort(f.server, protocolNumber(f.protocol) ?? 0, f.serverPort)}
+                        {f.protocol !== 'tcp' && (icmpMessage(protocolNumber(f.protocol) ?? 0, f.serverPort) ? ` ${flowPortLabel(protocolNumber(f.protocol) ?? 0, f.serverPort)}` : `/${f.protocol}`)}
                       </td>
                       <td className="num">{bytes(f.bytes)}</td>
                     </tr>
