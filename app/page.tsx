@@ -4,6 +4,7 @@ import { num, utc } from '../components/format';
 import { NoDataNextSteps } from '../components/ui/States';
 import { roleAllows } from '../lib/auth/permissions';
 import { homeSummary } from '../lib/read/home';
+import { exporterPortsText } from '../lib/flow/collector-status';
 import { clickhouseStatus, databaseStatus } from '../lib/status';
 import { VERSION } from '../lib/version';
 import { requirePage } from './_lib/auth';
@@ -50,7 +51,8 @@ export default async function Home() {
   const flows = ch.flows ?? 0;
   const { confirmedApplications: apps, rulesByStatus: byStatus, baselines, series } = await homeSummary(rt, { flowStoreUp: ch.ok });
   const live = rt.collectors?.status();
-  const ports = { netflow: rt.config.collect.netflowPort, ipfix: rt.config.collect.ipfixPort, sflow: rt.config.collect.sflowPort };
+  // the listeners that are open, not the configured ports: 0 is off, and --no-collect opens none
+  const exportTo = exporterPortsText(live?.listeners ?? []);
   const role = a.principal.role;
   const step = nextStep({
     flows,
@@ -72,10 +74,10 @@ export default async function Home() {
         <h2 id="next-heading">What next</h2>
         {step ? <p>{step}</p> : <p>No flows yet. Give Bulkhead traffic to learn from:</p>}
         {!flows ? (
-          <NoDataNextSteps ports={ports} />
+          <NoDataNextSteps exportTo={exportTo} />
         ) : (
           <p className="muted">
-            More traffic: NetFlow v5/v9 to UDP port <code>{ports.netflow}</code>, IPFIX to <code>{ports.ipfix}</code>, sFlow to <code>{ports.sflow}</code>; cloud flow logs with{' '}
+            More traffic: {exportTo ? `${exportTo} of this host` : 'the flow collectors are not listening in this server'}; cloud flow logs with{' '}
             <code>npx bulkhead import aws|gcp|azure PATH</code>.
           </p>
         )}
@@ -146,15 +148,17 @@ export default async function Home() {
               <td className={st.ok ? 'status-ok' : 'status-bad'}>{st.ok ? 'answering' : 'not answering'}</td>
               <td>{st.ok ? `${st.version} · ${st.workloads} workloads · ${st.rules} rules` : st.error}</td>
             </tr>
-            {live && (
-              <tr>
-                <th scope="row">Collectors</th>
-                <td className="status-ok">listening</td>
-                <td>
-                  {live.listeners.map((l) => `${l.kind} udp/${l.port}`).join(', ')} · since {utc(live.startedAt)}
-                </td>
-              </tr>
-            )}
+            <tr>
+              <th scope="row">Collectors</th>
+              <td className={exportTo ? 'status-ok' : 'status-warn'}>{exportTo ? 'listening' : 'off'}</td>
+              <td>
+                {!live
+                  ? 'not running in this server (started with --no-collect)'
+                  : exportTo
+                    ? `${live.listeners.map((l) => `${l.kind} udp/${l.port}`).join(', ')} · since ${utc(live.startedAt)}`
+                    : 'every collector port is set to 0'}
+              </td>
+            </tr>
           </tbody>
         </table>
       </section>

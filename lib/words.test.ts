@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, plural } from './words';
+import { count, endpointKindNote, endpointText, plural } from './words';
 
 describe('count', () => {
   it('agrees the noun with the number', () => {
@@ -14,5 +14,15 @@ describe('count', () => {
 
   it('makes the plurals of the product vocabulary', () => {
     expect(['workload', 'flow', 'rule', 'gap', 'source', 'scanner', 'network', 'policy', 'match'].map(plural)).toEqual(['workloads', 'flows', 'rules', 'gaps', 'sources', 'scanners', 'networks', 'policies', 'matches']);
+  });
+});
+
+describe('endpoints in text', () => {
+  it('says what an endpoint is unless its name says it', () => {
+    expect(endpointText({ name: 'internet', kind: 'internet' })).toBe('internet');
+    expect(endpointText({ name: 'orders-api-01', kind: 'workload' })).toBe('orders-api-01');
+    expect(endpointText({ name: 'corp-users', kind: 'network' })).toBe('corp-users (network)');
+    expect(endpointKindNote({ name: '192.0.2.7', kind: 'address' })).toBe('address');
+    expect(endpointKindNote({ name: 'internet', kind: 'internet' })).toBe('');
   });
 });

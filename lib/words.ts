@@ -14,3 +14,17 @@ export function plural(noun: string): string {
 export function count(n: number, noun: string, nouns = plural(noun)): string {
   return `${nf.format(n)} ${n === 1 ? noun : nouns}`;
 }
+
+/**
+ * What to write after an endpoint's name to say what it is: nothing for a workload, whose name
+ * says it, nor for the internet, whose name is its kind ("internet internet" otherwise).
+ */
+export function endpointKindNote(e: { name: string; kind: string }): string {
+  return e.kind === 'workload' || e.name === e.kind ? '' : e.kind;
+}
+
+/** An endpoint as a line of text: "orders-api-01", "internet", "corp-users (network)", "192.0.2.7 (address)". */
+export function endpointText(e: { name: string; kind: string }): string {
+  const note = endpointKindNote(e);
+  return note ? `${e.name} (${note})` : e.name;
+}

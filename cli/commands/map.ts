@@ -9,6 +9,7 @@ import type { CommandContext } from '../context';
 import { table } from '../table';
 import { n } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
+import { count } from '../../lib/words';
 
 export interface MapCliOptions extends WindowOptions {
   policy?: boolean;
@@ -35,8 +36,8 @@ export async function run(ctx: CommandContext, opts: MapCliOptions) {
     const apps = data.applications.filter((a) => a.kind === 'application').length;
     ctx.io.out(
       [
-        `${title}: ${n(data.workloads.length)} workloads in ${n(apps)} applications (and ${n(data.applications.length - apps)} shared services, management and scanner groups), ${n(data.endpoints.length)} networks and addresses, ${n(data.edges.length)} dependencies.`,
-        `Coverage: ${data.coverage.daysWithData} of ${data.coverage.days} days with data${data.coverage.converged ? ', converged' : ', not converged yet'}; ${data.coverage.scanners} scanners left out.`,
+        `${title}: ${count(data.workloads.length, 'workload')} in ${count(apps, 'application')} (and ${count(data.applications.length - apps, 'shared service, management or scanner group', 'shared service, management and scanner groups')}), ${count(data.endpoints.length, 'network or address', 'networks and addresses')}, ${count(data.edges.length, 'dependency')}.`,
+        `Coverage: ${data.coverage.daysWithData} of ${data.coverage.days} days with data${data.coverage.converged ? ', converged' : ', not converged yet'}; ${count(data.coverage.scanners, 'scanner')} left out.`,
         '',
         'Next: bulkhead analyze --level application (the graph folded by application) · bulkhead map --policy (verdicts) · bulkhead edge CLIENT SERVER',
       ].join('\n'),

@@ -4,7 +4,7 @@
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import type { ApplicationsList, AppRow } from '../data/apps';
-import { num, pct } from '../format';
+import { count, num, pct } from '../format';
 import { roleColor } from '../map/style';
 import { QueryState } from '../ui/Query';
 import { Empty, NoDataNextSteps } from '../ui/States';
@@ -121,7 +121,7 @@ function AppsBody(props: { data: ApplicationsList; envs: string[]; env: string; 
     <>
       <p className="muted">
         {num(rows.length)} of {num(data.applications.length)} shown.{' '}
-        {unconfirmed > 0 && `${num(unconfirmed)} applications are inferred from traffic and wait for someone who knows them to confirm, rename, merge or split them.`}
+        {unconfirmed > 0 && `${count(unconfirmed, 'application is', 'applications are')} inferred from traffic and wait for someone who knows them to confirm, rename, merge or split them.`}
       </p>
       <div className="segmented" role="group" aria-label="Environment">
         <button type="button" aria-pressed={props.env === ''} onClick={() => props.setEnv('')}>

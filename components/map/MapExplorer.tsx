@@ -8,7 +8,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import { apiGet } from '../api/client';
 import { decodeMap, type MapData, type MapWire } from '../data/map';
 import { isPending, type Pending } from '../data/progress';
-import { compact, num, utc } from '../format';
+import { compact, count, num, utc } from '../format';
 import { AnalysisRunning, Empty, ErrorBox, Loading, NoDataNextSteps } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
 import { useUrlState, useWindow } from '../url-state';
@@ -216,8 +216,8 @@ export function MapExplorer() {
       </div>
 
       <p className="map-summary" aria-live="polite">
-        {windowLabel(win)} · {num(apps)} applications · {num(data.workloads.length)} workloads · {num(data.edges.length)} dependencies
-        {' · '}showing {num(view.nodes.length)} nodes and {num(view.edges.length)} links
+        {windowLabel(win)} · {count(apps, 'application')} · {count(data.workloads.length, 'workload')} · {count(data.edges.length, 'dependency')}
+        {' · '}showing {count(view.nodes.length, 'node')} and {count(view.edges.length, 'link')}
         {view.hidden.core + view.hidden.management > 0 && (
           <>
             {' · '}hidden: {view.hidden.core > 0 && `${num(view.hidden.core)} to shared services`}

@@ -14,6 +14,7 @@ import { parsePortFilter, portLabel, type PortRange } from '../../lib/flow/ports
 import { indexMap, zoneOf, type Chain, type MapIndex, type Zone } from '../../lib/read/map';
 import type { MapData, MapEdge, MapWorkload } from '../data/map';
 import { protocolNumber } from '../format';
+import { endpointKindNote } from '../../lib/words';
 
 export { indexMap, parsePortFilter, type MapIndex, type Zone };
 
@@ -412,7 +413,7 @@ export function searchMap(ix: MapIndex, q: string, limit = 12): SearchHit[] {
     }
   }
   for (const e of ix.data.endpoints) {
-    if (e.name.toLowerCase().includes(s) || e.id.startsWith(s)) hits.push({ id: `ep:${e.id}`, label: e.name, detail: `${e.kind} · ${e.id}`, score: 3 });
+    if (e.name.toLowerCase().includes(s) || e.id.startsWith(s)) hits.push({ id: `ep:${e.id}`, label: e.name, detail: [endpointKindNote(e), e.id].filter(Boolean).join(' · '), score: 3 });
   }
   return hits
     .sort((a, b) => a.score - b.score || a.label.localeCompare(b.label))

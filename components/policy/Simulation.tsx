@@ -9,7 +9,8 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { apiGet, apiSend } from '../api/client';
 import { Bars } from '../charts/Bars';
-import { bytes, compact, duration, num, pct, utc } from '../format';
+import { bytes, compact, duration, num, pct, portLabel, utc } from '../format';
+import { endpointKindNote } from '../../lib/words';
 import type { MonitorResult } from '../../lib/policy/monitor';
 import type { SimulationResult } from '../../lib/policy/simulate';
 import { ErrorBox, Loading } from '../ui/States';
@@ -188,12 +189,12 @@ function Result({ r }: { r: SimulationResult }) {
                 {r.blocked.map((b, i) => (
                   <tr key={i}>
                     <td>
-                      {b.from.name} <span className="muted">{b.from.kind !== 'workload' ? b.from.kind : ''}</span>
+                      {b.from.name} <span className="muted">{endpointKindNote(b.from)}</span>
                     </td>
                     <td>
-                      {b.to.name} <span className="muted">{b.to.kind !== 'workload' ? b.to.kind : ''}</span>
+                      {b.to.name} <span className="muted">{endpointKindNote(b.to)}</span>
                     </td>
-                    <td>{b.protocol === 6 ? `tcp/${b.port}` : b.protocol === 17 ? `udp/${b.port}` : b.protocol === 1 ? 'icmp' : `${b.protocol}/${b.port}`}</td>
+                    <td>{portLabel(b.protocol, b.port)}</td>
                     <td className="num">{compact(b.flows)}</td>
                     <td className="num">{b.failedFlows ? compact(b.failedFlows) : '0'}</td>
                     <td className="nowrap">{utc(b.lastSeen)}</td>
@@ -282,7 +283,7 @@ function Monitor({ q }: { q: { data?: MonitorResult; error: unknown; refetch: ()
                 <tr key={i}>
                   <td>{b.from.name}</td>
                   <td>{b.to.name}</td>
-                  <td>{b.protocol === 6 ? 'tcp' : b.protocol === 17 ? 'udp' : b.protocol}/{b.port}</td>
+                  <td>{portLabel(b.protocol, b.port)}</td>
                   <td className="num">{compact(b.flows)}</td>
                   <td>{utc(b.firstSeen)}</td>
                 </tr>
