@@ -10,6 +10,7 @@ import { table } from '../table';
 import { n } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
 import { count } from '../../lib/words';
+import { estateCounts } from '../../lib/analysis/counts';
 
 export interface MapCliOptions extends WindowOptions {
   policy?: boolean;
@@ -33,10 +34,10 @@ export async function run(ctx: CommandContext, opts: MapCliOptions) {
   const title = `Map of ${minute(data.window.from)} to ${minute(data.window.to)} UTC`;
   if (!opts.policy) {
     if (opts.json) return void ctx.io.out(JSON.stringify(data, null, 2));
-    const apps = data.applications.filter((a) => a.kind === 'application').length;
+    const c = estateCounts(data);
     ctx.io.out(
       [
-        `${title}: ${count(data.workloads.length, 'workload')} in ${count(apps, 'application')} (and ${count(data.applications.length - apps, 'shared service, management or scanner group', 'shared service, management and scanner groups')}), ${count(data.endpoints.length, 'network or address', 'networks and addresses')}, ${count(data.edges.length, 'dependency')}.`,
+        `${title}: ${count(c.workloads, 'workload')} in ${count(c.applications, 'application')} (and ${count(c.groups, 'shared-service, management or scanner group', 'shared-service, management and scanner groups')}), ${count(data.endpoints.length, 'network or address', 'networks and addresses')}, ${count(c.dependencies, 'dependency')}.`,
         `Coverage: ${data.coverage.daysWithData} of ${data.coverage.days} days with data${data.coverage.converged ? ', converged' : ', not converged yet'}; ${count(data.coverage.scanners, 'scanner')} left out.`,
         '',
         'Next: bulkhead analyze --level application (the graph folded by application) · bulkhead map --policy (verdicts) · bulkhead edge CLIENT SERVER',

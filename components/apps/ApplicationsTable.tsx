@@ -120,7 +120,8 @@ function AppsBody(props: { data: ApplicationsList; envs: string[]; env: string; 
   return (
     <>
       <p className="muted">
-        {num(rows.length)} of {num(data.applications.length)} shown.{' '}
+        {count(data.counts.applications, 'application')} and {count(data.counts.groups, 'shared-service, management or scanner group', 'shared-service, management and scanner groups')} over{' '}
+        {count(data.counts.workloads, 'workload')} and {count(data.counts.dependencies, 'dependency')}; {num(rows.length)} shown.{' '}
         {unconfirmed > 0 && `${count(unconfirmed, 'application is', 'applications are')} inferred from traffic and wait for someone who knows them to confirm, rename, merge or split them.`}
       </p>
       <div className="segmented" role="group" aria-label="Environment">

@@ -8,6 +8,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import { apiGet } from '../api/client';
 import { decodeMap, type MapData, type MapWire } from '../data/map';
 import { isPending, type Pending } from '../data/progress';
+import { estateCounts } from '../../lib/analysis/counts';
 import { compact, count, num, utc } from '../format';
 import { AnalysisRunning, Empty, ErrorBox, Loading, NoDataNextSteps } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
@@ -161,7 +162,7 @@ export function MapExplorer() {
   if (!data || !view || !layout || !ix) return null;
 
   const empty = data.edges.length === 0 && data.workloads.length === 0;
-  const apps = data.applications.filter((a) => a.kind === 'application').length;
+  const counts = estateCounts(data);
   return (
     <div className="map-page">
       <div className="map-toolbar">
@@ -216,7 +217,7 @@ export function MapExplorer() {
       </div>
 
       <p className="map-summary" aria-live="polite">
-        {windowLabel(win)} · {count(apps, 'application')} · {count(data.workloads.length, 'workload')} · {count(data.edges.length, 'dependency')}
+        {windowLabel(win)} · {count(counts.applications, 'application')} · {count(counts.workloads, 'workload')} · {count(counts.dependencies, 'dependency')}
         {' · '}showing {count(view.nodes.length, 'node')} and {count(view.edges.length, 'link')}
         {view.hidden.core + view.hidden.management > 0 && (
           <>
