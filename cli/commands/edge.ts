@@ -11,6 +11,7 @@ import { table } from '../table';
 import { n } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
 import { notFound } from '../../lib/errors';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 
 export interface EdgeCliOptions extends WindowOptions {
   ports?: string;
@@ -27,7 +28,7 @@ export async function run(ctx: CommandContext, opts: EdgeCliOptions, args: strin
   await ctx.authorize('flows:read');
   const [clientSpec, serverSpec] = args;
   if (!clientSpec || !serverSpec || args.length > 2) throw new UserError(USAGE);
-  const window = windowOption(opts, 30);
+  const window = windowOption(opts, DISCOVERY_DAYS);
   const rt = await ctx.runtime();
   const result = await windowAnalysis(ctx, rt, window);
   const ix = mapIndexOf(result);

@@ -8,6 +8,7 @@ import type { CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption, timeOption } from './policy-common';
 import { windowOption, type WindowOptions } from './read-common';
+import { FLOW_RECORDS_DAYS } from '../../lib/analysis/window';
 
 export interface FlowsCliOptions extends WindowOptions {
   client?: string;
@@ -25,7 +26,7 @@ const second = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 export async function run(ctx: CommandContext, opts: FlowsCliOptions) {
   await ctx.authorize('flows:read');
-  const window = windowOption(opts, 1);
+  const window = windowOption(opts, FLOW_RECORDS_DAYS);
   const limit = numberOption(opts.limit, '--limit', { min: 1, max: 1000, integer: true }) ?? 50;
   const before = timeOption(opts.before, '--before')?.toISOString() ?? null;
   const rt = await ctx.runtime();

@@ -11,6 +11,7 @@ import { n } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
 import { count } from '../../lib/words';
 import { estateCounts } from '../../lib/analysis/counts';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 
 export interface MapCliOptions extends WindowOptions {
   policy?: boolean;
@@ -29,7 +30,7 @@ const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 export async function run(ctx: CommandContext, opts: MapCliOptions) {
   await ctx.authorize('map:read');
   const rt = await ctx.runtime();
-  const result = await windowAnalysis(ctx, rt, windowOption(opts, 30));
+  const result = await windowAnalysis(ctx, rt, windowOption(opts, DISCOVERY_DAYS));
   const data = toMapData(result);
   const title = `Map of ${minute(data.window.from)} to ${minute(data.window.to)} UTC`;
   if (!opts.policy) {

@@ -67,7 +67,7 @@ export function formatSimulation(r: SimulationResult): string {
     `  bytes    ${n(t.bytes)} observed: ${n(t.allowedBytes)} allowed, ${n(t.blockedBytes)} would be blocked`,
     `  coverage ${pct(r.coverage.ratio, 1)} of ${n(r.coverage.connections)} connections; ${pct(r.coverage.answered.ratio, 1)} of the ${n(r.coverage.answered.connections)} answered ones`,
   ];
-  if (!t.flows) lines.push('', 'No traffic in this window: widen it (--days 30) or check collectors (bulkhead doctor).');
+  if (!t.flows) lines.push('', 'No traffic in this window: choose another (--from, --to, --days) or check the collectors (bulkhead doctor).');
   if (!r.policy.rules) lines.push('', 'This policy has no rules, so everything would be blocked: approve rules (bulkhead rules approve), or simulate the proposals (--policy proposed).');
   const apps = r.applications.filter((a) => a.blockedFlows > 0).slice(0, 15);
   if (apps.length) {

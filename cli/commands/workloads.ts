@@ -8,6 +8,7 @@ import { table } from '../table';
 import { n, numberOption } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
 import { notFound } from '../../lib/errors';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 
 export interface WorkloadsCliOptions extends WindowOptions {
   search?: string;
@@ -31,7 +32,7 @@ function neighbours(title: string, rows: NeighbourRow[]): string[] {
 async function analysisOf(ctx: CommandContext, opts: WindowOptions) {
   await ctx.authorize('map:read');
   const rt = await ctx.runtime();
-  return { rt, result: await windowAnalysis(ctx, rt, windowOption(opts, 30)) };
+  return { rt, result: await windowAnalysis(ctx, rt, windowOption(opts, DISCOVERY_DAYS)) };
 }
 
 export async function run(ctx: CommandContext, opts: WorkloadsCliOptions, args: string[]) {

@@ -16,7 +16,7 @@ import { useWindow } from '../url-state';
 import { windowParams, type WindowSpec } from '../window';
 
 export function ApplicationDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
-  const win = useWindow('30d');
+  const win = useWindow();
   const q = useAnalysisQuery<Detail>(['application', id], `/api/v1/applications/${encodeURIComponent(id)}`, windowParams(win));
   return (
     <>

@@ -18,7 +18,7 @@ const KIND_LABEL: Record<AppRow['kind'], string> = { application: 'application',
 
 export function ApplicationsTable() {
   const url = useUrlState();
-  const win = useWindow('30d');
+  const win = useWindow();
   const wp = windowParams(win);
   const q = useAnalysisQuery<ApplicationsList>(['applications'], '/api/v1/applications', wp);
   const [search, setSearch] = useState(url.get('q') ?? '');

@@ -19,7 +19,7 @@ const PAGE = 100;
 
 export function WorkloadsTable({ canEdit }: { canEdit: boolean }) {
   const url = useUrlState();
-  const win = useWindow('30d');
+  const win = useWindow();
   const wp = windowParams(win);
   const [search, setSearch] = useState(url.get('q') ?? '');
   const offset = Number(url.get('offset') ?? 0) || 0;

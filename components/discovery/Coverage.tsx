@@ -32,7 +32,7 @@ function shade(hours: number): string {
 }
 
 export function Coverage() {
-  const win = useWindow('30d');
+  const win = useWindow();
   const q = useAnalysisQuery<CoverageReport>(['coverage'], '/api/v1/discovery/coverage', windowParams(win));
   return (
     <>

@@ -12,7 +12,7 @@ import { addressPort, bytes, duration, flowPortLabel, num, protocolNumber } from
 import { ErrorBox, Loading } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
 import { useUrlState, useWindow } from '../url-state';
-import { windowParams } from '../window';
+import { FLOW_RECORDS_PRESET, windowLabel, windowParams } from '../window';
 import { numCol, TableHead } from '../ui/TableHead';
 
 const FIELDS = [
@@ -30,7 +30,7 @@ function tcpFlags(f: number): string {
 
 export function FlowsExplorer() {
   const url = useUrlState();
-  const win = useWindow('24h');
+  const win = useWindow(FLOW_RECORDS_PRESET);
   const id = useId();
   const values = Object.fromEntries(FIELDS.map(([k]) => [k, url.get(k) ?? ''])) as Record<(typeof FIELDS)[number][0], string>;
   const [draft, setDraft] = useState(values);
@@ -85,7 +85,7 @@ export function FlowsExplorer() {
           <section className="card" aria-labelledby={`${id}-chart`}>
             <div className="page-head">
               <h2 id={`${id}-chart`}>
-                {num(first.total)} flow records {active.length ? 'matching' : 'in the window'}
+                {num(first.total)} flow records{active.length ? ' matching' : ''}, {windowLabel(win)}
               </h2>
               <div className="segmented" role="group" aria-label="Chart metric">
                 <button type="button" aria-pressed={metric === 'flows'} onClick={() => setMetric('flows')}>

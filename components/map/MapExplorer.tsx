@@ -26,7 +26,7 @@ import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, LEVELS, searchMap, t
 const DETAIL_LIMIT = 60;
 
 export function useMapData() {
-  const w = useWindow('30d');
+  const w = useWindow();
   const params = windowParams(w);
   return {
     window: w,

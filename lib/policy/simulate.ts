@@ -16,7 +16,7 @@ import type { Db } from '../db';
 import { syncNamedNetworks, valueText } from '../identity/networks';
 import type { Store } from '../store';
 import { chTime } from '../analysis/window';
-import { resolveWindow } from '../analysis/window';
+import { DISCOVERY_DAYS, resolveWindow } from '../analysis/window';
 import { isAny, isLabels, type PortSpec, type Selector } from './model';
 import type { PolicyView } from './labels';
 import { cidrMatcher, selectWorkloads, type Range } from './selectors';
@@ -32,7 +32,7 @@ export interface SimRule {
 export interface SimulateOptions {
   from?: Date | string;
   to?: Date | string;
-  /** window length in days when `from` is not given (default 7) */
+  /** window length in days when `from` is not given (default DISCOVERY_DAYS, the window rules are proposed from) */
   days?: number;
   /** top would-block dependencies to list (default 20) */
   top?: number;
@@ -126,7 +126,7 @@ const endpointSql = (x: string) =>
 
 export async function simulatePolicy(store: Store, db: Db, rules: readonly SimRule[], view: PolicyView, opts: SimulateOptions = {}): Promise<SimulationResult> {
   const t0 = performance.now();
-  const window = resolveWindow({ from: opts.from, to: opts.to, days: opts.days ?? 7 });
+  const window = resolveWindow({ from: opts.from, to: opts.to, days: opts.days ?? DISCOVERY_DAYS });
   const tag = randomBytes(5).toString('hex');
   const R = store.t(`policy_sim_${tag}_rules`);
   const M = store.t(`policy_sim_${tag}_members`);

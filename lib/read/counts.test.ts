@@ -1,13 +1,16 @@
 // One workload, application and dependency count per window, whichever reader shows it: the
 // overview (homeCounts), the map (toMapData, `bulkhead map`), the applications page
-// (listApplications) and `bulkhead analyze --json`, on a generated estate and the default window.
+// (listApplications) and `bulkhead analyze --json`, on a generated estate and the default window,
+// which is itself one window for every discovery view (docs/ui.md#windows).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../cli/io';
 import { runCli } from '../../cli/main';
+import { windowOf } from '../../app/_data/window';
+import { resolveWindowParams } from '../../components/window';
 import { testConfig } from '../../test/support';
 import { estateCounts } from '../analysis/counts';
 import type { AnalysisResult } from '../analysis/types';
-import { DISCOVERY_DAYS } from '../analysis/window';
+import { DISCOVERY_DAYS, FLOW_RECORDS_DAYS } from '../analysis/window';
 import { loadDemo } from '../demo/load';
 import { openRuntime, type Runtime } from '../runtime';
 import { analysisResult } from './analysis';
@@ -56,4 +59,19 @@ describe('the estate counts', () => {
     expect(text).toContain(`Workloads      ${expected.workloads} in the window, ${expected.activeWorkloads} with dependencies`);
     expect(text).toMatch(new RegExp(`Applications +${expected.applications} \\(`));
   }, 240_000);
+});
+
+describe('the default window', () => {
+  it('is the same for the discovery views: the API, the pages, analyze, map and simulate; the flow records open on their own', async () => {
+    const expected = { from: result.window.from.toISOString(), to: result.window.to.toISOString() };
+    expect(result.window.to.getTime() - result.window.from.getTime()).toBe(DISCOVERY_DAYS * 86_400_000);
+    const page = resolveWindowParams({}, undefined, Date.now());
+    expect({ from: page.from, to: page.to }).toEqual(expected);
+    expect(windowOf({})).toEqual({ days: DISCOVERY_DAYS });
+    expect(JSON.parse(await cli('map', '--json')).window).toEqual(expected);
+    expect(JSON.parse(await cli('simulate', '--policy', 'proposed', '--json')).window).toEqual(expected);
+    const flows = JSON.parse(await cli('flows', '--json', '--limit', '1')).window;
+    expect(new Date(flows.to).getTime() - new Date(flows.from).getTime()).toBe(FLOW_RECORDS_DAYS * 86_400_000);
+    expect(await cli('flows', '--limit', '1')).toMatch(/^[\d,]+ flows from .* to .* UTC/);
+  }, 120_000);
 });
