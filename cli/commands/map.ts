@@ -39,7 +39,7 @@ export async function run(ctx: CommandContext, opts: MapCliOptions) {
     ctx.io.out(
       [
         `${title}: ${count(c.workloads, 'workload')} in ${count(c.applications, 'application')} (and ${count(c.groups, 'shared-service, management or scanner group', 'shared-service, management and scanner groups')}), ${count(data.endpoints.length, 'network or address', 'networks and addresses')}, ${count(c.dependencies, 'dependency')}.`,
-        `Coverage: ${data.coverage.daysWithData} of ${data.coverage.days} days with data${data.coverage.converged ? ', converged' : ', not converged yet'}; ${count(data.coverage.scanners, 'scanner')} left out.`,
+        `Coverage: flows on ${count(data.coverage.daysWithData, 'UTC day')} of a ${data.coverage.days}-day window${data.coverage.converged ? ', converged' : ', not converged yet'}; ${count(data.coverage.scanners, 'scanner')} left out.`,
         '',
         'Next: bulkhead analyze --level application (the graph folded by application) · bulkhead map --policy (verdicts) · bulkhead edge CLIENT SERVER',
       ].join('\n'),

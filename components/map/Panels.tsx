@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { apiGet } from '../api/client';
 import { FlowSeriesChart } from '../charts/FlowSeriesChart';
 import type { EdgeDetails } from '../data/edge';
-import { addressPort, bytes, compact, flowPortLabel, icmpMessage, num, pct, portLabel, protocolNumber, utc } from '../format';
+import { addressPort, bytes, compact, count, flowPortLabel, icmpMessage, num, pct, portLabel, protocolNumber, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { windowParams, type WindowSpec } from '../window';
 import { roleColor } from './style';
@@ -207,7 +207,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
           {internal > 0 && (
             <>
               <dt>Inside</dt>
-              <dd>{num(internal)} dependencies between its own workloads</dd>
+              <dd>{count(internal, 'dependency')} between its own workloads</dd>
             </>
           )}
         </dl>
@@ -261,7 +261,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
         {internal > 0 && (
           <>
             <dt>Inside</dt>
-            <dd>{num(internal)} dependencies folded into it</dd>
+            <dd>{count(internal, 'dependency')} folded into it</dd>
           </>
         )}
       </dl>

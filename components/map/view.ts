@@ -14,7 +14,7 @@ import { parsePortFilter, portLabel, type PortRange } from '../../lib/flow/ports
 import { indexMap, zoneOf, type Chain, type MapIndex, type Zone } from '../../lib/read/map';
 import type { MapData, MapEdge, MapWorkload } from '../data/map';
 import { protocolNumber } from '../format';
-import { endpointKindNote } from '../../lib/words';
+import { count, endpointKindNote } from '../../lib/words';
 
 export { indexMap, parsePortFilter, type MapIndex, type Zone };
 
@@ -401,7 +401,7 @@ export function searchMap(ix: MapIndex, q: string, limit = 12): SearchHit[] {
   const hits: Array<SearchHit & { score: number }> = [];
   for (const a of ix.data.applications) {
     const n = a.name.toLowerCase();
-    if (n.includes(s) || a.id.toLowerCase().includes(s)) hits.push({ id: `app:${a.id}`, label: a.id, detail: `application · ${a.members} workloads`, score: n === s ? 0 : n.startsWith(s) ? 1 : 3 });
+    if (n.includes(s) || a.id.toLowerCase().includes(s)) hits.push({ id: `app:${a.id}`, label: a.id, detail: `application · ${count(a.members, 'workload')}`, score: n === s ? 0 : n.startsWith(s) ? 1 : 3 });
   }
   for (const w of ix.data.workloads) {
     if (!w.app) continue;
