@@ -46,7 +46,7 @@ async function until(done: () => boolean, ms: number): Promise<boolean> {
   return done();
 }
 
-async function startAndTerminate(command: string, args: string[]) {
+async function startAndTerminate(command: string, args: string[], reason = 'SIGTERM') {
   const home = mkdtempSync(join(tmpdir(), 'bulkhead-serve-'));
   const [port, netflow] = await Promise.all([freeTcpPort(), freeUdpPort()]);
   // detached: the server and whatever it starts get a process group of their own, so that what
@@ -74,7 +74,7 @@ async function startAndTerminate(command: string, args: string[]) {
     expect(err).toMatch(new RegExp(`listening +netflow +udp \\S+:${netflow} `));
     child.kill('SIGTERM');
     expect(await until(() => !groupAlive(pgid), 30_000), `processes left in group ${pgid}:\n${err}`).toBe(true);
-    expect(err).toContain('SIGTERM: stopping');
+    expect(err).toContain(`${reason}: stopping`);
     expect(err).toContain('stopped.');
   } finally {
     if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
@@ -85,4 +85,8 @@ describe('stopping the server with SIGTERM', () => {
   it('bulkhead serve exits and leaves no process behind', () => startAndTerminate(process.execPath, [join(root, 'bin/bulkhead.mjs'), 'serve']), 180_000);
 
   it('npm start passes SIGTERM on to the server, which exits', () => startAndTerminate('npm', ['start', '--silent', '--']), 180_000);
+
+  // npx runs the command in `sh -c` and passes SIGTERM to the shell only: the server notices
+  // that npm's shell is gone and stops.
+  it('npx bulkhead serve stops when npx is stopped', () => startAndTerminate('npm', ['exec', '--offline', '--', 'bulkhead', 'serve'], 'npm exited'), 180_000);
 });
