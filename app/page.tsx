@@ -3,7 +3,10 @@ import { FlowSeriesChart } from '../components/charts/FlowSeriesChart';
 import { num, utc } from '../components/format';
 import { NoDataNextSteps } from '../components/ui/States';
 import { roleAllows } from '../lib/auth/permissions';
-import { homeSummary } from '../lib/read/home';
+import { DISCOVERY_DAYS } from '../lib/analysis/window';
+import { homeCounts, homeSummary } from '../lib/read/home';
+import { count } from '../lib/words';
+import { exporterPortsText } from '../lib/flow/collector-status';
 import { clickhouseStatus, databaseStatus } from '../lib/status';
 import { VERSION } from '../lib/version';
 import { requirePage } from './_lib/auth';
@@ -49,8 +52,10 @@ export default async function Home() {
   const [ch, st] = await Promise.all([clickhouseStatus(rt.store), databaseStatus(rt.db)]);
   const flows = ch.flows ?? 0;
   const { confirmedApplications: apps, rulesByStatus: byStatus, baselines, series } = await homeSummary(rt, { flowStoreUp: ch.ok });
+  const estate = flows > 0 && ch.ok ? await homeCounts(rt) : null;
   const live = rt.collectors?.status();
-  const ports = { netflow: rt.config.collect.netflowPort, ipfix: rt.config.collect.ipfixPort, sflow: rt.config.collect.sflowPort };
+  // the listeners that are open, not the configured ports: 0 is off, and --no-collect opens none
+  const exportTo = exporterPortsText(live?.listeners ?? []);
   const role = a.principal.role;
   const step = nextStep({
     flows,
@@ -72,10 +77,10 @@ export default async function Home() {
         <h2 id="next-heading">What next</h2>
         {step ? <p>{step}</p> : <p>No flows yet. Give Bulkhead traffic to learn from:</p>}
         {!flows ? (
-          <NoDataNextSteps ports={ports} />
+          <NoDataNextSteps exportTo={exportTo} />
         ) : (
           <p className="muted">
-            More traffic: NetFlow v5/v9 to UDP port <code>{ports.netflow}</code>, IPFIX to <code>{ports.ipfix}</code>, sFlow to <code>{ports.sflow}</code>; cloud flow logs with{' '}
+            More traffic: {exportTo ? `${exportTo} of this host` : 'the flow collectors are not listening in this server'}; cloud flow logs with{' '}
             <code>npx bulkhead import aws|gcp|azure PATH</code>.
           </p>
         )}
@@ -85,14 +90,20 @@ export default async function Home() {
         <div className="stats" aria-label="The estate">
           <div className="stat">
             <Link href="/workloads">
-              <span className="value">{num(st.workloads ?? 0)}</span>
-              <span className="label">workloads</span>
+              <span className="value">{estate ? num(estate.counts.workloads) : '—'}</span>
+              <span className="label">workloads, last {DISCOVERY_DAYS} days</span>
             </Link>
           </div>
           <div className="stat">
             <Link href="/applications">
-              <span className="value">{num(apps)}</span>
-              <span className="label">applications confirmed</span>
+              <span className="value">{estate ? num(estate.counts.applications) : '—'}</span>
+              <span className="label">applications, {num(apps)} confirmed</span>
+            </Link>
+          </div>
+          <div className="stat">
+            <Link href="/map">
+              <span className="value">{estate ? num(estate.counts.dependencies) : '—'}</span>
+              <span className="label">dependencies{estate ? '' : ' (discovery is running: reload in a moment)'}</span>
             </Link>
           </div>
           <div className="stat">
@@ -144,17 +155,19 @@ export default async function Home() {
             <tr>
               <th scope="row">State ({st.provider === 'sqlite' ? 'SQLite' : 'PostgreSQL'})</th>
               <td className={st.ok ? 'status-ok' : 'status-bad'}>{st.ok ? 'answering' : 'not answering'}</td>
-              <td>{st.ok ? `${st.version} · ${st.workloads} workloads · ${st.rules} rules` : st.error}</td>
+              <td>{st.ok ? `${st.version} · ${count(st.workloads ?? 0, 'workload')} in the inventory · ${count(st.rules ?? 0, 'rule')}` : st.error}</td>
             </tr>
-            {live && (
-              <tr>
-                <th scope="row">Collectors</th>
-                <td className="status-ok">listening</td>
-                <td>
-                  {live.listeners.map((l) => `${l.kind} udp/${l.port}`).join(', ')} · since {utc(live.startedAt)}
-                </td>
-              </tr>
-            )}
+            <tr>
+              <th scope="row">Collectors</th>
+              <td className={exportTo ? 'status-ok' : 'status-warn'}>{exportTo ? 'listening' : 'off'}</td>
+              <td>
+                {!live
+                  ? 'not running in this server (started with --no-collect)'
+                  : exportTo
+                    ? `${live.listeners.map((l) => `${l.kind} udp/${l.port}`).join(', ')} · since ${utc(live.startedAt)}`
+                    : 'every collector port is set to 0'}
+              </td>
+            </tr>
           </tbody>
         </table>
       </section>

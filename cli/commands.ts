@@ -2,6 +2,7 @@
 // module is imported only when it runs.
 import type { Permission } from '../lib/auth/permissions';
 import type { CommandContext } from './context';
+import { DISCOVERY_DAYS, FLOW_RECORDS_DAYS } from '../lib/analysis/window';
 
 export interface CommandModule {
   run(ctx: CommandContext, opts: Record<string, unknown>, args: string[]): Promise<number | void>;
@@ -291,7 +292,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'start of the window (ISO 8601, e.g. 2026-03-01 or 2026-03-01T00:00:00Z)' },
       { flags: '--to <time>', description: 'end of the window, exclusive (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },
       { flags: '--json', description: 'print the analysis as JSON (docs/discovery.md)' },
       { flags: '--level <level>', description: 'print the graph at one level: environment, application, role or workload' },
       { flags: '--application <id>', description: 'with --level: only edges touching this application (e.g. orders@prod)' },
@@ -314,7 +315,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },
       { flags: '--policy', description: 'the policy verdict of every dependency' },
       { flags: '--top <n>', description: 'with --policy: dependencies to list per verdict (default 20)' },
       { flags: '--json', description: 'print JSON' },
@@ -335,7 +336,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 1)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${FLOW_RECORDS_DAYS})` },
       { flags: '--client <filter>', description: 'the client side' },
       { flags: '--server <filter>', description: 'the server side' },
       { flags: '--endpoint <filter>', description: 'either side' },
@@ -360,7 +361,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },
       { flags: '--ports <ports>', description: 'only these ports, as the map labels them: tcp/443,udp/53,icmp' },
       { flags: '--exclude-core', description: 'leave out dependencies on shared core services' },
       { flags: '--exclude-management', description: 'leave out management paths' },
@@ -382,7 +383,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },
       { flags: '--json', description: 'print JSON (as GET /api/v1/applications sends it)' },
     ],
     store: 'shared',
@@ -401,7 +402,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },
       { flags: '--search <text>', description: 'list: name, address prefix or label (key=value) containing this' },
       { flags: '--app <id>', description: 'list: members of this application (name@environment)' },
       { flags: '--role <role>', description: 'list: workloads with this role' },
@@ -450,7 +451,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 30)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },
       { flags: '--granularity <g>', description: 'environment | application | role | workload (default role)', choices: ['environment', 'application', 'role', 'workload'] },
       { flags: '--ports <p>', description: 'exact | ranges | protocol: observed ports, nearby ports as ranges, or every port (default exact)', choices: ['exact', 'ranges', 'protocol'] },
       { flags: '--range-gap <n>', description: 'with --ports ranges: ports at most this far apart join a range (default 10)' },
@@ -507,7 +508,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
-      { flags: '--days <n>', description: 'window length when --from is not given (default 7)' },
+      { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS}, the window rules are proposed from)` },
       { flags: '--policy <policy>', description: 'approved | proposed | baseline:NAME[@V] | FILE | - (default approved)' },
       { flags: '--top <n>', description: 'would-block dependencies to list (default 20)' },
       { flags: '--monitor', description: 'monitor mode for the approved policy' },

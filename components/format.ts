@@ -58,7 +58,8 @@ export function ago(t: string | number | Date | null | undefined, now = Date.now
 export { protocolName };
 export const protocolNumber = (s: string): number | null => libProtocolNumber(s.trim()) ?? null;
 
-export { portLabel } from '../lib/flow/ports';
+export { addressPort, flowPortLabel, icmpMessage, portLabel } from '../lib/flow/ports';
+export { count } from '../lib/words';
 
 /** Milliseconds as people read a duration. */
 export function duration(ms: number): string {

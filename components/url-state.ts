@@ -4,7 +4,7 @@
 // step people expect Back to undo (opening a detail): those push.
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import { resolveWindowParams, type Preset, type WindowSpec } from './window';
+import { DISCOVERY_PRESET, resolveWindowParams, type Preset, type WindowSpec } from './window';
 
 export type UrlPatch = Record<string, string | number | boolean | null | undefined | string[]>;
 
@@ -45,7 +45,7 @@ export function useUrlState() {
 }
 
 /** The page's time window from the URL. */
-export function useWindow(fallback: Preset = '30d'): WindowSpec {
+export function useWindow(fallback: Preset = DISCOVERY_PRESET): WindowSpec {
   const params = useSearchParams();
   const w = params?.get('window') ?? null;
   const from = params?.get('from') ?? null;

@@ -37,7 +37,7 @@ describe('bulkhead demo and analyze', () => {
     const r = bulkhead(['analyze', '--days', '14', '--json', '--no-save']);
     expect(r.code).toBe(0);
     const j = analysisJsonSchema.parse(JSON.parse(r.out));
-    expect(Object.keys(JSON.parse(r.out))).toEqual(['window', 'coverage', 'workloads', 'applications', 'edges', 'networks']);
+    expect(Object.keys(JSON.parse(r.out))).toEqual(['window', 'coverage', 'workloads', 'applications', 'edges', 'networks', 'counts']);
     expect(j.edges.length).toBeGreaterThan(100);
     expect(j.coverage.days).toBe(14);
     expect(j.coverage.excluded.scanners.length).toBe(3);

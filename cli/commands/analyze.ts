@@ -9,6 +9,8 @@ import { saveSuggestions } from '../../lib/analysis/suggestions';
 import type { AnalysisResult, Level, Periodicity, SaveResult } from '../../lib/analysis/types';
 import { LEVELS, PERIODICITIES } from '../../lib/analysis/types';
 import { UserError, type CommandContext } from '../context';
+import { estateCounts } from '../../lib/analysis/counts';
+import { count } from '../../lib/words';
 
 export interface AnalyzeCliOptions {
   from?: string;
@@ -99,16 +101,17 @@ export function summary(r: AnalysisResult, saved: SaveResult | null, notSaved: s
   out.push(`Discovery over ${day(r.window.from)} .. ${day(r.window.to)} (${c.days} days; flows on ${c.daysWithData} days from ${c.sources.length} source${c.sources.length === 1 ? '' : 's'}; computed in ${((r.timings.total ?? 0) / 1000).toFixed(1)} s)`);
   for (const n of c.notes) out.push(`  ! ${n}`);
   out.push('');
-  const workloadsWithTraffic = r.workloads.filter((w) => w.degree > 0).length;
+  const counts = estateCounts(r);
   const ext = r.endpoints.length;
-  out.push(`Dependencies   ${fmt(r.edges.length)} among ${fmt(workloadsWithTraffic)} active workloads${ext ? ` and ${fmt(ext)} outside endpoints (networks, internet, addresses)` : ''}`);
+  out.push(`Workloads      ${fmt(counts.workloads)} in the window, ${fmt(counts.activeWorkloads)} with dependencies`);
+  out.push(`Dependencies   ${fmt(counts.dependencies)}${ext ? ` (with ${count(ext, 'outside endpoint')}: networks, internet, addresses)` : ''}`);
   const per = new Map<Periodicity, number>();
   for (const e of r.edges) per.set(e.periodicity, (per.get(e.periodicity) ?? 0) + 1);
   out.push(`Rhythm         ${PERIODICITIES.map((p) => `${p} ${fmt(per.get(p) ?? 0)}`).join(', ')}`);
   const apps = r.applications.filter((a) => a.kind === 'application');
   const inferred = apps.filter((a) => a.source === 'inferred').length;
   const low = r.workloads.filter((w) => w.applicationSource === 'inferred' && w.confidence < 0.6).length;
-  out.push(`Applications   ${fmt(apps.length)} (${fmt(apps.length - inferred)} from labels, ${fmt(inferred)} inferred); ${fmt(low)} workload assignments below 0.6 confidence`);
+  out.push(`Applications   ${fmt(counts.applications)} (${fmt(apps.length - inferred)} from labels, ${fmt(inferred)} inferred) and ${count(counts.groups, 'shared-service, management or scanner group', 'shared-service, management and scanner groups')}; ${count(low, 'workload assignment')} below 0.6 confidence`);
   const core = r.applications.filter((a) => a.kind === 'core-service');
   const nameOf = new Map(r.workloads.map((w) => [w.id, w.name]));
   const list = (ids: string[]) => `${ids.slice(0, 4).map((id) => nameOf.get(id) ?? id).join(', ')}${ids.length > 4 ? `, +${ids.length - 4}` : ''}`;

@@ -2,6 +2,8 @@
 // what is behind one line of the map, through the reader the map page uses (lib/read/edge.ts):
 // the dependencies of the window's analysis between two map nodes, their flows over time and the
 // latest raw flow records.
+import { addressPort, flowPortLabel } from '../../lib/flow/ports';
+import { protocolNumber } from '../../lib/flow/record';
 import { edgeDetails } from '../../lib/read/edge';
 import { mapIndexOf, sideOf } from '../../lib/read/sides';
 import { UserError, type CommandContext } from '../context';
@@ -9,6 +11,7 @@ import { table } from '../table';
 import { n } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
 import { notFound } from '../../lib/errors';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 
 export interface EdgeCliOptions extends WindowOptions {
   ports?: string;
@@ -25,7 +28,7 @@ export async function run(ctx: CommandContext, opts: EdgeCliOptions, args: strin
   await ctx.authorize('flows:read');
   const [clientSpec, serverSpec] = args;
   if (!clientSpec || !serverSpec || args.length > 2) throw new UserError(USAGE);
-  const window = windowOption(opts, 30);
+  const window = windowOption(opts, DISCOVERY_DAYS);
   const rt = await ctx.runtime();
   const result = await windowAnalysis(ctx, rt, window);
   const ix = mapIndexOf(result);
@@ -55,8 +58,8 @@ export async function run(ctx: CommandContext, opts: EdgeCliOptions, args: strin
     lines.push(`Latest flows (${d.samples.length}):`);
     lines.push(
       table([
-        ['START', 'CLIENT', 'SERVER', 'PROTOCOL', 'BYTES', 'PACKETS', 'EXPORTER'],
-        ...d.samples.map((f) => [second(f.start), `${f.client}:${f.clientPort}`, `${f.server}:${f.serverPort}`, f.protocol, n(f.bytes), n(f.packets), `${f.exporter} (${f.sourceKind})`]),
+        ['START', 'CLIENT', 'SERVER', 'PORT', 'BYTES', 'PACKETS', 'EXPORTER'],
+        ...d.samples.map((f) => [second(f.start), addressPort(f.client, protocolNumber(f.protocol) ?? 0, f.clientPort), addressPort(f.server, protocolNumber(f.protocol) ?? 0, f.serverPort), flowPortLabel(protocolNumber(f.protocol) ?? 0, f.serverPort), n(f.bytes), n(f.packets), `${f.exporter} (${f.sourceKind})`]),
       ]).replace(/^/gm, '  '),
     );
   } else {

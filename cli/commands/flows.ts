@@ -1,13 +1,14 @@
 // `bulkhead flows [--client X] [--server Y] [--endpoint Z] [--port P] [--protocol P] [--limit N]
 // [--before TIME] [--json]`: the flows explorer of the flows page, through the same reader
 // (lib/read/flows.ts): raw flow records of a window, newest first, a page at a time.
-import { portLabel } from '../../lib/flow/ports';
+import { addressPort, flowPortLabel } from '../../lib/flow/ports';
 import { protocolNumber } from '../../lib/flow/record';
 import { readFlows } from '../../lib/read/flows';
 import type { CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption, timeOption } from './policy-common';
 import { windowOption, type WindowOptions } from './read-common';
+import { FLOW_RECORDS_DAYS } from '../../lib/analysis/window';
 
 export interface FlowsCliOptions extends WindowOptions {
   client?: string;
@@ -25,7 +26,7 @@ const second = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 export async function run(ctx: CommandContext, opts: FlowsCliOptions) {
   await ctx.authorize('flows:read');
-  const window = windowOption(opts, 1);
+  const window = windowOption(opts, FLOW_RECORDS_DAYS);
   const limit = numberOption(opts.limit, '--limit', { min: 1, max: 1000, integer: true }) ?? 50;
   const before = timeOption(opts.before, '--before')?.toISOString() ?? null;
   const rt = await ctx.runtime();
@@ -36,15 +37,15 @@ export async function run(ctx: CommandContext, opts: FlowsCliOptions) {
   }
   const lines = [`${n(page.total)} flows from ${minute(page.window.from)} to ${minute(page.window.to)} UTC${before ? `, before ${second(before)}` : ''}${page.rows.length ? `; the ${page.rows.length} newest:` : '.'}`];
   if (page.rows.length) {
-    const side = (addr: string, port: number, workload: string | null) => `${addr}:${port}${workload ? ` (${workload})` : ''}`;
+    const side = (addr: string, protocol: number, port: number, workload: string | null) => `${addressPort(addr, protocol, port)}${workload ? ` (${workload})` : ''}`;
     lines.push(
       table([
         ['START', 'CLIENT', 'SERVER', 'PORT', 'BYTES C>S', 'BYTES S>C', 'PACKETS', 'EXPORTER'],
         ...page.rows.map((r) => [
           second(r.start),
-          side(r.client, r.clientPort, r.clientWorkload),
-          side(r.server, r.serverPort, r.serverWorkload),
-          portLabel(protocolNumber(r.protocol) ?? 0, r.serverPort),
+          side(r.client, protocolNumber(r.protocol) ?? 0, r.clientPort, r.clientWorkload),
+          side(r.server, protocolNumber(r.protocol) ?? 0, r.serverPort, r.serverWorkload),
+          flowPortLabel(protocolNumber(r.protocol) ?? 0, r.serverPort),
           n(r.bytesToServer),
           n(r.bytesToClient),
           n(r.packets),

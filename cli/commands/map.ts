@@ -9,6 +9,9 @@ import type { CommandContext } from '../context';
 import { table } from '../table';
 import { n } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
+import { count } from '../../lib/words';
+import { estateCounts } from '../../lib/analysis/counts';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 
 export interface MapCliOptions extends WindowOptions {
   policy?: boolean;
@@ -27,16 +30,16 @@ const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 export async function run(ctx: CommandContext, opts: MapCliOptions) {
   await ctx.authorize('map:read');
   const rt = await ctx.runtime();
-  const result = await windowAnalysis(ctx, rt, windowOption(opts, 30));
+  const result = await windowAnalysis(ctx, rt, windowOption(opts, DISCOVERY_DAYS));
   const data = toMapData(result);
   const title = `Map of ${minute(data.window.from)} to ${minute(data.window.to)} UTC`;
   if (!opts.policy) {
     if (opts.json) return void ctx.io.out(JSON.stringify(data, null, 2));
-    const apps = data.applications.filter((a) => a.kind === 'application').length;
+    const c = estateCounts(data);
     ctx.io.out(
       [
-        `${title}: ${n(data.workloads.length)} workloads in ${n(apps)} applications (and ${n(data.applications.length - apps)} shared services, management and scanner groups), ${n(data.endpoints.length)} networks and addresses, ${n(data.edges.length)} dependencies.`,
-        `Coverage: ${data.coverage.daysWithData} of ${data.coverage.days} days with data${data.coverage.converged ? ', converged' : ', not converged yet'}; ${data.coverage.scanners} scanners left out.`,
+        `${title}: ${count(c.workloads, 'workload')} in ${count(c.applications, 'application')} (and ${count(c.groups, 'shared-service, management or scanner group', 'shared-service, management and scanner groups')}), ${count(data.endpoints.length, 'network or address', 'networks and addresses')}, ${count(c.dependencies, 'dependency')}.`,
+        `Coverage: flows on ${count(data.coverage.daysWithData, 'UTC day')} of a ${data.coverage.days}-day window${data.coverage.converged ? ', converged' : ', not converged yet'}; ${count(data.coverage.scanners, 'scanner')} left out.`,
         '',
         'Next: bulkhead analyze --level application (the graph folded by application) · bulkhead map --policy (verdicts) · bulkhead edge CLIENT SERVER',
       ].join('\n'),

@@ -20,6 +20,32 @@ interface ServeOptions {
   dev?: boolean;
 }
 
+/** Whether a process is still there (EPERM: it is, under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Under npx (and `npm start` before its script exec'd node), the parent is the `sh -c` npm runs
+ * commands in, and npm passes SIGTERM to that shell only: the shell dies and this process would
+ * serve on, orphaned. So when npm started it (npm_command is set), the parent's exit stops it
+ * as SIGTERM would. Other parents (a shell under nohup, systemd) are not watched.
+ */
+function watchNpmParent(stopping: AbortController) {
+  if (!process.env.npm_command || process.ppid <= 1) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (!alive(parent)) stopping.abort('npm exited');
+  }, 500);
+  timer.unref();
+  stopping.signal.addEventListener('abort', () => clearInterval(timer));
+}
+
 export async function run(ctx: CommandContext, opts: ServeOptions) {
   const { io, config } = ctx;
   const port = opts.port !== undefined ? Number(opts.port) : config.web.port;
@@ -34,6 +60,7 @@ export async function run(ctx: CommandContext, opts: ServeOptions) {
   process.once('SIGTERM', onSignal);
   ctx.signal.addEventListener('abort', () => stopping.abort('abort'));
   const stopped = new Promise<string>((resolve) => stopping.signal.addEventListener('abort', () => resolve(String(stopping.signal.reason))));
+  watchNpmParent(stopping);
 
   if (!opts.dev) {
     const why = buildNeeded(root);

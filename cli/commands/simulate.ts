@@ -9,6 +9,8 @@ import type { SimulationResult } from '../../lib/policy/simulate';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption, pct, timeOption } from './policy-common';
+import { portLabel } from '../../lib/flow/ports';
+import { endpointText } from '../../lib/words';
 
 export interface SimulateOptions {
   from?: string;
@@ -22,8 +24,6 @@ export interface SimulateOptions {
   staleDays?: string;
 }
 
-const PROTO: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
-const portText = (protocol: number, port: number) => (protocol === 1 || protocol === 58 ? PROTO[protocol]! : `${PROTO[protocol] ?? protocol}/${port}`);
 
 export async function policyRef(ctx: CommandContext, text: string | undefined): Promise<PolicyRef> {
   const t = text ?? 'approved';
@@ -67,7 +67,7 @@ export function formatSimulation(r: SimulationResult): string {
     `  bytes    ${n(t.bytes)} observed: ${n(t.allowedBytes)} allowed, ${n(t.blockedBytes)} would be blocked`,
     `  coverage ${pct(r.coverage.ratio, 1)} of ${n(r.coverage.connections)} connections; ${pct(r.coverage.answered.ratio, 1)} of the ${n(r.coverage.answered.connections)} answered ones`,
   ];
-  if (!t.flows) lines.push('', 'No traffic in this window: widen it (--days 30) or check collectors (bulkhead doctor).');
+  if (!t.flows) lines.push('', 'No traffic in this window: choose another (--from, --to, --days) or check the collectors (bulkhead doctor).');
   if (!r.policy.rules) lines.push('', 'This policy has no rules, so everything would be blocked: approve rules (bulkhead rules approve), or simulate the proposals (--policy proposed).');
   const apps = r.applications.filter((a) => a.blockedFlows > 0).slice(0, 15);
   if (apps.length) {
@@ -85,7 +85,7 @@ export function formatSimulation(r: SimulationResult): string {
     lines.push(
       table([
         ['FROM', 'TO', 'PORT', 'FLOWS', 'FAILED', 'LAST SEEN', 'EXAMPLE'],
-        ...r.blocked.map((b) => [b.from.name, b.to.name, portText(b.protocol, b.port), n(b.flows), n(b.failedFlows), b.lastSeen.slice(0, 16), b.examples[0] ? `${b.examples[0].client} -> ${b.examples[0].server}` : '']),
+        ...r.blocked.map((b) => [endpointText(b.from), endpointText(b.to), portLabel(b.protocol, b.port), n(b.flows), n(b.failedFlows), b.lastSeen.slice(0, 16), b.examples[0] ? `${b.examples[0].client} -> ${b.examples[0].server}` : '']),
       ]).replace(/^/gm, '  '),
     );
   }
@@ -114,7 +114,7 @@ async function monitor(ctx: CommandContext, opts: SimulateOptions) {
   if (!m.drift.since) lines.push('  drift    nothing approved yet: approve rules first (bulkhead rules approve)');
   else {
     lines.push(`  drift    since ${m.drift.since}: ${n(m.drift.blockedFlows)} of ${n(m.drift.flows)} flows would be blocked (${n(m.drift.blockedAnsweredFlows)} answered), ${n(m.drift.dependencies)} dependencies`);
-    for (const b of m.drift.top.slice(0, 15)) lines.push(`           ${b.from.name} -> ${b.to.name} ${portText(b.protocol, b.port)}  ${n(b.flows)} flows, last ${b.lastSeen.slice(0, 16)}`);
+    for (const b of m.drift.top.slice(0, 15)) lines.push(`           ${endpointText(b.from)} -> ${endpointText(b.to)} ${portLabel(b.protocol, b.port)}  ${n(b.flows)} flows, last ${b.lastSeen.slice(0, 16)}`);
   }
   lines.push(`  stale    ${m.stale.rules.length} approved rules without a hit in ${m.stale.days} days`);
   for (const s of m.stale.rules.slice(0, 15)) lines.push(`           ${s.id.slice(-8)}  ${s.rule}`);

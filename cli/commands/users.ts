@@ -6,6 +6,7 @@ import { createUser, deleteUser, getUser, listUsers, publicUser, setPassword, up
 import { UserError, type CommandContext } from '../context';
 import { day, signInUrl } from './accounts-common';
 import { table } from '../table';
+import { count } from '../../lib/words';
 
 interface Opts {
   role?: string;
@@ -89,9 +90,9 @@ export async function run(ctx: CommandContext, opts: Opts, args: string[]) {
       if (!email) throw new UserError('users passwd EMAIL [--password-stdin]');
       const pw = await passwordFrom(ctx, opts);
       const r = await setPassword(db, email, pw.password);
-      await ctx.audit({ action: 'user.password', target: { type: 'user', id: r.user.id }, summary: `reset the password of ${r.user.email}; ${r.sessionsEnded} session(s) ended` });
+      await ctx.audit({ action: 'user.password', target: { type: 'user', id: r.user.id }, summary: `reset the password of ${r.user.email}; ${count(r.sessionsEnded, 'session')} ended` });
       out(
-        [`New password for ${r.user.email}; ${r.sessionsEnded} session(s) signed out.`, ...(pw.generated ? [`Password (shown once): ${pw.password}`] : [])].join('\n'),
+        [`New password for ${r.user.email}; ${count(r.sessionsEnded, 'session')} signed out.`, ...(pw.generated ? [`Password (shown once): ${pw.password}`] : [])].join('\n'),
         { user: r.user, sessionsEnded: r.sessionsEnded, ...(pw.generated ? { password: pw.password } : {}) },
       );
       return 0;

@@ -8,6 +8,8 @@ import { table } from '../table';
 import { n, numberOption } from './policy-common';
 import { windowAnalysis, windowOption, type WindowOptions } from './read-common';
 import { notFound } from '../../lib/errors';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
+import { count } from '../../lib/words';
 
 export interface WorkloadsCliOptions extends WindowOptions {
   search?: string;
@@ -31,7 +33,7 @@ function neighbours(title: string, rows: NeighbourRow[]): string[] {
 async function analysisOf(ctx: CommandContext, opts: WindowOptions) {
   await ctx.authorize('map:read');
   const rt = await ctx.runtime();
-  return { rt, result: await windowAnalysis(ctx, rt, windowOption(opts, 30)) };
+  return { rt, result: await windowAnalysis(ctx, rt, windowOption(opts, DISCOVERY_DAYS)) };
 }
 
 export async function run(ctx: CommandContext, opts: WorkloadsCliOptions, args: string[]) {
@@ -91,7 +93,7 @@ export async function runApplications(ctx: CommandContext, opts: WindowOptions &
     if (opts.json) return void ctx.io.out(JSON.stringify(d, null, 2));
     const a = d.application;
     const lines = [
-      `${a.id}: ${a.kind}, ${a.members} workloads, ${a.source === 'label' ? 'labelled' : 'inferred'} (confidence ${pct(a.confidence)})${a.record?.confirmed ? ', confirmed' : ''}`,
+      `${a.id}: ${a.kind}, ${count(a.members, 'workload')}, ${a.source === 'label' ? 'labelled' : 'inferred'} (confidence ${pct(a.confidence)})${a.record?.confirmed ? ', confirmed' : ''}`,
       `  owners: ${a.owners.map((o) => o.email).join(', ') || 'none'}  rules: ${Object.entries(a.rules).map(([s, c]) => `${c} ${s}`).join(', ') || 'none'}`,
       ...a.evidence.map((e) => `  - ${e}`),
       '',
@@ -102,7 +104,7 @@ export async function runApplications(ctx: CommandContext, opts: WindowOptions &
       '',
       ...neighbours('Used by', d.usedBy),
       '',
-      `${d.internal} dependencies between its own workloads.`,
+      `${count(d.internal, 'dependency')} between its own workloads.`,
     ];
     ctx.io.out(lines.join('\n'));
     return 0;

@@ -14,9 +14,10 @@ import { WindowPicker } from '../ui/WindowPicker';
 import { useAnalysisQuery } from '../useAnalysisQuery';
 import { useWindow } from '../url-state';
 import { windowParams, type WindowSpec } from '../window';
+import { count } from '../../lib/words';
 
 export function ApplicationDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
-  const win = useWindow('30d');
+  const win = useWindow();
   const q = useAnalysisQuery<Detail>(['application', id], `/api/v1/applications/${encodeURIComponent(id)}`, windowParams(win));
   return (
     <>
@@ -80,7 +81,7 @@ function Body({ d, canEdit, win }: { d: Detail; canEdit: boolean; win: WindowSpe
             ) : (
               <span className="tag inferred">inferred from traffic, confidence {pct(a.confidence, 0)}</span>
             )}
-            <span className="tag">{num(a.members)} workloads</span>
+            <span className="tag">{count(a.members, 'workload')}</span>
             <span className="tag">owners: {a.owners.length ? a.owners.map((o) => o.name).join(', ') : 'none'}</span>
           </p>
         </div>
@@ -241,7 +242,7 @@ function Body({ d, canEdit, win }: { d: Detail; canEdit: boolean; win: WindowSpe
         <Neighbours title="Depends on" rows={d.dependsOn} win={win} self={a.id} outgoing />
         <Neighbours title="Used by" rows={d.usedBy} win={win} self={a.id} outgoing={false} />
       </div>
-      {d.internal > 0 && <p className="muted">{num(d.internal)} dependencies between its own workloads (see them on the map at workload level).</p>}
+      {d.internal > 0 && <p className="muted">{count(d.internal, 'dependency', 'dependencies')} between its own workloads (see them on the map at workload level).</p>}
     </>
   );
 }

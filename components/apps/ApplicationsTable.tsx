@@ -4,7 +4,7 @@
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import type { ApplicationsList, AppRow } from '../data/apps';
-import { num, pct } from '../format';
+import { count, num, pct } from '../format';
 import { roleColor } from '../map/style';
 import { QueryState } from '../ui/Query';
 import { Empty, NoDataNextSteps } from '../ui/States';
@@ -18,7 +18,7 @@ const KIND_LABEL: Record<AppRow['kind'], string> = { application: 'application',
 
 export function ApplicationsTable() {
   const url = useUrlState();
-  const win = useWindow('30d');
+  const win = useWindow();
   const wp = windowParams(win);
   const q = useAnalysisQuery<ApplicationsList>(['applications'], '/api/v1/applications', wp);
   const [search, setSearch] = useState(url.get('q') ?? '');
@@ -120,8 +120,9 @@ function AppsBody(props: { data: ApplicationsList; envs: string[]; env: string; 
   return (
     <>
       <p className="muted">
-        {num(rows.length)} of {num(data.applications.length)} shown.{' '}
-        {unconfirmed > 0 && `${num(unconfirmed)} applications are inferred from traffic and wait for someone who knows them to confirm, rename, merge or split them.`}
+        {count(data.counts.applications, 'application')} and {count(data.counts.groups, 'shared-service, management or scanner group', 'shared-service, management and scanner groups')} over{' '}
+        {count(data.counts.workloads, 'workload')} and {count(data.counts.dependencies, 'dependency')}; {num(rows.length)} shown.{' '}
+        {unconfirmed > 0 && `${count(unconfirmed, 'application is', 'applications are')} inferred from traffic and wait for someone who knows them to confirm, rename, merge or split them.`}
       </p>
       <div className="segmented" role="group" aria-label="Environment">
         <button type="button" aria-pressed={props.env === ''} onClick={() => props.setEnv('')}>

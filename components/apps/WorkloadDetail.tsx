@@ -18,7 +18,7 @@ import { numCol, TableHead } from '../ui/TableHead';
 const SOURCE_TEXT: Record<string, string> = { inventory: 'from inventory', user: 'set by a person', inferred: 'suggested by discovery' };
 
 export function WorkloadDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
-  const win = useWindow('30d');
+  const win = useWindow();
   const wp = windowParams(win);
   const q = useAnalysisQuery<Detail>(['workload', id], `/api/v1/workloads/${encodeURIComponent(id)}`, wp);
   const qs = new URLSearchParams(wp).toString();

@@ -14,12 +14,13 @@ import { useUrlState, useWindow } from '../url-state';
 import { windowParams } from '../window';
 import { InventoryImport } from './InventoryImport';
 import { numCol, TableHead } from '../ui/TableHead';
+import { count } from '../../lib/words';
 
 const PAGE = 100;
 
 export function WorkloadsTable({ canEdit }: { canEdit: boolean }) {
   const url = useUrlState();
-  const win = useWindow('30d');
+  const win = useWindow();
   const wp = windowParams(win);
   const [search, setSearch] = useState(url.get('q') ?? '');
   const offset = Number(url.get('offset') ?? 0) || 0;
@@ -82,7 +83,7 @@ export function WorkloadsTable({ canEdit }: { canEdit: boolean }) {
           ) : (
             <>
               <p className="muted">
-                {num(d.total)} workloads{d.total > PAGE && `, ${num(offset + 1)}–${num(Math.min(d.total, offset + PAGE))} shown`}.
+                {count(d.total, 'workload')}{d.total > PAGE && `, ${num(offset + 1)}–${num(Math.min(d.total, offset + PAGE))} shown`}.
               </p>
               <div className="table-wrap" tabIndex={0}>
                 <table className="data" aria-label="Workloads">

@@ -5,7 +5,7 @@
 import Link from 'next/link';
 import { ConvergenceChart } from '../charts/ConvergenceChart';
 import type { CoverageReport } from '../data/discovery';
-import { compact, num, pct, utc } from '../format';
+import { compact, count, num, pct, utc } from '../format';
 import { QueryState } from '../ui/Query';
 import { Empty, NoDataNextSteps } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
@@ -32,7 +32,7 @@ function shade(hours: number): string {
 }
 
 export function Coverage() {
-  const win = useWindow('30d');
+  const win = useWindow();
   const q = useAnalysisQuery<CoverageReport>(['coverage'], '/api/v1/discovery/coverage', windowParams(win));
   return (
     <>
@@ -65,7 +65,7 @@ export function Coverage() {
                 <div className="stat">
                   <span className="value">{num(c.totals.dependencies)}</span>
                   <span className="label">
-                    dependencies between {num(c.totals.workloads)} workloads in {num(c.totals.applications)} applications
+                    {c.totals.dependencies === 1 ? 'dependency' : 'dependencies'} between {count(c.totals.workloads, 'workload')} in {count(c.totals.applications, 'application')}
                   </span>
                 </div>
               </div>

@@ -8,11 +8,11 @@ import { useEffect, useId, useState } from 'react';
 import { apiGet } from '../api/client';
 import { FlowSeriesChart } from '../charts/FlowSeriesChart';
 import type { FlowsPage } from '../data/flows';
-import { bytes, duration, num } from '../format';
+import { addressPort, bytes, duration, flowPortLabel, num, protocolNumber } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
 import { useUrlState, useWindow } from '../url-state';
-import { windowParams } from '../window';
+import { FLOW_RECORDS_PRESET, windowLabel, windowParams } from '../window';
 import { numCol, TableHead } from '../ui/TableHead';
 
 const FIELDS = [
@@ -30,7 +30,7 @@ function tcpFlags(f: number): string {
 
 export function FlowsExplorer() {
   const url = useUrlState();
-  const win = useWindow('24h');
+  const win = useWindow(FLOW_RECORDS_PRESET);
   const id = useId();
   const values = Object.fromEntries(FIELDS.map(([k]) => [k, url.get(k) ?? ''])) as Record<(typeof FIELDS)[number][0], string>;
   const [draft, setDraft] = useState(values);
@@ -85,7 +85,7 @@ export function FlowsExplorer() {
           <section className="card" aria-labelledby={`${id}-chart`}>
             <div className="page-head">
               <h2 id={`${id}-chart`}>
-                {num(first.total)} flow records {active.length ? 'matching' : 'in the window'}
+                {num(first.total)} flow records{active.length ? ' matching' : ''}, {windowLabel(win)}
               </h2>
               <div className="segmented" role="group" aria-label="Chart metric">
                 <button type="button" aria-pressed={metric === 'flows'} onClick={() => setMetric('flows')}>
@@ -111,14 +111,14 @@ export function FlowsExplorer() {
           ) : (
             <div className="table-wrap" tabIndex={0}>
               <table className="data compact" aria-label="Flow records">
-                <TableHead columns={['Start (UTC)', 'Duration', 'Client', 'Server', 'Protocol', numCol('Bytes →'), numCol('Bytes ←'), numCol('Packets'), 'TCP flags', 'Source']} />
+                <TableHead columns={['Start (UTC)', 'Duration', 'Client', 'Server', 'Port', numCol('Bytes →'), numCol('Bytes ←'), numCol('Packets'), 'TCP flags', 'Source']} />
                 <tbody>
                   {rows.map((f, i) => (
                     <tr key={`${f.start}${i}`}>
                       <td className="nowrap">{f.start.replace('T', ' ').slice(0, 23)}</td>
                       <td className="nowrap">{duration(new Date(f.end).getTime() - new Date(f.start).getTime())}</td>
                       <td>
-                        {f.client}:{f.clientPort}
+                        {addressPort(f.client, protocolNumber(f.protocol) ?? 0, f.clientPort)}
                         {f.clientWorkload && (
                           <>
                             {' '}
@@ -129,7 +129,7 @@ export function FlowsExplorer() {
                         )}
                       </td>
                       <td>
-                        {f.server}:{f.serverPort}
+                        {addressPort(f.server, protocolNumber(f.protocol) ?? 0, f.serverPort)}
                         {f.serverWorkload && (
                           <>
                             {' '}
@@ -139,7 +139,7 @@ export function FlowsExplorer() {
                           </>
                         )}
                       </td>
-                      <td>{f.protocol}</td>
+                      <td className="nowrap">{flowPortLabel(protocolNumber(f.protocol) ?? 0, f.serverPort)}</td>
                       <td className="num">{bytes(f.bytesToServer)}</td>
                       <td className="num">{bytes(f.bytesToClient)}</td>
                       <td className="num">{num(f.packets)}</td>

@@ -9,7 +9,8 @@ import { LEVELS, type Level } from '../../lib/analysis/types';
 import { apiGet } from '../api/client';
 import { decodeMap, type MapData, type MapWire } from '../data/map';
 import { isPending, type Pending } from '../data/progress';
-import { compact, num, utc } from '../format';
+import { estateCounts } from '../../lib/analysis/counts';
+import { compact, count, num, utc } from '../format';
 import { AnalysisRunning, Empty, ErrorBox, Loading, NoDataNextSteps } from '../ui/States';
 import { WindowPicker } from '../ui/WindowPicker';
 import { useUrlState, useWindow } from '../url-state';
@@ -26,7 +27,7 @@ import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, searchMap, type MapF
 const DETAIL_LIMIT = 60;
 
 export function useMapData() {
-  const w = useWindow('30d');
+  const w = useWindow();
   const params = windowParams(w);
   return {
     window: w,
@@ -162,7 +163,7 @@ export function MapExplorer() {
   if (!data || !view || !layout || !ix) return null;
 
   const empty = data.edges.length === 0 && data.workloads.length === 0;
-  const apps = data.applications.filter((a) => a.kind === 'application').length;
+  const counts = estateCounts(data);
   return (
     <div className="map-page">
       <div className="map-toolbar">
@@ -217,8 +218,8 @@ export function MapExplorer() {
       </div>
 
       <p className="map-summary" aria-live="polite">
-        {windowLabel(win)} · {num(apps)} applications · {num(data.workloads.length)} workloads · {num(data.edges.length)} dependencies
-        {' · '}showing {num(view.nodes.length)} nodes and {num(view.edges.length)} links
+        {windowLabel(win)} · {count(counts.applications, 'application')} · {count(counts.workloads, 'workload')} · {count(counts.dependencies, 'dependency')}
+        {' · '}showing {count(view.nodes.length, 'node')} and {count(view.edges.length, 'link')}
         {view.hidden.core + view.hidden.management > 0 && (
           <>
             {' · '}hidden: {view.hidden.core > 0 && `${num(view.hidden.core)} to shared services`}

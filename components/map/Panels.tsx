@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { apiGet } from '../api/client';
 import { FlowSeriesChart } from '../charts/FlowSeriesChart';
 import type { EdgeDetails } from '../data/edge';
-import { bytes, compact, num, pct, portLabel, utc } from '../format';
+import { addressPort, bytes, compact, count, flowPortLabel, icmpMessage, num, pct, portLabel, protocolNumber, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { windowParams, type WindowSpec } from '../window';
 import { roleColor } from './style';
@@ -207,7 +207,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
           {internal > 0 && (
             <>
               <dt>Inside</dt>
-              <dd>{num(internal)} dependencies between its own workloads</dd>
+              <dd>{count(internal, 'dependency')} between its own workloads</dd>
             </>
           )}
         </dl>
@@ -261,7 +261,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
         {internal > 0 && (
           <>
             <dt>Inside</dt>
-            <dd>{num(internal)} dependencies folded into it</dd>
+            <dd>{count(internal, 'dependency')} folded into it</dd>
           </>
         )}
       </dl>
@@ -354,10 +354,10 @@ function EdgePanel(props: PanelProps & { edge: ViewEdge }) {
                       <td className="nowrap" title={utc(f.start, true)}>
                         {f.start.slice(5, 10)} {f.start.slice(11, 19)}
                       </td>
-                      <td title={`${f.client}:${f.clientPort}`}>{f.client}</td>
+                      <td title={addressPort(f.client, protocolNumber(f.protocol) ?? 0, f.clientPort)}>{f.client}</td>
                       <td className="nowrap">
-                        {f.server}:{f.serverPort}
-                        {f.protocol !== 'tcp' && `/${f.protocol}`}
+                        {addressPort(f.server, protocolNumber(f.protocol) ?? 0, f.serverPort)}
+                        {f.protocol !== 'tcp' && (icmpMessage(protocolNumber(f.protocol) ?? 0, f.serverPort) ? ` ${flowPortLabel(protocolNumber(f.protocol) ?? 0, f.serverPort)}` : `/${f.protocol}`)}
                       </td>
                       <td className="num">{bytes(f.bytes)}</td>
                     </tr>

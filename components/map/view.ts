@@ -16,6 +16,7 @@ import { parsePortFilter, type PortRange } from '../../lib/flow/ports';
 import { indexMap, type Chain, type MapIndex, type Zone } from '../../lib/read/map';
 import type { MapData, MapEdge, MapWorkload } from '../data/map';
 import { protocolNumber } from '../format';
+import { count, endpointKindNote } from '../../lib/words';
 
 export { indexMap, parsePortFilter, type MapIndex, type Zone };
 
@@ -391,7 +392,7 @@ export function searchMap(ix: MapIndex, q: string, limit = 12): SearchHit[] {
   const hits: Array<SearchHit & { score: number }> = [];
   for (const a of ix.data.applications) {
     const n = a.name.toLowerCase();
-    if (n.includes(s) || a.id.toLowerCase().includes(s)) hits.push({ id: `app:${a.id}`, label: a.id, detail: `application · ${a.members} workloads`, score: n === s ? 0 : n.startsWith(s) ? 1 : 3 });
+    if (n.includes(s) || a.id.toLowerCase().includes(s)) hits.push({ id: `app:${a.id}`, label: a.id, detail: `application · ${count(a.members, 'workload')}`, score: n === s ? 0 : n.startsWith(s) ? 1 : 3 });
   }
   for (const w of ix.data.workloads) {
     if (!w.app) continue;
@@ -403,7 +404,7 @@ export function searchMap(ix: MapIndex, q: string, limit = 12): SearchHit[] {
     }
   }
   for (const e of ix.data.endpoints) {
-    if (e.name.toLowerCase().includes(s) || e.id.startsWith(s)) hits.push({ id: `ep:${e.id}`, label: e.name, detail: `${e.kind} · ${e.id}`, score: 3 });
+    if (e.name.toLowerCase().includes(s) || e.id.startsWith(s)) hits.push({ id: `ep:${e.id}`, label: e.name, detail: [endpointKindNote(e), e.id].filter(Boolean).join(' · '), score: 3 });
   }
   return hits
     .sort((a, b) => a.score - b.score || a.label.localeCompare(b.label))

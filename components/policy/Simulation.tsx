@@ -9,29 +9,31 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { apiGet, apiSend } from '../api/client';
 import { Bars } from '../charts/Bars';
-import { bytes, compact, duration, num, pct, utc } from '../format';
+import { bytes, compact, duration, num, pct, portLabel, utc } from '../format';
+import { endpointKindNote } from '../../lib/words';
 import type { MonitorResult } from '../../lib/policy/monitor';
 import type { SimulationResult } from '../../lib/policy/simulate';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
+import { DISCOVERY_PRESET, isPreset, PRESETS, type Preset } from '../window';
 import { numCol, TableHead } from '../ui/TableHead';
 
-const DAYS: Record<string, number> = { '24h': 1, '7d': 7, '30d': 30 };
 
 export function Simulation() {
   const url = useUrlState();
   const policy = url.get('policy') ?? 'proposed';
-  const win = url.get('window') ?? '7d';
+  const win = isPreset(url.get('window')) ? (url.get('window') as Preset) : DISCOVERY_PRESET;
+  const days = PRESETS[win];
   const mode = url.get('mode') === 'monitor' ? 'monitor' : 'simulate';
   const baselines = useQuery({ queryKey: ['baselines'], queryFn: ({ signal }) => apiGet<{ baselines: Array<{ name: string; version: number; ruleCount: number }> }>('/api/v1/baselines', undefined, signal) });
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const q = useQuery({
-    queryKey: ['simulation', policy, DAYS[win] ?? 7, 20],
-    queryFn: ({ signal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: DAYS[win] ?? 7, top: 20 }, signal),
+    queryKey: ['simulation', policy, days, 20],
+    queryFn: ({ signal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: days, top: 20 }, signal),
     enabled: mode === 'simulate' && policy !== 'file',
     staleTime: 60_000,
   });
-  const fileRun = useMutation({ mutationFn: () => apiSend<SimulationResult>('POST', '/api/v1/simulation', { document: file!.text, days: DAYS[win] ?? 7, top: 20 }) });
+  const fileRun = useMutation({ mutationFn: () => apiSend<SimulationResult>('POST', '/api/v1/simulation', { document: file!.text, days: days, top: 20 }) });
   const monitor = useQuery({ queryKey: ['monitor'], queryFn: ({ signal }) => apiGet<MonitorResult>('/api/v1/simulation/monitor', { top: 20 }, signal), enabled: mode === 'monitor', staleTime: 60_000 });
 
   const data = policy === 'file' ? fileRun.data : q.data;
@@ -69,7 +71,7 @@ export function Simulation() {
             <fieldset>
               <legend>Observed traffic of the last</legend>
               <div className="segmented" role="group" aria-label="Window">
-                {Object.keys(DAYS).map((w) => (
+                {Object.keys(PRESETS).map((w) => (
                   <button key={w} type="button" aria-pressed={win === w} onClick={() => url.set({ window: w })}>
                     {w}
                   </button>
@@ -188,12 +190,12 @@ function Result({ r }: { r: SimulationResult }) {
                 {r.blocked.map((b, i) => (
                   <tr key={i}>
                     <td>
-                      {b.from.name} <span className="muted">{b.from.kind !== 'workload' ? b.from.kind : ''}</span>
+                      {b.from.name} <span className="muted">{endpointKindNote(b.from)}</span>
                     </td>
                     <td>
-                      {b.to.name} <span className="muted">{b.to.kind !== 'workload' ? b.to.kind : ''}</span>
+                      {b.to.name} <span className="muted">{endpointKindNote(b.to)}</span>
                     </td>
-                    <td>{b.protocol === 6 ? `tcp/${b.port}` : b.protocol === 17 ? `udp/${b.port}` : b.protocol === 1 ? 'icmp' : `${b.protocol}/${b.port}`}</td>
+                    <td>{portLabel(b.protocol, b.port)}</td>
                     <td className="num">{compact(b.flows)}</td>
                     <td className="num">{b.failedFlows ? compact(b.failedFlows) : '0'}</td>
                     <td className="nowrap">{utc(b.lastSeen)}</td>
@@ -282,7 +284,7 @@ function Monitor({ q }: { q: { data?: MonitorResult; error: unknown; refetch: ()
                 <tr key={i}>
                   <td>{b.from.name}</td>
                   <td>{b.to.name}</td>
-                  <td>{b.protocol === 6 ? 'tcp' : b.protocol === 17 ? 'udp' : b.protocol}/{b.port}</td>
+                  <td>{portLabel(b.protocol, b.port)}</td>
                   <td className="num">{compact(b.flows)}</td>
                   <td>{utc(b.firstSeen)}</td>
                 </tr>

@@ -11,12 +11,13 @@ import type { BlastReport } from '../data/overlay';
 import { pct } from '../format';
 import type { SimulationResult } from '../../lib/policy/simulate';
 import { ErrorBox, Loading } from '../ui/States';
+import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 
 export function Impact() {
   const [open, setOpen] = useState(false);
   const sim = (policy: 'approved' | 'proposed') => ({
     queryKey: ['simulation', policy, 7, 0],
-    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: 7, top: 0 }, signal),
+    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: DISCOVERY_DAYS, top: 0 }, signal),
     enabled: open,
     staleTime: 60_000,
   });
@@ -32,11 +33,11 @@ export function Impact() {
       {err ? (
         <ErrorBox error={err} />
       ) : !approved.data || !proposed.data || !blast.data ? (
-        open && <Loading what="Simulating the last 7 days of traffic and computing the blast radius" />
+        open && <Loading what={`Simulating the last ${DISCOVERY_DAYS} days of traffic and computing the blast radius`} />
       ) : (
         <div className="grid-2">
           <div>
-            <h3>Last 7 days of traffic</h3>
+            <h3>Last {DISCOVERY_DAYS} days of traffic</h3>
             <Bars
               label="Flows allowed and would-block per policy"
               stacked

@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { apiGet } from '../api/client';
 import { KIND_LABELS, type RuleHistoryEntry, type RuleJson } from '../data/rules';
-import { compact, num, utc } from '../format';
+import { compact, count, num, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
 import { BaselineChanges } from './BaselineChanges';
@@ -119,7 +119,7 @@ export function RulesReview({ role, canPropose }: { role: string; canPropose: bo
       ) : (
         <>
           <p className="muted" aria-live="polite">
-            {num(rules.length)} {status === 'all' ? '' : status} rules in {num(groups.length)} applications.
+            {count(rules.length, status === 'all' ? 'rule' : `${status} rule`)} in {count(groups.length, 'application')}.
             {role === 'owner' && ` You review the rules of the applications you own (${account.data?.applications.map((a) => a.name).join(', ') || 'none yet: ask an architect'}).`}
           </p>
           {groups.map(([name, list]) => {

@@ -57,15 +57,27 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 /** What to do when there is no traffic yet: the three ways data gets in. */
-export function NoDataNextSteps({ ports }: { ports?: { netflow: number; ipfix: number; sflow: number } | null }) {
+/** exportTo: where exporters can send flows (lib/flow/collector-status exporterPortsText); null when no collector listens; absent where the page does not know. */
+export function NoDataNextSteps({ exportTo }: { exportTo?: string | null }) {
   return (
     <ul className="next-steps">
       <li>
         <strong>Try it with a demo estate:</strong> <code>npx bulkhead demo</code> loads about 300 workloads and five weeks of flows with known answers.
       </li>
       <li>
-        <strong>Point exporters here:</strong> NetFlow v5/v9 to UDP port <code>{ports?.netflow ?? 2055}</code>, IPFIX to <code>{ports?.ipfix ?? 4739}</code>, sFlow to{' '}
-        <code>{ports?.sflow ?? 6343}</code> of this host (routers, vSphere/NSX, Open vSwitch, softflowd). <a href="/discovery/exporters">See what arrives</a>.
+        <strong>Point exporters here:</strong>{' '}
+        {exportTo === undefined ? (
+          <>
+            to the UDP ports the collectors listen on (<a href="/">the overview</a> lists them)
+          </>
+        ) : exportTo === null ? (
+          <>
+            no flow collector listens in this server (started with <code>--no-collect</code>, or every collector port is 0): start it with the collectors to receive NetFlow, IPFIX or sFlow
+          </>
+        ) : (
+          <>{exportTo} of this host</>
+        )}{' '}
+        (routers, vSphere/NSX, Open vSwitch, softflowd). <a href="/discovery/exporters">See what arrives</a>.
       </li>
       <li>
         <strong>Import flow logs:</strong> <code>npx bulkhead import aws|gcp|azure PATH</code> for VPC flow logs, and your inventory with <code>npx bulkhead import inventory FILE</code> (or{' '}

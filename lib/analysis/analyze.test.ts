@@ -147,7 +147,7 @@ describe('analyze', () => {
     expect(byName().get('sec-scan-01')).toMatchObject({ scanner: true, role: 'scanner', degree: 0 });
     expect(r.edges.some((e) => e.from === inside.workloadId || e.from === '198.51.100.66')).toBe(false);
     expect(r.coverage.excluded.ephemeralConversations).toBe(1);
-    expect(r.coverage.notes.join('\n')).toMatch(/2 scanning source\(s\) excluded/);
+    expect(r.coverage.notes.join('\n')).toMatch(/2 scanning sources excluded/);
   });
 
   it('groups unknown endpoints: named networks, the internet, outside addresses', () => {

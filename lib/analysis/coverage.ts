@@ -5,6 +5,7 @@
 import type { Store } from '../store';
 import type { AnalysisWindow, ConvergenceDay, Coverage, SourceCoverage } from './types';
 import { chTime, CYCLE_DAYS, DAY_MS, HOUR_MS, windowDays } from './window';
+import { count } from '../words';
 
 /** Silent hours of a source that count as a gap. */
 export const GAP_HOURS = 3;
@@ -124,15 +125,15 @@ export function coverageOf(
     const gappy = sources.filter((s) => s.gaps.length);
     for (const s of gappy.slice(0, 5)) {
       const g = s.gaps[0]!;
-      notes.push(`${s.sourceKind} ${s.exporter} was silent for ${s.missingHours} hours in ${s.gaps.length} gap(s), the longest ${g.hours} hours from ${chTime(g.from).slice(0, 16)} UTC.`);
+      notes.push(`${s.sourceKind} ${s.exporter} was silent for ${count(s.missingHours, 'hour')} in ${count(s.gaps.length, 'gap')}, the longest ${count(g.hours, 'hour')} from ${chTime(g.from).slice(0, 16)} UTC.`);
     }
-    if (gappy.length > 5) notes.push(`${gappy.length - 5} more sources have gaps.`);
+    if (gappy.length > 5) notes.push(`${count(gappy.length - 5, 'more source has', 'more sources have')} gaps.`);
     if (!conv.converged) {
       const recent = conv.days.slice(-7).reduce((s, d) => s + d.newEdges, 0);
-      notes.push(`Discovery has not converged: the last 7 days of data found ${recent} new dependencies. Keep collecting before approving policy${conv.days.length < 14 ? ' (at least 14 days of data are needed to judge)' : ''}.`);
+      notes.push(`Discovery has not converged: the last 7 days of data found ${count(recent, 'new dependency', 'new dependencies')}. Keep collecting before approving policy${conv.days.length < 14 ? ' (at least 14 days of data are needed to judge)' : ''}.`);
     }
     if (!facts.bindings) notes.push('No inventory: every endpoint is an address. Import inventory (workloads and their addresses) to see applications.');
-    if (excluded.scanners.length) notes.push(`${excluded.scanners.length} scanning source(s) excluded from the graph: ${excluded.scanners.slice(0, 3).map((s) => s.name).join(', ')}${excluded.scanners.length > 3 ? ', ...' : ''}.`);
+    if (excluded.scanners.length) notes.push(`${count(excluded.scanners.length, 'scanning source')} excluded from the graph: ${excluded.scanners.slice(0, 3).map((s) => s.name).join(', ')}${excluded.scanners.length > 3 ? ', ...' : ''}.`);
   }
   return {
     days: Math.round(days * 100) / 100,

@@ -3,6 +3,7 @@
 // new fields are only ever added (docs/discovery.md documents each one). The zod schema below is
 // the contract, and the tests check real output against it.
 import { z } from 'zod';
+import { estateCounts } from './counts';
 import type { AnalysisEdge, AnalysisResult } from './types';
 
 const iso = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'ISO 8601 UTC time');
@@ -122,6 +123,13 @@ export const analysisJsonSchema = z.object({
       confidence: z.number().min(0).max(1),
     }),
   ),
+  counts: z.object({
+    workloads: z.number().int(),
+    activeWorkloads: z.number().int(),
+    applications: z.number().int(),
+    groups: z.number().int(),
+    dependencies: z.number().int(),
+  }),
 });
 
 export type AnalysisJson = z.infer<typeof analysisJsonSchema>;
@@ -221,6 +229,7 @@ export function toAnalysisJson(r: AnalysisResult): AnalysisJson {
       fromNetwork: e.fromNetwork,
     })),
     networks: r.clientNetworks,
+    counts: estateCounts(r),
   };
 }
 

@@ -8,6 +8,19 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 /** The business cycle discovery should cover: monthly jobs, patch cycles, backups. */
 export const CYCLE_DAYS = 30;
+/**
+ * The window every discovery view opens on when none is chosen: the map, applications,
+ * workloads, coverage, the simulation, the overview's counts and the CLI's read commands
+ * (docs/ui.md#windows). The business cycle, so that what the views count is what a policy
+ * proposed from the same window would cover.
+ */
+export const DISCOVERY_DAYS = CYCLE_DAYS;
+/**
+ * The window the raw flow records (the flows page, `bulkhead flows`) open on: a record browser,
+ * newest first, whose total counts raw rows (not the hourly rollup), so a day answers at once on
+ * any estate. The page and the command say which window they show.
+ */
+export const FLOW_RECORDS_DAYS = 1;
 /** Periodicity is judged over at least this many days before `to`, so that monthly jobs show twice. */
 export const PERIODICITY_DAYS = 62;
 

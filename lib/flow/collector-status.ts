@@ -69,3 +69,17 @@ export interface CollectorStatus {
 export interface CollectorStatusSource {
   status(): CollectorStatus;
 }
+
+const PROTOCOL_TEXT: Record<ListenerStatus['kind'], string> = { netflow: 'NetFlow v5/v9', ipfix: 'IPFIX', sflow: 'sFlow' };
+
+/**
+ * Where exporters can send flows to this process, from the listeners that are open: "NetFlow
+ * v5/v9 to UDP port 2055, IPFIX to UDP port 4739". Null when none is: the collectors are not
+ * running here (serve --no-collect) or every port is 0 (off), and naming the configured port
+ * would send exporters to a socket nobody reads.
+ */
+export function exporterPortsText(listeners: ReadonlyArray<Pick<ListenerStatus, 'kind' | 'port'>>): string | null {
+  const open = listeners.filter((l) => l.port > 0);
+  if (!open.length) return null;
+  return open.map((l) => `${PROTOCOL_TEXT[l.kind]} to UDP port ${l.port}`).join(', ');
+}

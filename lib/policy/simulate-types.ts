@@ -13,7 +13,7 @@ export interface SimRule {
 export interface SimulateOptions {
   from?: Date | string;
   to?: Date | string;
-  /** window length in days when `from` is not given (default 7) */
+  /** window length in days when `from` is not given (default DISCOVERY_DAYS, the window rules are proposed from) */
   days?: number;
   /** top would-block dependencies to list (default 20) */
   top?: number;

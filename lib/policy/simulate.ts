@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
 import { syncNamedNetworks } from '../identity/networks';
 import type { Store } from '../store';
-import { resolveWindow } from '../analysis/window';
+import { DISCOVERY_DAYS, resolveWindow } from '../analysis/window';
 import type { PolicyView } from './labels';
 import { simulationResult } from './simulate-result';
 import type { SimRule, SimulateOptions, SimulationResult } from './simulate-types';
@@ -29,7 +29,7 @@ import { decideConversations, loadScratchTables, readAggregates, scratchTables }
 
 export async function simulatePolicy(store: Store, db: Db, rules: readonly SimRule[], view: PolicyView, opts: SimulateOptions = {}): Promise<SimulationResult> {
   const t0 = performance.now();
-  const window = resolveWindow({ from: opts.from, to: opts.to, days: opts.days ?? 7 });
+  const window = resolveWindow({ from: opts.from, to: opts.to, days: opts.days ?? DISCOVERY_DAYS });
   const T = scratchTables(store, randomBytes(5).toString('hex'));
   const { rows, members } = ruleRows(rules, view);
   const [nn] = await store.rows<{ n: number }>(`SELECT count() AS n FROM ${store.t('named_networks')}`);

@@ -2,6 +2,7 @@
 // /api/v1/workloads and their details): what discovery found in a window (members, roles,
 // confidence, dependencies) joined with what the database holds (labels with their source,
 // address history, owners, confirmation, rules), in the JSON shapes below.
+import { estateCounts, type EstateCounts } from '../analysis/counts';
 import type { AnalysisApplication, AnalysisEdge, AnalysisResult, Periodicity } from '../analysis/types';
 import type { AppRef } from '../applications/edit';
 import type { Db } from '../db';
@@ -31,6 +32,8 @@ export interface AppRow {
 
 export interface ApplicationsList {
   window: { from: string; to: string };
+  /** the window's headline counts, as the overview, the map and `bulkhead analyze` show them */
+  counts: EstateCounts;
   applications: AppRow[];
 }
 
@@ -164,7 +167,7 @@ function appDependencies(r: AnalysisResult) {
 export async function listApplications(db: Db, r: AnalysisResult): Promise<ApplicationsList> {
   const records = await appRecords(db);
   const deps = appDependencies(r);
-  return { window: win(r), applications: r.applications.map((a) => appRow(a, records, deps)) };
+  return { window: win(r), counts: estateCounts(r), applications: r.applications.map((a) => appRow(a, records, deps)) };
 }
 
 export function appRef(r: AnalysisResult, id: string): AppRef | null {

@@ -5,6 +5,7 @@ import { requirePage } from '../../_lib/auth';
 import styles from '../../_lib/forms.module.css';
 import { setOwners } from './actions';
 import { TableHead } from '../../../components/ui/TableHead';
+import { count } from '../../../lib/words';
 
 export const metadata: Metadata = { title: 'Application owners · Bulkhead' };
 export const dynamic = 'force-dynamic';
@@ -30,7 +31,7 @@ export default async function OwnersPage() {
         </section>
       ) : (
         <section className="card" aria-labelledby="apps-heading">
-          <h2 id="apps-heading">{apps.length} applications</h2>
+          <h2 id="apps-heading">{count(apps.length, 'application')}</h2>
           <div className={styles.tableWrap}>
             <table>
               <TableHead columns={['Application', 'Owners']} />

@@ -3,6 +3,7 @@
 // addresses, CIDRs; several separated by commas), server port and protocol; each side with the
 // workload that held the address then; and flows over time.
 import { readFlows } from '../../../../lib/read/flows';
+import { FLOW_RECORDS_PRESET } from '../../../../components/window';
 import { isoTime, windowOf, windowShape } from '../../../_data/window';
 import { apiRoute, z } from '../../_lib/route';
 
@@ -19,4 +20,4 @@ const query = z.object({
   before: isoTime.optional(),
 });
 
-export const GET = apiRoute({ permission: 'flows:read', query }, ({ rt, query }) => readFlows(rt, { ...query, window: windowOf(query, '24h') }));
+export const GET = apiRoute({ permission: 'flows:read', query }, ({ rt, query }) => readFlows(rt, { ...query, window: windowOf(query, FLOW_RECORDS_PRESET) }));
