@@ -208,7 +208,7 @@ describe('analyze', () => {
     const j = toAnalysisJson(r);
     expect(() => analysisJsonSchema.parse(j)).not.toThrow();
     // the five keys of the first version, then what was added since
-    expect(Object.keys(j)).toEqual(['window', 'coverage', 'workloads', 'applications', 'edges', 'networks']);
+    expect(Object.keys(j)).toEqual(['window', 'coverage', 'workloads', 'applications', 'edges', 'networks', 'counts']);
     expect(j.window).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-15T00:00:00.000Z' });
     expect(Object.keys(j.edges[0]!).slice(0, 9)).toEqual(['from', 'to', 'port', 'protocol', 'flows', 'bytes', 'firstSeen', 'lastSeen', 'periodicity']);
     expect(Object.keys(j.workloads[0]!).slice(0, 7)).toEqual(['id', 'name', 'addresses', 'labels', 'application', 'role', 'confidence']);
