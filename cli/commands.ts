@@ -511,6 +511,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS}, the window rules are proposed from)` },
       { flags: '--policy <policy>', description: 'approved | proposed | baseline:NAME[@V] | FILE | - (default approved)' },
       { flags: '--top <n>', description: 'would-block dependencies to list (default 20)' },
+      { flags: '--enforcement <mode>', description: 'as-set: block only where an enforced application and environment would drop (as exported; default) | all: as if every workload were enforced' },
       { flags: '--monitor', description: 'monitor mode for the approved policy' },
       { flags: '--since <time>', description: 'monitor: drift since this time (default the latest approval)' },
       { flags: '--stale-days <n>', description: 'monitor: rules without hits for this many days are stale (default 30)' },
