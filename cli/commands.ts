@@ -503,7 +503,8 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Policies: approved (default), proposed (approved + open proposals), baseline:NAME[@VERSION], a\n' +
       'baseline file (YAML/JSON), or - (a baseline on standard input). Evaluated in ClickHouse over the\n' +
-      'hourly rollup with identity by time. --monitor: traffic since the last approval the approved policy\n' +
+      'hourly rollup with identity by time. By default only enforced applications block (bulkhead enforce),\n' +
+      'as the exports would; --enforcement all blocks everywhere. --monitor: traffic since the last approval the approved policy\n' +
       'would block (drift), approved rules without hits in --stale-days, exceptions past their expiry.',
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
