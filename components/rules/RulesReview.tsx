@@ -111,7 +111,7 @@ export function RulesReview({ role, canPropose }: { role: string; canPropose: bo
           {status === 'proposed' ? (
             <p>
               Nothing waits for review. {canPropose ? 'Propose rules from the dependency map above' : 'An architect proposes rules from the dependency map'} (or run{' '}
-              <code>npx bulkhead propose</code>); then approve them here, <Link href="/simulation">simulate</Link> what they would block, and{' '}
+              <code>npx bulkhead propose</code>); then approve them here, <Link href="/simulation?enforcement=all">simulate</Link> what they would block once enforced, and{' '}
               <Link href="/baselines">export a baseline</Link>.
             </p>
           ) : (
