@@ -29,8 +29,8 @@ function nextStep(s: { flows: number; workloads: number; proposed: number; appro
   if (s.proposed)
     return (
       <>
-        <Link href="/rules">{num(s.proposed)} proposed rules</Link> wait for review{s.canReview ? '' : ' by their application owners'}; <Link href="/simulation?policy=proposed">simulate</Link> what
-        they would block.
+        <Link href="/rules">{num(s.proposed)} proposed rules</Link> wait for review{s.canReview ? '' : ' by their application owners'}; <Link href="/simulation?policy=proposed&enforcement=all">simulate</Link> what
+        they would block once enforced.
       </>
     );
   if (!s.baselines && s.canExport)

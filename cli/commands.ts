@@ -503,7 +503,8 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Policies: approved (default), proposed (approved + open proposals), baseline:NAME[@VERSION], a\n' +
       'baseline file (YAML/JSON), or - (a baseline on standard input). Evaluated in ClickHouse over the\n' +
-      'hourly rollup with identity by time. --monitor: traffic since the last approval the approved policy\n' +
+      'hourly rollup with identity by time. By default only enforced applications block (bulkhead enforce),\n' +
+      'as the exports would; --enforcement all blocks everywhere. --monitor: traffic since the last approval the approved policy\n' +
       'would block (drift), approved rules without hits in --stale-days, exceptions past their expiry.',
     options: [
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
@@ -511,6 +512,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS}, the window rules are proposed from)` },
       { flags: '--policy <policy>', description: 'approved | proposed | baseline:NAME[@V] | FILE | - (default approved)' },
       { flags: '--top <n>', description: 'would-block dependencies to list (default 20)' },
+      { flags: '--enforcement <mode>', description: 'as-set: block only where an enforced application and environment would drop (as exported; default) | all: as if every workload were enforced' },
       { flags: '--monitor', description: 'monitor mode for the approved policy' },
       { flags: '--since <time>', description: 'monitor: drift since this time (default the latest approval)' },
       { flags: '--stale-days <n>', description: 'monitor: rules without hits for this many days are stale (default 30)' },

@@ -62,7 +62,7 @@ export async function importBaseline(ctx: CommandContext, opts: { dryRun?: boole
   const lines = [`Imported baseline "${doc.metadata.name}" from ${file}: ${r.created.length} rules created, ${r.existing.length} already present.`];
   for (const x of r.created.slice(0, 20)) lines.push(`  ${shortId(x.id)}  ${x.status.padEnd(8)}  ${describeRule(x)}`);
   for (const x of notes) lines.push(`  note: ${x}`);
-  lines.push('Next: bulkhead rules list · bulkhead simulate --policy proposed');
+  lines.push('Next: bulkhead rules list · bulkhead simulate --policy proposed --enforcement all');
   ctx.io.out(lines.join('\n'));
   return 0;
 }

@@ -14,7 +14,9 @@ import { loadDemo } from '../../lib/demo/load';
 import { createUser } from '../../lib/auth/users';
 import { checkNftables } from '../../lib/export/nft-check';
 import { evaluateHoldout, type HoldoutResult } from '../../lib/policy/holdout';
+import { loadPolicyView } from '../../lib/policy/labels';
 import { listRules } from '../../lib/policy/rules';
+import type { SimulationResult } from '../../lib/policy/simulate';
 import { openRuntime, type Runtime } from '../../lib/runtime';
 import { bufferIO } from '../io';
 import { runCli } from '../main';
@@ -90,18 +92,58 @@ describe('bulkhead propose, rules, simulate, blast-radius', () => {
   });
 
   it('simulates the approved policy over the held-out week', async () => {
-    const r = await cli('simulate', '--from', TEST_FROM.toISOString(), '--to', END.toISOString(), '--json');
+    const week = ['--from', TEST_FROM.toISOString(), '--to', END.toISOString()];
+    const r = await cli('simulate', ...week, '--enforcement', 'all', '--json');
     expect(r.code, r.err).toBe(0);
     const sim = JSON.parse(r.out);
+    expect(sim.enforcement).toEqual({ mode: 'all', enforced: [], test: [] });
     expect(sim.totals.flows).toBe(holdout.flows.total);
     expect(sim.totals.allowedFlows).toBeGreaterThanOrEqual(holdout.flows.legitimateAllowed);
     expect(sim.blocked.length).toBeGreaterThan(0);
-    const text = await cli('simulate', '--from', TEST_FROM.toISOString(), '--to', END.toISOString(), '--top', '5');
+    const text = await cli('simulate', ...week, '--enforcement', 'all', '--top', '5');
     expect(text.out).toMatch(/Policy "approved" \(\d+ rules\)/);
     expect(text.out).toMatch(/Largest would-block dependencies \(5 of/);
     const monitor = await cli('simulate', '--monitor', '--json');
     expect(monitor.code, monitor.err).toBe(0);
     expect(JSON.parse(monitor.out)).toMatchObject({ approvedRules: expect.any(Number), stale: { days: 30 } });
+  });
+
+  it('simulates as exported: nothing enforced blocks nothing, one application enforced blocks only its own flows', async () => {
+    const week = ['--from', TEST_FROM.toISOString(), '--to', END.toISOString()];
+    const sim = async (...more: string[]) => {
+      const r = await cli('simulate', ...week, '--top', '1000', ...more, '--json');
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as SimulationResult;
+    };
+    const all = await sim('--enforcement', 'all');
+    const open = await sim();
+    expect(open.enforcement).toEqual({ mode: 'as-set', enforced: [], test: [] });
+    expect(open.totals).toMatchObject({ flows: all.totals.flows, blockedFlows: 0, allowedFlows: all.totals.flows, loggedFlows: 0 });
+    expect(open.blocked).toEqual([]);
+    // coverage is the rules' own, whatever is enforced
+    expect(open.coverage).toEqual(all.coverage);
+    expect((await cli('simulate', ...week)).out).toMatch(/enforced nothing .*\n[^]*No application is enforced, so nothing is blocked/);
+
+    // the application whose flows the rules alone would block most, enforced in its environment
+    const worst = all.applications.find((a) => a.application.includes('@') && a.blockedFlows > 0)!;
+    const [app, env] = worst.application.split('@') as [string, string];
+    expect((await cli('enforce', app, '--env', env, '--state', 'enforced')).code).toBe(0);
+    try {
+      const one = await sim();
+      expect(one.enforcement).toEqual({ mode: 'as-set', enforced: [worst.application], test: [] });
+      expect(one.totals.blockedFlows).toBe(worst.blockedFlows);
+      expect(one.totals.blockedFlows).toBeLessThan(all.totals.blockedFlows);
+      expect(one.applications.find((a) => a.application === worst.application)!.blockedFlows).toBe(worst.blockedFlows);
+      const ids = new Set((await loadPolicyView(rt.db.prisma, { all: true })).workloads.filter((w) => w.labels.app === app && w.labels.env === env).map((w) => w.id));
+      expect(one.blocked.length).toBeGreaterThan(0);
+      for (const b of one.blocked) expect(ids.has(b.from.key) || ids.has(b.to.key), `${b.from.name} -> ${b.to.name}`).toBe(true);
+      // in test instead: nothing blocked, the same flows logged
+      expect((await cli('enforce', app, '--env', env, '--state', 'test')).code).toBe(0);
+      const logged = await sim();
+      expect(logged.totals).toMatchObject({ blockedFlows: 0, loggedFlows: worst.blockedFlows });
+    } finally {
+      await cli('enforce', app, '--env', env, '--state', 'visibility');
+    }
   });
 
   it('shows blast radius overall and for one workload', async () => {

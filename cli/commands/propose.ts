@@ -67,7 +67,8 @@ export async function run(ctx: CommandContext, opts: ProposeOptions) {
       '',
       'Next:',
       '  bulkhead rules list                          review the proposals (--app APP for one application)',
-      '  bulkhead simulate --policy proposed          what the proposals would block in the last 7 days',
+      '  bulkhead simulate --policy proposed          what the proposals would block as exported today',
+      '    --enforcement all                          ... and once every application is enforced',
       '  bulkhead blast-radius                        how far a compromised workload reaches, flat vs proposed',
       '  bulkhead rules approve --app APP | ID...     approve (owners: their applications)',
     );

@@ -85,7 +85,7 @@ async function list(ctx: CommandContext, opts: RulesOptions) {
   for (const r of rules) by[r.status] = (by[r.status] ?? 0) + 1;
   ctx.io.out(
     `\n${rules.length > limit ? `${limit} of ` : ''}${rules.length} rules: ${Object.entries(by).map(([k, v]) => `${v} ${k}`).join(', ')}.` +
-      `\nNext: bulkhead rules show ID (evidence and history) · bulkhead rules approve ID... | --app APP · bulkhead simulate --policy proposed`,
+      `\nNext: bulkhead rules show ID (evidence and history) · bulkhead rules approve ID... | --app APP · bulkhead simulate --policy proposed --enforcement all`,
   );
   return 0;
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { loadPolicyView } from '../../lib/policy/labels';
 import { monitorPolicy } from '../../lib/policy/monitor';
 import { simulate, type PolicyRef } from '../../lib/policy/service';
-import type { SimulationResult } from '../../lib/policy/simulate';
+import { ENFORCEMENT_MODES, type EnforcementMode, type SimulationResult } from '../../lib/policy/simulate';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption, pct, timeOption } from './policy-common';
@@ -22,6 +22,7 @@ export interface SimulateOptions {
   monitor?: boolean;
   since?: string;
   staleDays?: string;
+  enforcement?: string;
 }
 
 
@@ -45,7 +46,10 @@ export async function run(ctx: CommandContext, opts: SimulateOptions) {
   const rt = await ctx.runtime();
   if (opts.monitor) return monitor(ctx, opts);
   const ref = await policyRef(ctx, opts.policy);
+  const enforcement = opts.enforcement ?? 'as-set';
+  if (!(ENFORCEMENT_MODES as readonly string[]).includes(enforcement)) throw new UserError(`--enforcement ${enforcement}: one of ${ENFORCEMENT_MODES.join(', ')}`);
   const result = await simulate(rt, ref, {
+    enforcement: enforcement as EnforcementMode,
     from: timeOption(opts.from, '--from'),
     to: timeOption(opts.to, '--to'),
     days: numberOption(opts.days, '--days', { min: 1 / 24 }),
@@ -61,14 +65,19 @@ export async function run(ctx: CommandContext, opts: SimulateOptions) {
 
 export function formatSimulation(r: SimulationResult): string {
   const t = r.totals;
+  const e = r.enforcement;
   const lines = [
     `Policy "${r.policy.name}" (${r.policy.rules} rules) against ${r.window.from} .. ${r.window.to}:`,
-    `  flows    ${n(t.flows)} observed: ${n(t.allowedFlows)} allowed (${pct(t.flows ? t.allowedFlows / t.flows : 1)}), ${n(t.blockedFlows)} would be blocked (${n(t.blockedAnsweredFlows)} of them answered: real traffic that would break)`,
+    e.mode === 'all'
+      ? '  enforced every workload (--enforcement all: the rules alone, whatever the applications\' states)'
+      : `  enforced ${e.enforced.length ? e.enforced.join(', ') : 'nothing'}${e.test.length ? `; in test (logged, let through) ${e.test.join(', ')}` : ''} (as exported; --enforcement all: as if every workload were)`,
+    `  flows    ${n(t.flows)} observed: ${n(t.allowedFlows)} allowed (${pct(t.flows ? t.allowedFlows / t.flows : 1)}${t.loggedFlows ? `, ${n(t.loggedFlows)} of them only logged` : ''}), ${n(t.blockedFlows)} would be blocked (${n(t.blockedAnsweredFlows)} of them answered: real traffic that would break)`,
     `  bytes    ${n(t.bytes)} observed: ${n(t.allowedBytes)} allowed, ${n(t.blockedBytes)} would be blocked`,
     `  coverage ${pct(r.coverage.ratio, 1)} of ${n(r.coverage.connections)} connections; ${pct(r.coverage.answered.ratio, 1)} of the ${n(r.coverage.answered.connections)} answered ones`,
   ];
   if (!t.flows) lines.push('', 'No traffic in this window: choose another (--from, --to, --days) or check the collectors (bulkhead doctor).');
-  if (!r.policy.rules) lines.push('', 'This policy has no rules, so everything would be blocked: approve rules (bulkhead rules approve), or simulate the proposals (--policy proposed).');
+  if (!r.policy.rules) lines.push('', `This policy has no rules, so everything ${e.mode === 'all' ? '' : 'to or from an enforced application '}would be blocked: approve rules (bulkhead rules approve), or simulate the proposals (--policy proposed).`);
+  if (e.mode === 'as-set' && !e.enforced.length && t.flows) lines.push('', 'No application is enforced, so nothing is blocked: --enforcement all shows what the rules alone would block.');
   const apps = r.applications.filter((a) => a.blockedFlows > 0).slice(0, 15);
   if (apps.length) {
     lines.push('', 'Would block, per application:');

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { apiSend } from '../api/client';
+import { EnforcementPanel } from '../policy/Enforcement';
 import type { ApplicationDetail as Detail, NeighbourRow } from '../data/apps';
 import { bytes, compact, num, pct, utc } from '../format';
 import { roleColor } from '../map/style';
@@ -16,7 +17,10 @@ import { useWindow } from '../url-state';
 import { windowParams, type WindowSpec } from '../window';
 import { count } from '../../lib/words';
 
-export function ApplicationDetail({ id, canEdit }: { id: string; canEdit: boolean }) {
+/** `enforce`: whether the person may change enforcement states, for every application or for those they own. */
+export type EnforceRight = { every: boolean; userId: string | null } | null;
+
+export function ApplicationDetail({ id, canEdit, enforce = null }: { id: string; canEdit: boolean; enforce?: EnforceRight }) {
   const win = useWindow();
   const q = useAnalysisQuery<Detail>(['application', id], `/api/v1/applications/${encodeURIComponent(id)}`, windowParams(win));
   return (
@@ -25,7 +29,7 @@ export function ApplicationDetail({ id, canEdit }: { id: string; canEdit: boolea
         <WindowPicker value={win} />
       </div>
       <QueryState q={q} what="Loading the application">
-        {(d) => <Body d={d} canEdit={canEdit} win={win} />}
+        {(d) => <Body d={d} canEdit={canEdit} enforce={enforce} win={win} />}
       </QueryState>
     </>
   );
@@ -33,7 +37,7 @@ export function ApplicationDetail({ id, canEdit }: { id: string; canEdit: boolea
 
 const appId = (name: string, env: string | null) => (env ? `${name}@${env}` : name);
 
-function Body({ d, canEdit, win }: { d: Detail; canEdit: boolean; win: WindowSpec }) {
+function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enforce: EnforceRight; win: WindowSpec }) {
   const a = d.application;
   const wp = new URLSearchParams(windowParams(win)).toString();
   const qc = useQueryClient();
@@ -101,6 +105,15 @@ function Body({ d, canEdit, win }: { d: Detail; canEdit: boolean; win: WindowSpe
       <p role="status" aria-live="polite" className={message ? (message.ok ? 'notice' : 'state state-error') : 'visually-hidden'}>
         {message?.text}
       </p>
+
+      {/* states belong to an application record (its app label): inferred groups have none yet */}
+      {a.record && a.kind === 'application' && (
+        <EnforcementPanel
+          application={{ id: a.record.id, name: a.name }}
+          // as the route decides: admins and architects for any application, owners for their own
+          canChange={!!enforce && (enforce.every || (!!enforce.userId && a.owners.some((o) => o.id === enforce.userId)))}
+        />
+      )}
 
       {a.evidence.length > 0 && !confirmed && a.source !== 'label' && (
         <section className="card" aria-labelledby={`${ids}-why`}>

@@ -12,7 +12,7 @@ import { Bars } from '../charts/Bars';
 import { bytes, compact, duration, num, pct, portLabel, utc } from '../format';
 import { endpointKindNote } from '../../lib/words';
 import type { MonitorResult } from '../../lib/policy/monitor';
-import type { SimulationResult } from '../../lib/policy/simulate';
+import type { EnforcementMode, SimulationResult } from '../../lib/policy/simulate';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
 import { DISCOVERY_PRESET, isPreset, PRESETS, type Preset } from '../window';
@@ -25,15 +25,17 @@ export function Simulation() {
   const win = isPreset(url.get('window')) ? (url.get('window') as Preset) : DISCOVERY_PRESET;
   const days = PRESETS[win];
   const mode = url.get('mode') === 'monitor' ? 'monitor' : 'simulate';
+  // as exported unless asked otherwise: only enforced applications block (docs/policy.md)
+  const enforcement: EnforcementMode = url.get('enforcement') === 'all' ? 'all' : 'as-set';
   const baselines = useQuery({ queryKey: ['baselines'], queryFn: ({ signal }) => apiGet<{ baselines: Array<{ name: string; version: number; ruleCount: number }> }>('/api/v1/baselines', undefined, signal) });
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const q = useQuery({
-    queryKey: ['simulation', policy, days, 20],
-    queryFn: ({ signal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: days, top: 20 }, signal),
+    queryKey: ['simulation', policy, days, 20, enforcement],
+    queryFn: ({ signal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: days, top: 20, enforcement }, signal),
     enabled: mode === 'simulate' && policy !== 'file',
     staleTime: 60_000,
   });
-  const fileRun = useMutation({ mutationFn: () => apiSend<SimulationResult>('POST', '/api/v1/simulation', { document: file!.text, days: days, top: 20 }) });
+  const fileRun = useMutation({ mutationFn: () => apiSend<SimulationResult>('POST', '/api/v1/simulation', { document: file!.text, days: days, top: 20, enforcement }) });
   const monitor = useQuery({ queryKey: ['monitor'], queryFn: ({ signal }) => apiGet<MonitorResult>('/api/v1/simulation/monitor', { top: 20 }, signal), enabled: mode === 'monitor', staleTime: 60_000 });
 
   const data = policy === 'file' ? fileRun.data : q.data;
@@ -78,6 +80,17 @@ export function Simulation() {
                 ))}
               </div>
             </fieldset>
+            <fieldset>
+              <legend>Blocking where</legend>
+              <div className="segmented" role="group" aria-label="Enforcement">
+                <button type="button" aria-pressed={enforcement === 'as-set'} onClick={() => url.set({ enforcement: null })}>
+                  enforced applications (as exported)
+                </button>
+                <button type="button" aria-pressed={enforcement === 'all'} onClick={() => url.set({ enforcement: 'all' })}>
+                  every application
+                </button>
+              </div>
+            </fieldset>
             {policy === 'file' && (
               <>
                 <label>
@@ -118,7 +131,11 @@ function Result({ r }: { r: SimulationResult }) {
   return (
     <>
       <p className="muted" aria-live="polite">
-        {r.policy.name}: {num(r.policy.rules)} rules against {utc(r.window.from)} – {utc(r.window.to)}, evaluated in {duration(r.timings.totalMs)}.
+        {r.policy.name}: {num(r.policy.rules)} rules against {utc(r.window.from)} – {utc(r.window.to)}, evaluated in {duration(r.timings.totalMs)}.{' '}
+        {r.enforcement.mode === 'all'
+          ? 'Every application enforced, whatever its state.'
+          : `Enforced: ${r.enforcement.enforced.length ? r.enforcement.enforced.join(', ') : 'none, so nothing is blocked'}${r.enforcement.test.length ? `; in test (logged, let through): ${r.enforcement.test.join(', ')}` : ''}.`}
+        {t.loggedFlows > 0 && ` ${num(t.loggedFlows)} of the allowed flows are only logged.`}
       </p>
       <div className="stats">
         <div className="stat">
@@ -236,7 +253,7 @@ function Result({ r }: { r: SimulationResult }) {
       </section>
       <p className="muted">
         {num(unused)} of {num(r.ruleHits.length)} rules allowed nothing in this window{unused ? ' (see monitor mode for rules without hits over a longer time)' : ''}.
-        {hits.size === 0 && ' This policy has no rules: everything would be blocked.'}
+        {hits.size === 0 && (r.enforcement.mode === 'all' ? ' This policy has no rules: everything would be blocked.' : ' This policy has no rules: everything to or from an enforced application would be blocked.')}
       </p>
     </>
   );

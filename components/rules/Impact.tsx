@@ -16,8 +16,10 @@ import { DISCOVERY_DAYS } from '../../lib/analysis/window';
 export function Impact() {
   const [open, setOpen] = useState(false);
   const sim = (policy: 'approved' | 'proposed') => ({
-    queryKey: ['simulation', policy, 7, 0],
-    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: DISCOVERY_DAYS, top: 0 }, signal),
+    // every workload enforced: what the rules would block once enforced, not what today's states let
+    // through (as exported, nothing is blocked before anyone enforces)
+    queryKey: ['simulation', policy, DISCOVERY_DAYS, 0, 'all'],
+    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<SimulationResult>('/api/v1/simulation', { policy, days: DISCOVERY_DAYS, top: 0, enforcement: 'all' }, signal),
     enabled: open,
     staleTime: 60_000,
   });
@@ -39,7 +41,7 @@ export function Impact() {
           <div>
             <h3>Last {DISCOVERY_DAYS} days of traffic</h3>
             <Bars
-              label="Flows allowed and would-block per policy"
+              label="Flows allowed and would-block per policy, every application enforced"
               stacked
               data={[
                 { name: `approved (${approved.data.policy.rules} rules)`, allowed: approved.data.totals.allowedFlows, blocked: approved.data.totals.blockedFlows },
@@ -52,7 +54,7 @@ export function Impact() {
             />
             <p className="muted">
               Rule coverage of observed connections: approved {pct(approved.data.coverage.answered.ratio)}, with the proposals {pct(proposed.data.coverage.answered.ratio)}.{' '}
-              <Link href="/simulation?policy=proposed">What exactly would be blocked</Link>
+              <Link href="/simulation?policy=proposed&enforcement=all">What exactly would be blocked once enforced</Link>
             </p>
           </div>
           <div>

@@ -11,6 +11,7 @@ import { compact, count, num, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
 import { BaselineChanges } from './BaselineChanges';
+import { EnforcementTags, useEnforcementByApplication } from '../policy/Enforcement';
 import { Impact } from './Impact';
 import { ProposePanel } from './ProposePanel';
 import { ReviewDialog, type ReviewAction } from './ReviewDialog';
@@ -31,6 +32,7 @@ export function RulesReview({ role, canPropose }: { role: string; canPropose: bo
     queryKey: ['rules', status, app, kind],
     queryFn: ({ signal }) => apiGet<{ rules: RuleJson[] }>('/api/v1/rules', { status, application: app || undefined, kind: kind || undefined }, signal),
   });
+  const enforcement = useEnforcementByApplication();
   const everyApp = role === 'admin' || role === 'architect';
   const owned = useMemo(() => new Set(account.data?.applications.map((a) => a.id) ?? []), [account.data]);
   const mayReview = (r: RuleJson) => everyApp || (role === 'owner' && !!r.application && owned.has(r.application.id));
@@ -109,7 +111,7 @@ export function RulesReview({ role, canPropose }: { role: string; canPropose: bo
           {status === 'proposed' ? (
             <p>
               Nothing waits for review. {canPropose ? 'Propose rules from the dependency map above' : 'An architect proposes rules from the dependency map'} (or run{' '}
-              <code>npx bulkhead propose</code>); then approve them here, <Link href="/simulation">simulate</Link> what they would block, and{' '}
+              <code>npx bulkhead propose</code>); then approve them here, <Link href="/simulation?enforcement=all">simulate</Link> what they would block once enforced, and{' '}
               <Link href="/baselines">export a baseline</Link>.
             </p>
           ) : (
@@ -134,6 +136,7 @@ export function RulesReview({ role, canPropose }: { role: string; canPropose: bo
                       <input type="checkbox" checked={allChosen} onChange={(e) => toggle(reviewable.map((r) => r.id), e.target.checked)} aria-label={`Choose every rule of ${name || 'no application'}`} />
                     )}
                     <h2>{name || 'No application (shared, cross-environment)'}</h2>
+                    {name && <EnforcementTags application={name} rows={enforcement.by.get(name) ?? []} />}
                     <span className="muted">{num(list.length)} rules</span>
                   </div>
                   <div className="actions" style={{ margin: 0 }}>

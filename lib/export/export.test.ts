@@ -373,6 +373,41 @@ describe('enforcement states: approving and enforcing one application leaves eve
     expect(calico.map((o) => o.spec.selector)).toEqual(["bulkhead.io/workload == 'db-1' && (app == 'shop' && env == 'prod')", "bulkhead.io/workload == 'api-1' && (app == 'shop' && env == 'prod')"]);
   });
 
+  it('NSX: the final drop applies to the enforced workloads only, those in test log and let through, the rest get no rule', () => {
+    type NsxRule = { id: string; action: string; scope: string[]; logged: boolean };
+    const nsx = (d: BaselineDoc) => {
+      const r = exportPolicy(d, 'nsx', { now });
+      const body = JSON.parse(r.files[0]!.content);
+      const domain = body.children.find((c: { resource_type: string }) => c.resource_type === 'ChildResourceReference');
+      const groups = new Map<string, { expression: Array<{ ip_addresses?: string[] }> }>(domain.children.filter((c: { Group?: unknown }) => c.Group).map((c: { Group: { id: string } }) => [`/infra/domains/default/groups/${c.Group.id}`, c.Group]));
+      const policy = domain.children.find((c: { resource_type: string }) => c.resource_type === 'ChildSecurityPolicy').SecurityPolicy as { scope: string[]; rules: NsxRule[] };
+      const addressesOf = (scope: string[]) => scope.flatMap((g) => groups.get(g)!.expression.flatMap((e) => e.ip_addresses ?? [])).sort();
+      return { r, policy, addressesOf };
+    };
+    const { policy, addressesOf } = nsx(staged);
+    // a policy-level Applied To would override the rules' own
+    expect(policy.scope).toEqual(['ANY']);
+    const shop = ['10.10.0.11', '10.10.0.21', '10.10.0.31', '2001:db8:10::11'];
+    const drop = policy.rules.find((x) => x.id === 'bulkhead-default-drop')!;
+    expect(drop).toMatchObject({ action: 'DROP', logged: true });
+    expect(addressesOf(drop.scope)).toEqual(shop);
+    const log = policy.rules.find((x) => x.id === 'bulkhead-test-log')!;
+    expect(log).toMatchObject({ action: 'ALLOW', logged: true });
+    expect(addressesOf(log.scope)).toEqual(['10.0.0.4']);
+    expect(policy.rules.slice(-2).map((x) => x.id)).toEqual(['bulkhead-default-drop', 'bulkhead-test-log']);
+    // no rule applies on dns-1 (visibility), and every DROP applies only where enforced
+    for (const x of policy.rules) expect(addressesOf(x.scope)).not.toContain('10.0.0.3');
+    for (const x of policy.rules.filter((y) => y.action === 'DROP')) expect(addressesOf(x.scope)).toEqual(shop);
+    // the exceptions of r-internet: dropped on shop, logged on monitoring
+    expect(policy.rules.filter((x) => x.id.startsWith('bulkhead-r-internet-except')).map((x) => [x.action, addressesOf(x.scope)])).toEqual([['DROP', shop], ['ALLOW', ['10.0.0.4']]]);
+
+    // nothing enforced or in test: no rule at all, and the export says so
+    const { enforcement: _none, ...plain } = doc;
+    const none = nsx(plain);
+    expect(none.policy.rules).toEqual([]);
+    expect(none.r.warnings).toContainEqual(expect.stringMatching(/no application is enforced/));
+  });
+
   it('Kubernetes: with nothing enforced, no policy at all', () => {
     const { enforcement: _none, ...plain } = doc;
     expect(objects(exportPolicy(plain, 'kubernetes', { now }).files[0]!.content).filter(Boolean)).toEqual([]);

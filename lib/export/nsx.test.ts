@@ -1,7 +1,7 @@
 // The NSX export's steps (export.test.ts checks the whole body).
 import { describe, expect, it } from 'vitest';
 import type { BaselineDoc, BaselineRule } from './baseline';
-import { allWorkloadsGroup, defaultDrop, groupOf, nsxRules, serviceOf, type NsxObjects } from './nsx';
+import { allWorkloadsGroup, finalRules, groupOf, nsxRules, serviceOf, stateGroup, type NsxObjects } from './nsx';
 
 const doc: BaselineDoc = {
   apiVersion: 'bulkhead/v1',
@@ -11,7 +11,7 @@ const doc: BaselineDoc = {
   rules: [],
 };
 const rule = (id: string, extra: Partial<BaselineRule> = {}): BaselineRule => ({ id, action: 'allow', from: { labels: { role: 'web' } }, to: { labels: { role: 'db' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: id, status: 'approved', ...extra });
-const objects = (): NsxObjects => ({ doc, domain: 'default', groups: new Map(), services: new Map(), warnings: [] });
+const objects = (d: BaselineDoc = doc): NsxObjects => ({ doc: d, domain: 'default', groups: new Map(), services: new Map(), warnings: [], applied: { enforced: null, test: null } });
 
 describe('NSX steps', () => {
   it('groups: once per selector, tag conditions ANDed, every workload for empty labels, none for any', () => {
@@ -36,15 +36,34 @@ describe('NSX steps', () => {
     expect(serviceOf(o, [{ protocol: 'any' }], rule('d'))).toEqual(['ANY']);
   });
 
-  it('rules 10 apart, an exception drop just before its allow; the final drop scoped to every workload', () => {
-    const o = objects();
+  it('rules 10 apart, an exception dropped where enforced and logged where in test just before its allow; the final drop and log where each applies', () => {
+    const staged: BaselineDoc = {
+      ...doc,
+      workloads: [...doc.workloads, { name: 'mon-1', addresses: ['10.0.0.4'], labels: { app: 'monitoring' } }, { name: 'dns-1', addresses: ['10.0.0.3'], labels: { app: 'dns' } }],
+      enforcement: [{ application: 'shop', environment: '', state: 'enforced' }, { application: 'monitoring', environment: '', state: 'test' }],
+    };
+    const o = objects(staged);
+    o.applied = { enforced: stateGroup(o, 'enforced'), test: stateGroup(o, 'test') };
+    const path = (id: string) => `/infra/domains/default/groups/${id}`;
+    expect(o.applied).toEqual({ enforced: path('bulkhead-enforced-workloads'), test: path('bulkhead-test-workloads') });
+    // dns (visibility) is in neither group
+    expect(o.groups.get('bulkhead-enforced-workloads')!.expression).toEqual([{ resource_type: 'IPAddressExpression', ip_addresses: ['10.10.0.11', '10.10.0.31'] }]);
+    expect(o.groups.get('bulkhead-test-workloads')!.expression).toEqual([{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.4'] }]);
     const out = nsxRules(o, [rule('r1'), rule('r2', { from: { cidr: '0.0.0.0/0', except: ['192.0.2.66/32'] } })]);
-    expect(out.rules.map((r) => [(r as { id: string }).id, (r as { action: string }).action, (r as { sequence_number: number }).sequence_number])).toEqual([
-      ['bulkhead-r1', 'ALLOW', 10],
-      ['bulkhead-r2-except-source', 'DROP', 20],
-      ['bulkhead-r2', 'ALLOW', 21],
+    const row = (r: unknown) => { const x = r as { id: string; action: string; sequence_number: number; scope: string[]; logged: boolean }; return [x.id, x.action, x.sequence_number, x.scope.map((s) => s.slice(s.lastIndexOf('/') + 1)), x.logged]; };
+    expect(out.rules.map(row)).toEqual([
+      ['bulkhead-r1', 'ALLOW', 10, ['bulkhead-enforced-workloads', 'bulkhead-test-workloads'], false],
+      ['bulkhead-r2-except-source', 'DROP', 20, ['bulkhead-enforced-workloads'], true],
+      ['bulkhead-r2-except-source-test', 'ALLOW', 21, ['bulkhead-test-workloads'], true],
+      ['bulkhead-r2', 'ALLOW', 22, ['bulkhead-enforced-workloads', 'bulkhead-test-workloads'], false],
     ]);
-    expect(out.nextSeq).toBe(31);
-    expect(defaultDrop(o, out.nextSeq)).toMatchObject({ id: 'bulkhead-default-drop', sequence_number: 31, scope: ['/infra/domains/default/groups/bulkhead-all-workloads'] });
+    expect(out.nextSeq).toBe(32);
+    expect(finalRules(o, out.nextSeq).map(row)).toEqual([
+      ['bulkhead-default-drop', 'DROP', 32, ['bulkhead-enforced-workloads'], true],
+      ['bulkhead-test-log', 'ALLOW', 33, ['bulkhead-test-workloads'], true],
+    ]);
+    // nothing in test: no logged allow; nothing enforced: no drop
+    expect(finalRules({ ...o, applied: { enforced: o.applied.enforced, test: null } }, 40).map((r) => r.id)).toEqual(['bulkhead-default-drop']);
+    expect(finalRules({ ...o, applied: { enforced: null, test: o.applied.test } }, 40).map((r) => r.id)).toEqual(['bulkhead-test-log']);
   });
 });

@@ -1,14 +1,23 @@
 // VMware NSX distributed firewall, as one body for the Policy API's hierarchical PATCH
 // (PATCH /policy/api/v1/infra): services for the ports, tag-based groups for label selectors
 // (VM tags scope|tag = key|value, all conditions ANDed), IP groups for addresses, and one
-// security policy in the Application category with an allow rule per Bulkhead rule and a final
-// drop scoped to the workloads the baseline knows.
+// security policy in the Application category with an allow rule per Bulkhead rule, then a final
+// drop applied to the workloads of enforced applications and environments and a logged allow
+// applied to those in test (the DFW logs an ALLOW rule's matches when it is `logged`: what test
+// would have dropped is reported and let through). Workloads in visibility get no rule at all.
+//
+// Every rule carries its own `scope` (Applied To: the vNICs where the DFW evaluates it), and the
+// security policy's scope stays ANY, because a policy-level Applied To takes precedence over the
+// rules' own and would put the drop on the test workloads too. A workload's vNIC sees both what it
+// sends and what it receives, so an enforced workload drops both ways, as nftables hosts do.
 //
 // exportNsx gathers the objects (groups and services, each created once, in an NsxObjects that
-// the steps pass along), the rules in order, the final drop, then the body.
+// the steps pass along), the groups of enforced and test workloads, the rules in order, the final
+// drop and logged allow, then the body.
 import { isAny, isCidr, isLabels, WORKLOAD_KEY, type PortSpec, type Selector } from '../policy/model';
 import type { BaselineDoc, BaselineRule } from './baseline';
-import { describeSelectorShort, dnsName, rulesInForce, ruleNote, type ExportOptions, type ExportResult } from './common';
+import { describeSelectorShort, dnsName, enforcementOf, NOTHING_ENFORCED, rulesInForce, ruleNote, type ExportOptions, type ExportResult } from './common';
+import type { EnforcementState } from '../policy/enforcement-states';
 
 export interface NsxOptions extends ExportOptions {
   /** NSX domain (default "default") */
@@ -25,16 +34,49 @@ export interface NsxObjects {
   groups: Map<string, Record<string, unknown>>;
   services: Map<string, Record<string, unknown>>;
   warnings: string[];
+  /** paths of the groups of the workloads in each state that has any (the rules' Applied To) */
+  applied: { enforced: string | null; test: string | null };
 }
 
 export function exportNsx(doc: BaselineDoc, opts: NsxOptions = {}): ExportResult {
   const { rules, skipped } = rulesInForce(doc, opts.now);
-  const o: NsxObjects = { doc, domain: opts.domain ?? 'default', groups: new Map(), services: new Map(), warnings: [...skipped] };
+  const o: NsxObjects = { doc, domain: opts.domain ?? 'default', groups: new Map(), services: new Map(), warnings: [...skipped], applied: { enforced: null, test: null } };
+  o.applied = { enforced: stateGroup(o, 'enforced'), test: stateGroup(o, 'test') };
+  if (!o.applied.enforced && !o.applied.test) {
+    // nothing to enforce or log: no rule, so no group or service either (an ALLOW applied nowhere does nothing)
+    o.warnings.push(NOTHING_ENFORCED);
+    o.groups.clear();
+    return { format: 'nsx', files: [{ name: 'nsx-dfw-policy.json', content: `${JSON.stringify(nsxBody(o, []), null, 2)}\n` }], exported: 0, warnings: o.warnings };
+  }
   const out = nsxRules(o, rules);
-  out.rules.push(defaultDrop(o, out.nextSeq));
+  out.rules.push(...finalRules(o, out.nextSeq));
   const body = nsxBody(o, out.rules);
   return { format: 'nsx', files: [{ name: 'nsx-dfw-policy.json', content: `${JSON.stringify(body, null, 2)}\n` }], exported: rules.length, warnings: o.warnings };
 }
+
+/**
+ * The group of the workloads in one state (their addresses at export time, like
+ * bulkhead-all-workloads: a pair without an env label has no tag condition for "no env tag"), or
+ * null when none is in it; returns its path.
+ */
+export function stateGroup(o: NsxObjects, state: Exclude<EnforcementState, 'visibility'>): string | null {
+  const { of, pairs } = enforcementOf(o.doc);
+  const addresses = [...new Set(o.doc.workloads.filter((w) => of(w) === state).flatMap((w) => w.addresses))].sort();
+  if (!addresses.length) return null;
+  const id = `bulkhead-${state}-workloads`;
+  const names = pairs(state).map((p) => (p.environment ? `${p.application}@${p.environment}` : p.application)).join(', ');
+  o.groups.set(id, {
+    resource_type: 'Group',
+    id,
+    display_name: id,
+    description: `workloads of baseline ${o.doc.metadata.name} in ${state}: ${names} (their addresses at export time)`.slice(0, 1024),
+    expression: [{ resource_type: 'IPAddressExpression', ip_addresses: addresses }],
+  });
+  return groupPath(o, id);
+}
+
+/** Where the rules apply: the workloads enforced and those in test. */
+const appliedTo = (o: NsxObjects) => [o.applied.enforced, o.applied.test].filter((g): g is string => g !== null);
 
 const groupPath = (o: NsxObjects, id: string) => `/infra/domains/${o.domain}/groups/${id}`;
 
@@ -120,21 +162,27 @@ export function nsxRules(o: NsxObjects, rules: readonly BaselineRule[]): { rules
       if (!isCidr(sel) || !sel.except?.length) continue;
       const ex = dnsName(`bulkhead-except-${r.id}-${side}`, 255);
       o.groups.set(ex, { resource_type: 'Group', id: ex, display_name: ex, description: `exceptions of rule ${r.id} (${side})`, expression: [{ resource_type: 'IPAddressExpression', ip_addresses: sel.except }] });
-      out.push({
-        resource_type: 'Rule',
-        id: dnsName(`bulkhead-${r.id}-except-${side}`, 255),
-        display_name: dnsName(`bulkhead-${r.id}-except-${side}`, 255),
-        notes: `exceptions of rule ${r.id}`,
-        sequence_number: seq++,
-        source_groups: side === 'source' ? [groupPath(o, ex)] : src ? [groupPath(o, src)] : ['ANY'],
-        destination_groups: side === 'destination' ? [groupPath(o, ex)] : dst ? [groupPath(o, dst)] : ['ANY'],
-        services,
-        scope: ['ANY'],
-        action: 'DROP',
-        direction: 'IN_OUT',
-        ip_protocol: 'IPV4_IPV6',
-        logged: true,
-      });
+      // dropped where enforced; where in test, logged and let through before the allow can take it
+      for (const [state, action] of [['enforced', 'DROP'], ['test', 'ALLOW']] as const) {
+        const scope = o.applied[state];
+        if (!scope) continue;
+        const id = dnsName(`bulkhead-${r.id}-except-${side}${state === 'test' ? '-test' : ''}`, 255);
+        out.push({
+          resource_type: 'Rule',
+          id,
+          display_name: id,
+          notes: `exceptions of rule ${r.id}${state === 'test' ? ' (in test: logged, let through)' : ''}`,
+          sequence_number: seq++,
+          source_groups: side === 'source' ? [groupPath(o, ex)] : src ? [groupPath(o, src)] : ['ANY'],
+          destination_groups: side === 'destination' ? [groupPath(o, ex)] : dst ? [groupPath(o, dst)] : ['ANY'],
+          services,
+          scope: [scope],
+          action,
+          direction: 'IN_OUT',
+          ip_protocol: 'IPV4_IPV6',
+          logged: true,
+        });
+      }
     }
     out.push({
       resource_type: 'Rule',
@@ -146,7 +194,7 @@ export function nsxRules(o: NsxObjects, rules: readonly BaselineRule[]): { rules
       source_groups: src ? [groupPath(o, src)] : ['ANY'],
       destination_groups: dst ? [groupPath(o, dst)] : ['ANY'],
       services,
-      scope: ['ANY'],
+      scope: appliedTo(o),
       action: 'ALLOW',
       direction: 'IN_OUT',
       ip_protocol: 'IPV4_IPV6',
@@ -158,23 +206,38 @@ export function nsxRules(o: NsxObjects, rules: readonly BaselineRule[]): { rules
   return { rules: out, nextSeq: seq };
 }
 
-/** Drop what no rule allowed, scoped to the baseline's workloads. */
-export function defaultDrop(o: NsxObjects, seq: number): Record<string, unknown> {
-  return {
-    resource_type: 'Rule',
-    id: 'bulkhead-default-drop',
-    display_name: 'bulkhead-default-drop',
-    notes: 'Bulkhead: drop what no rule above allowed, for the workloads of the baseline',
-    sequence_number: seq,
-    source_groups: ['ANY'],
-    destination_groups: ['ANY'],
-    services: ['ANY'],
-    scope: [groupPath(o, allWorkloadsGroup(o))],
-    action: 'DROP',
-    direction: 'IN_OUT',
-    ip_protocol: 'IPV4_IPV6',
-    logged: true,
-  };
+/**
+ * After the rules: drop what none allowed on the enforced workloads, and log and let it through
+ * on those in test (an ALLOW that is `logged`: the DFW reports its matches).
+ */
+export function finalRules(o: NsxObjects, seq: number): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const common = { source_groups: ['ANY'], destination_groups: ['ANY'], services: ['ANY'], direction: 'IN_OUT', ip_protocol: 'IPV4_IPV6', logged: true };
+  if (o.applied.enforced) {
+    out.push({
+      resource_type: 'Rule',
+      id: 'bulkhead-default-drop',
+      display_name: 'bulkhead-default-drop',
+      notes: 'Bulkhead: drop what no rule above allowed, for the workloads of enforced applications and environments',
+      sequence_number: seq,
+      ...common,
+      scope: [o.applied.enforced],
+      action: 'DROP',
+    });
+  }
+  if (o.applied.test) {
+    out.push({
+      resource_type: 'Rule',
+      id: 'bulkhead-test-log',
+      display_name: 'bulkhead-test-log',
+      notes: 'Bulkhead: log and let through what no rule above allowed, for the workloads of applications and environments in test',
+      sequence_number: seq + 1,
+      ...common,
+      scope: [o.applied.test],
+      action: 'ALLOW',
+    });
+  }
+  return out;
 }
 
 /** The hierarchical PATCH body: services, then the domain's groups and the security policy. */
@@ -200,7 +263,8 @@ export function nsxBody(o: NsxObjects, rules: unknown[]): Record<string, unknown
               sequence_number: 100,
               stateful: true,
               tcp_strict: true,
-              scope: [groupPath(o, allWorkloadsGroup(o))],
+              // ANY: each rule says where it applies (a policy-level scope would override theirs)
+              scope: ['ANY'],
               rules,
             },
           },

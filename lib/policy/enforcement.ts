@@ -25,6 +25,9 @@ export interface EnforcementRow {
   workloads: number;
 }
 
+/** An EnforcementRow as the API sends it (GET /api/v1/enforcement[/:id]): dates as ISO text. */
+export type EnforcementJson = Omit<EnforcementRow, 'updatedAt'> & { updatedAt: string | null };
+
 /** The (application, environment) pairs the workloads with an address now carry, with their counts. */
 async function knownPairs(db: Db): Promise<Map<string, Map<string, number>>> {
   const view = await loadPolicyView(db);

@@ -105,7 +105,12 @@ export async function simulate(rt: PolicyStores, ref: PolicyRef, opts: SimulateO
   // every workload: traffic of the window is resolved to whoever held the address then, including
   // workloads gone since (labels decide, addresses do not)
   const p = await resolvePolicy(rt, ref, { view: { all: true } });
-  return simulatePolicy(rt.store, rt.db.prisma, p.rules, p.view, { ...opts, policyName: opts.policyName ?? p.name });
+  // as exported by default: a simulation that blocks what the export would leave open answers
+  // another question than "what breaks if I load this" (docs/policy.md, "Simulation and enforcement").
+  // A document brings its own states, as its export would use them; the rules, today's.
+  const enforcement = opts.enforcement ?? 'as-set';
+  const states = enforcement === 'all' ? undefined : (opts.states ?? (p.doc ? (p.doc.enforcement ?? []) : await enforcementStates(rt.db.prisma)));
+  return simulatePolicy(rt.store, rt.db.prisma, p.rules, p.view, { ...opts, enforcement, states, policyName: opts.policyName ?? p.name });
 }
 
 export interface BlastReport {

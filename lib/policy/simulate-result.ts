@@ -21,7 +21,7 @@ export function simulationResult(
   rules: readonly SimRule[],
   view: PolicyView,
   window: AnalysisWindow,
-  opts: Pick<SimulateOptions, 'policyName'>,
+  opts: Pick<SimulateOptions, 'policyName' | 'enforcement' | 'states'>,
   { tot, cov, apps, blockedRows, blockedTotal, hits, detail }: Aggregates,
   timings: SimulationResult['timings'],
 ): SimulationResult {
@@ -40,7 +40,9 @@ export function simulationResult(
       blockedFlows: flows - allowedFlows,
       blockedBytes: (tot?.totalBytes ?? 0) - (tot?.allowedBytes ?? 0),
       blockedAnsweredFlows: tot?.blockedAnsweredFlows ?? 0,
+      loggedFlows: tot?.loggedFlows ?? 0,
     },
+    enforcement: enforcementOf(opts),
     coverage: {
       connections: cov?.connections ?? 0,
       covered: cov?.covered ?? 0,
@@ -70,6 +72,13 @@ export function simulationResult(
     detail,
     timings,
   };
+}
+
+function enforcementOf(opts: Pick<SimulateOptions, 'enforcement' | 'states'>): SimulationResult['enforcement'] {
+  const mode = opts.enforcement ?? 'all';
+  if (mode === 'all') return { mode, enforced: [], test: [] };
+  const named = (state: string) => (opts.states ?? []).filter((s) => s.state === state).map((s) => (s.environment ? `${s.application}@${s.environment}` : s.application)).sort();
+  return { mode, enforced: named('enforced'), test: named('test') };
 }
 
 /** ClickHouse DateTime64 text (UTC) as ISO 8601. */

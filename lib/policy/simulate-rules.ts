@@ -5,7 +5,8 @@ import { valueText } from '../identity/networks';
 import { isAny, isLabels, type PortSpec, type Selector } from './model';
 import type { PolicyView } from './labels';
 import { cidrMatcher, selectWorkloads, type Range } from './selectors';
-import type { SimRule } from './simulate-types';
+import { DEFAULT_ENFORCEMENT, type EnforcementState } from './enforcement-states';
+import type { SimRule, SimulateOptions } from './simulate-types';
 
 export const KIND = { labels: 0, cidr: 1, any: 2 } as const;
 const ZERO = '::';
@@ -30,10 +31,23 @@ export function portColumns(p: PortSpec): { proto: number; lo: number; hi: numbe
 
 /** A rule row: j (1-based, as ClickHouse arrays), rule index, from kind/lo/hi/except, to kind/lo/hi/except, protocol, port range. */
 export type RuleRow = [number, number, number, string, string, Array<[string, string]>, number, string, string, Array<[string, string]>, number, number, number];
-/** A workload row: id, rule rows whose `from` picks it, rule rows whose `to` picks it, its application ("app@env"). */
-export type MemberRow = [string, number[], number[], string];
+/** A workload's enforcement as the engine reads it: 0 visibility, 1 test, 2 enforced. */
+export const ENFORCE_LEVEL: Record<EnforcementState, number> = { visibility: 0, test: 1, enforced: 2 };
 
-export function ruleRows(rules: readonly SimRule[], view: PolicyView): { rows: RuleRow[]; members: MemberRow[] } {
+/**
+ * A workload row: id, rule rows whose `from` picks it, rule rows whose `to` picks it, its
+ * application ("app@env"), its enforcement level (ENFORCE_LEVEL).
+ */
+export type MemberRow = [string, number[], number[], string, number];
+
+/** The enforcement state of a workload's labels: that of its (app, env) pair, visibility otherwise. */
+export function stateOf(states: SimulateOptions['states'] = []): (labels: Record<string, string>) => EnforcementState {
+  const byPair = new Map(states.map((s) => [`${s.application}\n${s.environment}`, s.state]));
+  return (l) => (l.app ? (byPair.get(`${l.app}\n${l.env ?? ''}`) ?? DEFAULT_ENFORCEMENT) : DEFAULT_ENFORCEMENT);
+}
+
+/** `states` gives each workload its level; without it every workload is enforced (the rules alone). */
+export function ruleRows(rules: readonly SimRule[], view: PolicyView, states?: SimulateOptions['states']): { rows: RuleRow[]; members: MemberRow[] } {
   const rows: RuleRow[] = [];
   const fromRows = new Map<string, number[]>();
   const toRows = new Map<string, number[]>();
@@ -59,6 +73,7 @@ export function ruleRows(rules: readonly SimRule[], view: PolicyView): { rows: R
     const l = view.byId.get(id)?.labels;
     return l?.app ? (l.env ? `${l.app}@${l.env}` : l.app) : '';
   };
-  const members: MemberRow[] = view.workloads.map((w) => [w.id, fromRows.get(w.id) ?? [], toRows.get(w.id) ?? [], appOf(w.id)]);
+  const state = states ? stateOf(states) : () => 'enforced' as const;
+  const members: MemberRow[] = view.workloads.map((w) => [w.id, fromRows.get(w.id) ?? [], toRows.get(w.id) ?? [], appOf(w.id), ENFORCE_LEVEL[state(w.labels)]]);
   return { rows, members };
 }

@@ -5,7 +5,7 @@ import type { AnalysisWindow } from '../analysis/types';
 import { chTime } from '../analysis/window';
 import type { Store } from '../store';
 import type { SimulateOptions, SimulationResult } from './simulate-types';
-import { KIND, type MemberRow, type RuleRow } from './simulate-rules';
+import { ENFORCE_LEVEL, KIND, type MemberRow, type RuleRow } from './simulate-rules';
 
 /** Scratch table names of one simulation (a random tag keeps concurrent simulations apart). */
 export interface ScratchTables {
@@ -25,9 +25,9 @@ export async function loadScratchTables(store: Store, T: ScratchTables, rows: re
   await store.command(
     `CREATE TABLE ${T.R} (j UInt32, rid UInt32, fk UInt8, flo IPv6, fhi IPv6, fex Array(Tuple(IPv6, IPv6)), tk UInt8, tlo IPv6, thi IPv6, tex Array(Tuple(IPv6, IPv6)), proto UInt8, plo UInt16, phi UInt16) ENGINE = Memory`,
   );
-  await store.command(`CREATE TABLE ${T.M} (workload_id String, fj Array(UInt32), tj Array(UInt32), app String) ENGINE = Memory`);
+  await store.command(`CREATE TABLE ${T.M} (workload_id String, fj Array(UInt32), tj Array(UInt32), app String, enf UInt8) ENGINE = Memory`);
   await store.command(
-    `CREATE TABLE ${T.E} (cw String, ca IPv6, sw String, sa IPv6, protocol UInt8, port UInt16, flows UInt64, bytes UInt64, failed UInt64, fs DateTime64(3, 'UTC'), ls DateTime64(3, 'UTC'), rids Array(UInt32), capp String, sapp String) ENGINE = Memory`,
+    `CREATE TABLE ${T.E} (cw String, ca IPv6, sw String, sa IPv6, protocol UInt8, port UInt16, flows UInt64, bytes UInt64, failed UInt64, fs DateTime64(3, 'UTC'), ls DateTime64(3, 'UTC'), rids Array(UInt32), capp String, sapp String, enf UInt8, blk UInt8) ENGINE = Memory`,
   );
   for (let i = 0; i < rows.length; i += 20_000) {
     await store.client.insert({ table: T.R, format: 'JSONCompactEachRow', values: rows.slice(i, i + 20_000) });
@@ -41,8 +41,13 @@ export async function loadScratchTables(store: Store, T: ScratchTables, rows: re
 const endpointSql = (x: string) =>
   `if(empty(${x}_net.3) OR ${x}_net.6 = 1, if(${x}_net.5 = 'internet', 'internet', replaceRegexpOne(IPv6NumToString(${x}), '^::ffff:([0-9.]+)$', '\\\\1')), concat('net:', ${x}_net.4))`;
 
-/** Every conversation of the window with the rules that allow it (rids, empty: blocked), into T.E. */
-export async function decideConversations(store: Store, T: ScratchTables, window: AnalysisWindow): Promise<void> {
+/**
+ * Every conversation of the window into T.E, with the rules that allow it (rids), the higher
+ * enforcement level of its two sides (enf; an address that is no workload is 0) and whether it is
+ * blocked (blk): no rule allows it and, unless every endpoint enforces (`all`), an enforced side
+ * would drop it (its egress for the client, its ingress for the server).
+ */
+export async function decideConversations(store: Store, T: ScratchTables, window: AnalysisWindow, all: boolean): Promise<void> {
   // Candidates first, with small arrays only: the rule rows whose `from` may hold the client (its
   // label rows, and every CIDR or any row) intersected with those whose `to` may hold the server.
   // Only those few pairs are joined with the rule rows and checked for ranges and ports, so no
@@ -59,9 +64,10 @@ arrayDistinct(groupArrayIf(r.rid,
   AND (r.fk != ${KIND.cidr} OR ${inRange('ca', 'f')})
   AND (r.tk != ${KIND.cidr} OR ${inRange('sa', 't')})
   AND (r.proto = 0 OR (r.proto = 1 AND protocol IN (1, 58)) OR (r.proto = protocol AND port >= r.plo AND port <= r.phi)))) AS rids,
-any(capp), any(sapp)
+any(capp), any(sapp), any(xenf) AS enf,
+empty(rids) AND ({all:UInt8} = 1 OR enf = ${ENFORCE_LEVEL.enforced}) AS blk
 FROM (
-SELECT conv.*, mc.app AS capp, ms.app AS sapp, arrayIntersect(arrayConcat(mc.fj, NONLABEL_FROM), arrayConcat(ms.tj, NONLABEL_TO)) AS cand
+SELECT conv.*, mc.app AS capp, ms.app AS sapp, greatest(mc.enf, ms.enf) AS xenf, arrayIntersect(arrayConcat(mc.fj, NONLABEL_FROM), arrayConcat(ms.tj, NONLABEL_TO)) AS cand
 FROM (
   SELECT
     if(c.first_seen < bc.valid_to, bc.workload_id, '') AS cw,
@@ -88,7 +94,7 @@ LEFT JOIN ${T.M} AS ms ON conv.sw = ms.workload_id
 LEFT ARRAY JOIN cand AS cj
 LEFT JOIN ${T.R} AS r ON r.j = cj
 GROUP BY cw, ca, sw, sa, protocol, port`,
-    { from: chTime(window.from), to: chTime(window.to) },
+    { from: chTime(window.from), to: chTime(window.to), all: all ? 1 : 0 },
   );
 }
 
@@ -110,8 +116,9 @@ export interface Aggregates {
 export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<SimulateOptions, 'top' | 'examples' | 'detail'>): Promise<Aggregates> {
   const [tot] = await store.rows<Record<string, number>>(
     `SELECT sum(flows) AS totalFlows, sum(bytes) AS totalBytes,
-            sumIf(flows, notEmpty(rids)) AS allowedFlows, sumIf(bytes, notEmpty(rids)) AS allowedBytes,
-            sumIf(flows - least(failed, flows), empty(rids)) AS blockedAnsweredFlows
+            sumIf(flows, NOT blk) AS allowedFlows, sumIf(bytes, NOT blk) AS allowedBytes,
+            sumIf(flows - least(failed, flows), blk) AS blockedAnsweredFlows,
+            sumIf(flows, empty(rids) AND NOT blk AND enf = ${ENFORCE_LEVEL.test}) AS loggedFlows
      FROM ${T.E}`,
   );
   const [cov] = await store.rows<Record<string, number>>(
@@ -121,10 +128,10 @@ export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<
        FROM ${T.E} GROUP BY c, s, protocol, port)`,
   );
   const appRows = await store.rows<{ application: string; appFlows: number; appBytes: number; allowedFlows: number; blockedFlows: number; blockedBytes: number; blockedAnsweredFlows: number; blockedDependencies: number }>(
-    `SELECT application, sum(flows) AS appFlows, sum(bytes) AS appBytes, sumIf(flows, notEmpty(rids)) AS allowedFlows,
-            sumIf(flows, empty(rids)) AS blockedFlows, sumIf(bytes, empty(rids)) AS blockedBytes,
-            sumIf(flows - least(failed, flows), empty(rids)) AS blockedAnsweredFlows,
-            uniqExactIf(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port), empty(rids)) AS blockedDependencies
+    `SELECT application, sum(flows) AS appFlows, sum(bytes) AS appBytes, sumIf(flows, NOT blk) AS allowedFlows,
+            sumIf(flows, blk) AS blockedFlows, sumIf(bytes, blk) AS blockedBytes,
+            sumIf(flows - least(failed, flows), blk) AS blockedAnsweredFlows,
+            uniqExactIf(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port), blk) AS blockedDependencies
      FROM ${T.E} ARRAY JOIN arrayDistinct(arrayFilter(a -> a != '', [capp, sapp])) AS application
      GROUP BY application ORDER BY blockedAnsweredFlows DESC, blockedFlows DESC, application`,
   );
@@ -144,7 +151,7 @@ export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<
               if(sw != '', concat('w:', sw), ${endpointSql('sa')}) AS sk,
               replaceRegexpOne(IPv6NumToString(ca), '^::ffff:([0-9.]+)$', '\\\\1') AS ct,
               replaceRegexpOne(IPv6NumToString(sa), '^::ffff:([0-9.]+)$', '\\\\1') AS st
-       FROM ${T.E} WHERE empty(rids))
+       FROM ${T.E} WHERE blk)
      GROUP BY ck, sk, protocol, port
      ORDER BY depFlows DESC, ck, sk, protocol, port
      LIMIT {top:UInt32}`,
@@ -155,14 +162,14 @@ export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<
   );
   let blockedTotal = blockedRows[0]?.total ?? 0;
   if (!blockedRows.length) {
-    const [b] = await store.rows<{ n: number }>(`SELECT uniqExact(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port)) AS n FROM ${T.E} WHERE empty(rids)`);
+    const [b] = await store.rows<{ n: number }>(`SELECT uniqExact(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port)) AS n FROM ${T.E} WHERE blk`);
     blockedTotal = b?.n ?? 0;
   }
   let detail: SimulationResult['detail'];
   if (opts.detail) {
     const d = await store.rows<{ ct: string; st: string; cw: string; sw: string; protocol: number; port: number; rowFlows: number; allowed: number }>(
       `SELECT replaceRegexpOne(IPv6NumToString(ca), '^::ffff:([0-9.]+)$', '\\\\1') AS ct, replaceRegexpOne(IPv6NumToString(sa), '^::ffff:([0-9.]+)$', '\\\\1') AS st,
-              cw, sw, protocol, port, sum(flows) AS rowFlows, sumIf(flows, notEmpty(rids)) AS allowed
+              cw, sw, protocol, port, sum(flows) AS rowFlows, sumIf(flows, NOT blk) AS allowed
        FROM ${T.E} GROUP BY ct, st, cw, sw, protocol, port`,
     );
     detail = d.map((r) => ({ client: r.ct, server: r.st, clientWorkload: r.cw || null, serverWorkload: r.sw || null, protocol: r.protocol, port: r.port, flows: r.rowFlows, allowedFlows: r.allowed }));

@@ -30,11 +30,21 @@ describe('simulation rows', () => {
       view,
     );
     expect(rows.map((r) => [r[0], r[1], r[10], r[11]])).toEqual([[1, 0, 6, 80], [2, 0, 6, 443], [3, 1, 17, 53]]);
+    // without states every workload enforces (level 2)
     expect(members).toEqual([
-      ['a', [1, 2], [3], 'shop@prod'],
-      ['b', [], [1, 2, 3], 'shop@prod'],
-      ['c', [], [3], ''],
+      ['a', [1, 2], [3], 'shop@prod', 2],
+      ['b', [], [1, 2, 3], 'shop@prod', 2],
+      ['c', [], [3], '', 2],
     ]);
+  });
+
+  it('gives each workload the level of its application and environment, visibility when unlisted', () => {
+    const v = makeView([...view.workloads, w('d', { app: 'shop', role: 'web' }), w('e', { app: 'shop', env: 'test' })]);
+    const { members } = ruleRows([], v, [
+      { application: 'shop', environment: 'prod', state: 'enforced' },
+      { application: 'shop', environment: '', state: 'test' },
+    ]);
+    expect(members.map((m) => [m[0], m[4]])).toEqual([['a', 2], ['b', 2], ['c', 0], ['d', 1], ['e', 0]]);
   });
 });
 

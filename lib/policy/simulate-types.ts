@@ -1,5 +1,6 @@
 // The shapes of a simulation's input and answer, apart from the steps that compute it
 // (./simulate.ts) so that the steps can name them without importing it.
+import type { EnforcementState } from './enforcement-states';
 import type { PortSpec, Selector } from './model';
 
 /** What simulation needs of a rule. */
@@ -23,7 +24,20 @@ export interface SimulateOptions {
   detail?: boolean;
   /** a name for the policy in the result ("approved", "proposed", a file) */
   policyName?: string;
+  /**
+   * `as-set`: a flow the rules do not allow is blocked only when its client or its server is a
+   * workload of an enforced application and environment (`states`), as the exports would write it;
+   * `all`: every workload and address enforces (the rules alone). The engine's default is `all`
+   * (monitor drift and the hold-out measure the rules); `bulkhead simulate`, the API and the page
+   * default to `as-set` (lib/policy/service.ts; docs/policy.md, "Simulation and enforcement").
+   */
+  enforcement?: EnforcementMode;
+  /** the states `as-set` uses; a pair not listed is in visibility (as in a baseline document) */
+  states?: ReadonlyArray<{ application: string; environment: string; state: EnforcementState }>;
 }
+
+export const ENFORCEMENT_MODES = ['as-set', 'all'] as const;
+export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
 
 export interface SimEndpoint {
   /** workload id, network name, "internet", or the address */
@@ -61,7 +75,11 @@ export interface SimulationResult {
     blockedBytes: number;
     /** blocked flows that had an answer (real traffic that would break), versus refused/unanswered attempts */
     blockedAnsweredFlows: number;
+    /** flows the rules do not allow that are let through and logged: no side enforced, one in test (counted in allowedFlows) */
+    loggedFlows: number;
   };
+  /** which workloads enforced: every one (`all`), or the application and environment pairs in each state (`as-set`) */
+  enforcement: { mode: EnforcementMode; enforced: string[]; test: string[] };
   /**
    * Rule coverage: share of observed connections (client, server, protocol, port; client and
    * server are workloads or addresses) whose flows the policy allows. `answered` counts only

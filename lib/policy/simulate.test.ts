@@ -121,10 +121,50 @@ describe('simulation in ClickHouse', () => {
     expect(row('10.0.0.4', '10.1.0.1', 0)).toEqual([expect.objectContaining({ protocol: 1, flows: 1, allowedFlows: 1 })]);
   });
 
+  it('as set: blocks only what an enforced side would drop, at the client\'s egress or the server\'s ingress', async () => {
+    const view = await loadPolicyView(rt.db.prisma, { window: { from: new Date(T), to: new Date(END) } });
+    const run = (states: Array<{ application: string; environment: string; state: 'visibility' | 'test' | 'enforced' }>) =>
+      simulatePolicy(rt.store, rt.db.prisma, RULES, view, { from: new Date(T), to: new Date(END), enforcement: 'as-set', states });
+    const blockedOf = (r: Awaited<ReturnType<typeof run>>) => r.blocked.map((b) => `${b.from.name} -> ${b.to.name} ${b.port}`).sort();
+
+    const none = await run([]);
+    expect(none.totals).toMatchObject({ flows: 43, allowedFlows: 43, blockedFlows: 0, loggedFlows: 0 });
+    expect(none.enforcement).toEqual({ mode: 'as-set', enforced: [], test: [] });
+    // the rules' coverage does not depend on what is enforced
+    expect(none.coverage).toMatchObject({ connections: 10, covered: 6 });
+    expect(none.ruleHits.find((h) => h.id === 'r1')!.flows).toBe(10);
+
+    // the intruder's application (no env label) enforced: its egress drops its flows to db-1, nothing else
+    const client = await run([{ application: 'other', environment: '', state: 'enforced' }]);
+    expect(client.totals).toMatchObject({ blockedFlows: 4, blockedAnsweredFlows: 4 });
+    expect(blockedOf(client)).toEqual(['intruder -> db-1 5432']);
+
+    // shop in prod enforced: its ingress drops what reaches it unallowed, from workloads or addresses
+    const server = await run([{ application: 'shop', environment: 'prod', state: 'enforced' }, { application: 'other', environment: '', state: 'test' }]);
+    expect(server.totals).toMatchObject({ blockedFlows: 11, loggedFlows: 0 });
+    expect(server.enforcement).toEqual({ mode: 'as-set', enforced: ['shop@prod'], test: ['other'] });
+    expect(blockedOf(server)).toEqual(['10.200.0.5 -> web-1 443', 'api-1 -> db-1 5433', 'internet -> web-1 443', 'intruder -> db-1 5432']);
+
+    // shop in prod in test: the same flows are logged and let through
+    const test = await run([{ application: 'shop', environment: 'prod', state: 'test' }]);
+    expect(test.totals).toMatchObject({ allowedFlows: 43, blockedFlows: 0, loggedFlows: 11 });
+    // another environment of the same application enforces nothing here
+    expect((await run([{ application: 'shop', environment: 'test', state: 'enforced' }])).totals.blockedFlows).toBe(0);
+  });
+
+  it('simulates as exported by default through the service, with the database\'s states', async () => {
+    const doc = buildBaseline({ name: 'file', rules: RULES.map((r) => ({ ...r, owner: null, expires: null, status: 'approved' as const })), view: await loadPolicyView(rt.db.prisma), enforcement: [{ application: 'other', environment: '', state: 'enforced' }] });
+    const r = await simulate(rt, { kind: 'file', text: serializeBaseline(doc, 'yaml'), name: 'shop.yaml' }, { from: new Date(T), to: new Date(END) });
+    expect(r.enforcement).toEqual({ mode: 'as-set', enforced: ['other'], test: [] });
+    expect(r.totals.blockedFlows).toBe(4);
+    const rules = await simulate(rt, { kind: 'rules', which: 'approved' }, { from: new Date(T), to: new Date(END) });
+    expect(rules.totals.blockedFlows).toBe(0);
+  });
+
   it('gives a baseline file the same verdicts as the same rules in the database', async () => {
     const view = await loadPolicyView(rt.db.prisma, { window: { from: new Date(T), to: new Date(END) } });
     const doc = buildBaseline({ name: 'file', rules: RULES.map((r) => ({ ...r, owner: null, expires: null, status: 'approved' as const })), view });
-    const r = await simulate(rt, { kind: 'file', text: serializeBaseline(doc, 'yaml'), name: 'shop.yaml' }, { from: new Date(T), to: new Date(END) });
+    const r = await simulate(rt, { kind: 'file', text: serializeBaseline(doc, 'yaml'), name: 'shop.yaml' }, { from: new Date(T), to: new Date(END), enforcement: 'all' });
     expect(r.policy).toEqual({ name: 'shop.yaml', rules: 6 });
     expect(r.totals).toMatchObject({ flows: 43, allowedFlows: 32 });
   });

@@ -12,6 +12,11 @@
 // dependencies with examples, rule hits (stale rules) and coverage. No raw flow or rollup row is
 // pulled into JavaScript.
 //
+// Enforcement (`opts.enforcement`): with `all` every endpoint drops what no rule allows; with
+// `as-set` a conversation is blocked only when no rule allows it and its client or its server is
+// a workload of an enforced application and environment (docs/policy.md, "Simulation and
+// enforcement"). Each workload's level rides on its membership row.
+//
 // The steps: rule and membership rows (./simulate-rules.ts), the scratch tables loaded, every
 // conversation decided and the aggregations read (./simulate-sql.ts), the result assembled
 // (./simulate-result.ts).
@@ -31,13 +36,14 @@ export async function simulatePolicy(store: Store, db: Db, rules: readonly SimRu
   const t0 = performance.now();
   const window = resolveWindow({ from: opts.from, to: opts.to, days: opts.days ?? DISCOVERY_DAYS });
   const T = scratchTables(store, randomBytes(5).toString('hex'));
-  const { rows, members } = ruleRows(rules, view);
+  const all = (opts.enforcement ?? 'all') === 'all';
+  const { rows, members } = ruleRows(rules, view, all ? undefined : (opts.states ?? []));
   const [nn] = await store.rows<{ n: number }>(`SELECT count() AS n FROM ${store.t('named_networks')}`);
   if (!nn?.n) await syncNamedNetworks(db, store);
   try {
     await loadScratchTables(store, T, rows, members);
     const t1 = performance.now();
-    await decideConversations(store, T, window);
+    await decideConversations(store, T, window, all);
     const t2 = performance.now();
     const aggregates = await readAggregates(store, T, opts);
     const t3 = performance.now();

@@ -22,7 +22,11 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       </p>
       <h1>{id}</h1>
       <Suspense fallback={<Loading what="Loading the application" />}>
-        <ApplicationDetail id={id} canEdit={roleAllows(a.principal.role, 'inventory:write')} />
+        <ApplicationDetail
+          id={id}
+          canEdit={roleAllows(a.principal.role, 'inventory:write')}
+          enforce={roleAllows(a.principal.role, 'policy:enforce') ? { every: a.principal.role === 'admin' || a.principal.role === 'architect', userId: a.principal.userId } : null}
+        />
       </Suspense>
     </main>
   );

@@ -137,7 +137,9 @@ describe('policy routes', () => {
 
   it('simulates and measures blast radius on whatever the stores hold', async () => {
     const s = await call(simulation.GET, 'viewer', '/api/v1/simulation?policy=proposed&days=2');
-    expect(s).toMatchObject({ status: 200, body: { policy: { name: 'proposed' }, totals: { flows: 0 } } });
+    expect(s).toMatchObject({ status: 200, body: { policy: { name: 'proposed' }, totals: { flows: 0 }, enforcement: { mode: 'as-set' } } });
+    expect((await call(simulation.GET, 'viewer', '/api/v1/simulation?policy=proposed&days=2&enforcement=all')).body.enforcement).toEqual({ mode: 'all', enforced: [], test: [] });
+    expect((await call(simulation.GET, 'viewer', '/api/v1/simulation?enforcement=some')).status).toBe(400);
     expect((await call(simulation.GET, 'viewer', '/api/v1/simulation?policy=whatever')).status).toBe(400);
     const doc = (await call(baselineOne.GET, 'viewer', '/api/v1/baselines/shop', { params: { ref: 'shop' } })).body.document;
     expect((await call(simulation.POST, 'viewer', '/api/v1/simulation', { body: { document: doc, days: 1 } })).body.policy.rules).toBe(3);
