@@ -1,0 +1,289 @@
+// The readiness gate: before an application is enforced in an environment, what its approved
+// rules would block in the traffic observed over the discovery window, in both directions (what
+// reaches it, what it reaches, its own egress included, and between its own workloads), each
+// dependency with an explicit decision: allow (a rule is proposed for it, the manual rule path of
+// ./workflow.ts) or accept-block (stored: it may be dropped). Enforcing is refused while a
+// dependency is undecided (./enforcement.ts setEnforcement), unless forced, which is audited.
+//
+// Scanner traffic is left out: discovery (lib/analysis) sets sweeping sources apart, and a scan
+// the policy blocks is the policy working, not a dependency anyone must decide on. A shared
+// service that also sweeps (scope "probes") keeps the dependencies discovery kept as edges.
+import { createHash } from 'node:crypto';
+import { analyze } from '../analysis/analyze';
+import type { AnalysisResult } from '../analysis/types';
+import { DISCOVERY_DAYS } from '../analysis/window';
+import { audit } from '../audit';
+import { invalid, notFound } from '../errors';
+import { portLabel } from '../flow/ports';
+import { endpointText } from '../words';
+import { resolveEnvironment, setEnforcement, type EnforcementChange, type EnforcementGate } from './enforcement';
+import { isEnforcementState, DEFAULT_ENFORCEMENT, type EnforcementState } from './enforcement-states';
+import { WORKLOAD_KEY, type PortSpec, type Selector } from './model';
+import { resolvePolicy, type PolicyStores } from './service';
+import { simulatePolicy, type BlockedDependency, type SimEndpoint } from './simulate';
+import { createRules, type Who } from './workflow';
+
+export const READINESS_DECISIONS = ['allow', 'accept-block'] as const;
+export type ReadinessDecision = (typeof READINESS_DECISIONS)[number];
+
+/** inbound: it reaches the application; outbound: the application reaches it; within: between its own workloads */
+export type ReadinessDirection = 'inbound' | 'outbound' | 'within';
+
+export interface ReadinessDependency {
+  /** stable id of (client, server, protocol, port): what a decision names */
+  id: string;
+  direction: ReadinessDirection;
+  from: SimEndpoint;
+  to: SimEndpoint;
+  protocol: number;
+  port: number;
+  /** "tcp/5432" */
+  service: string;
+  flows: number;
+  bytes: number;
+  /** refused or unanswered anyway */
+  failedFlows: number;
+  firstSeen: string;
+  lastSeen: string;
+  examples: BlockedDependency['examples'];
+  decision: { decision: ReadinessDecision; comment: string | null; ruleId: string | null; by: string; at: string } | null;
+}
+
+export interface Readiness {
+  application: string;
+  applicationId: string;
+  environment: string;
+  state: EnforcementState;
+  window: { from: string; to: string };
+  /** approved rules the check evaluated */
+  rules: number;
+  dependencies: ReadinessDependency[];
+  undecided: number;
+  /** every would-block dependency has a decision */
+  ready: boolean;
+  /** would-block dependencies of this application left out because a scanner sent them */
+  scanners: { dependencies: number; flows: number };
+}
+
+export interface ReadinessWindow {
+  from?: Date | string;
+  to?: Date | string;
+  days?: number;
+}
+
+const pairName = (app: string, env: string) => `${app}${env ? `@${env}` : ''}`;
+const dependencyId = (b: Pick<BlockedDependency, 'from' | 'to' | 'protocol' | 'port'>) =>
+  createHash('sha256').update(`${b.from.kind}:${b.from.key}\n${b.to.kind}:${b.to.key}\n${b.protocol}\n${b.port}`).digest('hex').slice(0, 10);
+export const describeDependency = (d: Pick<ReadinessDependency, 'from' | 'to' | 'service'>) => `${endpointText(d.from)} -> ${endpointText(d.to)} ${d.service}`;
+
+/** Which blocked dependencies a scanner sent, by discovery's verdict over the same window. */
+function scannerTest(analysis: AnalysisResult): (b: BlockedDependency) => boolean {
+  const sources = new Set<string>();
+  const probing = new Set<string>();
+  const addrs = new Set<string>();
+  for (const w of analysis.workloads) if (w.scanner) sources.add(w.id);
+  for (const s of analysis.coverage.excluded.scanners) {
+    if (!s.workloadId) addrs.add(s.id);
+    else if (s.scope === 'probes') probing.add(s.workloadId);
+    else sources.add(s.workloadId);
+  }
+  for (const id of probing) sources.delete(id);
+  const endpointName = new Map(analysis.endpoints.map((e) => [e.id, e.name]));
+  // what a probing service keeps coming back to stays a dependency: discovery kept it as an edge
+  const kept = new Set(analysis.edges.filter((e) => probing.has(e.from) && !e.fromScanner).map((e) => `${e.from}\n${endpointName.get(e.to) ?? e.to}\n${e.protocol}\n${e.port}`));
+  return (b) => {
+    if (b.from.kind === 'workload') {
+      if (sources.has(b.from.key)) return true;
+      if (probing.has(b.from.key)) return !kept.has(`${b.from.key}\n${b.to.kind === 'workload' ? b.to.key : b.to.name}\n${b.protocol}\n${b.port}`);
+      return false;
+    }
+    return b.from.kind === 'address' && addrs.has(b.from.key);
+  };
+}
+
+/**
+ * What the approved rules would block of the traffic of `application` in `environment` over the
+ * window (default the discovery window, DISCOVERY_DAYS up to now), scanners left out, each
+ * dependency with its decision if one was taken.
+ */
+export async function enforcementReadiness(rt: PolicyStores, input: { application: string; environment?: string | null }, window: ReadinessWindow = {}): Promise<Readiness> {
+  const db = rt.db.prisma;
+  const { app, environment } = await resolveEnvironment(db, input.application, input.environment);
+  // every workload: traffic of the window belongs to whoever held the address then
+  const policy = await resolvePolicy(rt, { kind: 'rules', which: 'approved' }, { view: { all: true } });
+  const sim = await simulatePolicy(rt.store, db, policy.rules, policy.view, {
+    from: window.from,
+    to: window.to,
+    days: window.days ?? DISCOVERY_DAYS,
+    // every would-block dependency, not the largest few: an undecided one must not hide below a cut
+    top: 1_000_000,
+    policyName: 'approved',
+  });
+  const mine = (e: SimEndpoint) => {
+    if (e.kind !== 'workload') return false;
+    const labels = policy.view.byId.get(e.key)?.labels;
+    return labels?.app === app.name && (labels.env ?? '') === environment;
+  };
+  const touching = sim.blocked.filter((b) => mine(b.from) || mine(b.to));
+  const fromScanner = touching.length ? scannerTest(await analyze(rt, { from: sim.window.from, to: sim.window.to })) : () => false;
+  const [stored, decisions] = await Promise.all([
+    db.enforcement.findUnique({ where: { applicationId_environment: { applicationId: app.id, environment } } }),
+    db.enforcementDecision.findMany({ where: { applicationId: app.id, environment } }),
+  ]);
+  const decided = new Map(decisions.map((d) => [d.dependency, d]));
+  const scanners = { dependencies: 0, flows: 0 };
+  const dependencies: ReadinessDependency[] = [];
+  for (const b of touching) {
+    if (fromScanner(b)) {
+      scanners.dependencies++;
+      scanners.flows += b.flows;
+      continue;
+    }
+    const id = dependencyId(b);
+    const d = decided.get(id);
+    dependencies.push({
+      id,
+      direction: mine(b.from) && mine(b.to) ? 'within' : mine(b.to) ? 'inbound' : 'outbound',
+      from: b.from,
+      to: b.to,
+      protocol: b.protocol,
+      port: b.port,
+      service: portLabel(b.protocol, b.port),
+      flows: b.flows,
+      bytes: b.bytes,
+      failedFlows: b.failedFlows,
+      firstSeen: b.firstSeen,
+      lastSeen: b.lastSeen,
+      examples: b.examples,
+      decision: d ? { decision: d.decision as ReadinessDecision, comment: d.comment, ruleId: d.ruleId, by: d.decidedByName, at: d.decidedAt.toISOString() } : null,
+    });
+  }
+  const undecided = dependencies.filter((d) => !d.decision).length;
+  return {
+    application: app.name,
+    applicationId: app.id,
+    environment,
+    state: stored && isEnforcementState(stored.state) ? stored.state : DEFAULT_ENFORCEMENT,
+    window: sim.window,
+    rules: policy.rules.length,
+    dependencies,
+    undecided,
+    ready: undecided === 0,
+    scanners,
+  };
+}
+
+/** The command that decides a dependency, for messages that send people to it. */
+export const decideCommand = (app: string, env: string, id = 'ID') => `bulkhead enforce ${app}${env ? ` --env ${env}` : ''} --decide ${id} --allow|--accept-block [--comment TEXT]`;
+
+/** The gate setEnforcement asks before enforcing: the undecided dependencies in one message. */
+export function readinessGate(rt: PolicyStores, window: ReadinessWindow = {}): EnforcementGate {
+  return async (app, environment) => {
+    const r = await enforcementReadiness(rt, { application: app.id, environment }, window);
+    if (r.ready) return null;
+    const open = r.dependencies.filter((d) => !d.decision);
+    const shown = open.slice(0, 10).map((d) => `  ${d.id}  ${d.direction.padEnd(8)} ${describeDependency(d)}  ${d.flows} flows, last ${d.lastSeen.slice(0, 16)}`);
+    const more = open.length > shown.length ? [`  ... and ${open.length - shown.length} more (bulkhead enforce ${app.name}${environment ? ` --env ${environment}` : ''} --readiness)`] : [];
+    return {
+      undecided: open.length,
+      message: [
+        `${pairName(app.name, environment)} is not ready to be enforced: the approved rules would block ${open.length} observed ${open.length === 1 ? 'dependency' : 'dependencies'} nobody has decided on:`,
+        ...shown,
+        ...more,
+        `Decide each: ${decideCommand(app.name, environment)} (allow proposes a rule; accept-block lets it be dropped), or enforce anyway with --force (audited).`,
+      ].join('\n'),
+    };
+  };
+}
+
+/** setEnforcement with the readiness gate over the flow store. */
+export function enforce(rt: PolicyStores, input: { application: string; environment?: string | null; state: string }, who: Who, opts: { force?: boolean; window?: ReadinessWindow } = {}): Promise<EnforcementChange> {
+  return setEnforcement(rt.db.prisma, input, who, { gate: readinessGate(rt, opts.window), force: opts.force });
+}
+
+/** A rule's selector for one end of a dependency: the workload by name, a network by its CIDRs, an address alone. */
+async function selectorsOf(rt: PolicyStores, e: SimEndpoint): Promise<Selector[]> {
+  if (e.kind === 'workload') return [{ labels: { [WORKLOAD_KEY]: e.name } }];
+  if (e.kind === 'address') return [{ cidr: `${e.key}/${e.key.includes(':') ? 128 : 32}` }];
+  if (e.kind === 'internet') return [{ cidr: '0.0.0.0/0' }];
+  const net = await rt.db.prisma.namedNetwork.findUnique({ where: { name: e.key } });
+  if (!net) throw notFound(`no named network ${e.key} any more: add the rule by hand (bulkhead rules add)`);
+  return net.cidrs.split(/\s+/).filter(Boolean).map((cidr) => ({ cidr }));
+}
+
+function portsOf(protocol: number, port: number): PortSpec[] {
+  if (protocol === 6) return [{ protocol: 'tcp', port }];
+  if (protocol === 17) return [{ protocol: 'udp', port }];
+  if (protocol === 1 || protocol === 58) return [{ protocol: 'icmp' }];
+  throw invalid(`protocol ${protocol}: rules name tcp, udp or icmp; add a rule by hand (bulkhead rules add --ports any) if it must be allowed`);
+}
+
+export interface DecisionResult {
+  application: string;
+  environment: string;
+  dependency: ReadinessDependency;
+  decision: ReadinessDecision;
+  /** the rules proposed for an allow (or those that already meant the same) */
+  rules: Array<{ id: string; status: string }>;
+  ready: boolean;
+  undecided: number;
+}
+
+/**
+ * Decide one would-block dependency of the readiness check (its id, or a unique start of it).
+ * allow proposes a manual rule for exactly that dependency (it must be approved like any other
+ * before exports let it through); accept-block records that it may be dropped. A later decision
+ * replaces an earlier one. Audited as policy.readiness.
+ */
+export async function decideDependency(
+  rt: PolicyStores,
+  input: { application: string; environment?: string | null; dependency: string; decision: string; comment?: string | null },
+  who: Who,
+  window: ReadinessWindow = {},
+): Promise<DecisionResult> {
+  if (!(READINESS_DECISIONS as readonly string[]).includes(input.decision)) throw invalid(`decision "${input.decision}": one of ${READINESS_DECISIONS.join(', ')}`);
+  const decision = input.decision as ReadinessDecision;
+  const key = input.dependency.trim().toLowerCase();
+  if (!key) throw invalid('name the dependency to decide (its ID in the readiness list)');
+  const r = await enforcementReadiness(rt, input, window);
+  const matches = r.dependencies.filter((d) => d.id.startsWith(key));
+  const cmd = `bulkhead enforce ${r.application}${r.environment ? ` --env ${r.environment}` : ''} --readiness`;
+  if (!matches.length) throw notFound(`no would-block dependency ${input.dependency} of ${pairName(r.application, r.environment)} (see ${cmd})`);
+  if (matches.length > 1) throw invalid(`${input.dependency} names ${matches.length} dependencies of ${pairName(r.application, r.environment)}; give more of the ID`);
+  const dep = matches[0]!;
+  const comment = input.comment?.trim() || null;
+  const desc = describeDependency(dep);
+  let rules: DecisionResult['rules'] = [];
+  if (decision === 'allow') {
+    const [froms, tos] = await Promise.all([selectorsOf(rt, dep.from), selectorsOf(rt, dep.to)]);
+    const ports = portsOf(dep.protocol, dep.port);
+    const intent = `Keep ${desc} working when ${pairName(r.application, r.environment)} is enforced (readiness decision: ${dep.flows} flows observed, last ${dep.lastSeen.slice(0, 10)})${comment ? `: ${comment}` : ''}`;
+    const drafts = froms.flatMap((from) => tos.map((to) => ({ from, to, ports, intent, owner: r.application, application: r.applicationId })));
+    const made = await createRules(rt.db.prisma, drafts, who, { origin: 'manual', comment: comment ?? `readiness of ${pairName(r.application, r.environment)}` });
+    rules = [...made.created, ...made.existing].map((x) => ({ id: x.id, status: x.status }));
+  }
+  const by = { decidedById: 'userId' in who.actor ? (who.actor.userId ?? null) : (who.actor.id ?? null), decidedByName: who.actor.name };
+  const ruleId = rules[0]?.id ?? null;
+  await rt.db.prisma.$transaction(async (tx) => {
+    const before = await tx.enforcementDecision.findUnique({ where: { applicationId_environment_dependency: { applicationId: r.applicationId, environment: r.environment, dependency: dep.id } } });
+    const data = { decision, description: desc, ruleId, comment, ...by, decidedAt: new Date() };
+    await tx.enforcementDecision.upsert({
+      where: { applicationId_environment_dependency: { applicationId: r.applicationId, environment: r.environment, dependency: dep.id } },
+      create: { applicationId: r.applicationId, environment: r.environment, dependency: dep.id, ...data },
+      update: data,
+    });
+    await audit(tx, {
+      actor: who.actor,
+      via: who.via,
+      ip: who.ip ?? null,
+      userAgent: who.userAgent ?? null,
+      action: 'policy.readiness',
+      target: { type: 'application', id: r.applicationId },
+      summary: `${pairName(r.application, r.environment)}: ${decision} ${dep.direction} ${desc} (${dep.flows} flows)${comment ? `: ${comment}` : ''}`,
+      before: before ? { dependency: dep.id, decision: before.decision, comment: before.comment } : null,
+      after: { application: r.application, environment: r.environment, dependency: dep.id, direction: dep.direction, description: desc, flows: dep.flows, decision, comment, rules: rules.map((x) => x.id) },
+    });
+  });
+  const undecided = r.undecided - (dep.decision ? 0 : 1);
+  return { application: r.application, environment: r.environment, dependency: { ...dep, decision: { decision, comment, ruleId, by: who.actor.name, at: new Date().toISOString() } }, decision, rules, ready: undecided === 0, undecided };
+}
