@@ -538,7 +538,7 @@ export const COMMANDS: CommandSpec[] = [
       'Usage:\n' +
       '  enforce APP [--env ENV] --state visibility|test|enforced [--force]\n' +
       '  enforce APP [--env ENV] --readiness [--json]\n' +
-      '  enforce APP [--env ENV] --decide ID --allow|--accept-block [--comment TEXT]\n' +
+      '  enforce APP [--env ENV] --decide ID[,ID...] --allow|--accept-block [--comment TEXT]\n' +
       '  enforce --list [APP] [--json]\n' +
       'Before enforced: the readiness gate lists what the approved rules would block of the\n' +
       'traffic observed in the discovery window, to and from the application (scanners left\n' +
@@ -554,7 +554,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--state <state>', description: 'visibility | test | enforced', choices: ['visibility', 'test', 'enforced'] },
       { flags: '--list', description: 'every application and environment with its state' },
       { flags: '--readiness', description: 'what enforcing would block, to and from the application, and the decisions taken' },
-      { flags: '--decide <id>', description: 'decide one would-block dependency of --readiness (its ID)' },
+      { flags: '--decide <ids>', description: 'decide would-block dependencies of --readiness (their IDs, comma-separated)' },
       { flags: '--allow', description: 'with --decide: propose a rule that allows it' },
       { flags: '--accept-block', description: 'with --decide: it may be dropped' },
       { flags: '--comment <text>', description: 'with --decide: why' },

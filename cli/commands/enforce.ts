@@ -4,7 +4,7 @@
 import { getApplication, mayActOnApplication } from '../../lib/auth/ownership';
 import { ENFORCEMENT_STATES, listEnforcement } from '../../lib/policy/enforcement';
 import { decideDependency, enforce, enforcementReadiness, type Readiness } from '../../lib/policy/readiness';
-import { endpointText } from '../../lib/words';
+import { count, endpointText } from '../../lib/words';
 import { UserError, type CommandContext } from '../context';
 import { n, who } from './policy-common';
 import { table } from '../table';
@@ -25,7 +25,7 @@ export interface EnforceOptions {
 const USAGE = [
   `bulkhead enforce APP [--env ENV] --state ${ENFORCEMENT_STATES.join('|')} [--force]`,
   'bulkhead enforce APP [--env ENV] --readiness [--json]',
-  'bulkhead enforce APP [--env ENV] --decide ID --allow|--accept-block [--comment TEXT]',
+  'bulkhead enforce APP [--env ENV] --decide ID[,ID...] --allow|--accept-block [--comment TEXT]',
   'bulkhead enforce --list [--json]',
 ].join('  |  ');
 const envText = (e: string) => e || '-';
@@ -66,13 +66,13 @@ export async function run(ctx: CommandContext, opts: EnforceOptions, args: strin
   }
   if (opts.decide !== undefined) {
     if (!!opts.allow === !!opts.acceptBlock) throw new UserError(`--decide ${opts.decide} takes one of --allow or --accept-block`);
-    const d = await decideDependency(rt, { application: app.id, environment: opts.env ?? null, dependency: opts.decide, decision: opts.allow ? 'allow' : 'accept-block', comment: opts.comment ?? null }, who(ctx, 'enforce'));
+    const ids = opts.decide.split(',').map((x) => x.trim()).filter(Boolean);
+    const d = await decideDependency(rt, { application: app.id, environment: opts.env ?? null, dependency: ids, decision: opts.allow ? 'allow' : 'accept-block', comment: opts.comment ?? null }, who(ctx, 'enforce'));
     if (opts.json) ctx.io.out(JSON.stringify(d, null, 2));
     else {
       const name = `${d.application}${d.environment ? `@${d.environment}` : ''}`;
-      const dep = d.dependency;
-      ctx.io.out(`${name}: ${d.decision} ${dep.direction} ${endpointText(dep.from)} -> ${endpointText(dep.to)} ${dep.service}`);
-      if (d.rules.length) ctx.io.out(`Rule ${d.rules.map((r) => `${r.id.slice(-8)} (${r.status})`).join(', ')} allows it once approved (bulkhead rules approve ID).`);
+      for (const dep of d.dependencies) ctx.io.out(`${name}: ${d.decision} ${dep.id} ${dep.direction} ${endpointText(dep.from)} -> ${endpointText(dep.to)} ${dep.service}`);
+      if (d.rules.length) ctx.io.out(`Proposed ${d.rules.map((r) => `rule ${r.id.slice(-8)} (${r.status})`).join(', ')}: it allows the traffic once approved (bulkhead rules approve ID).`);
       ctx.io.out(d.ready ? `Every dependency is decided: ${name} may be enforced.` : `${d.undecided} still undecided (bulkhead enforce ${d.application}${d.environment ? ` --env ${d.environment}` : ''} --readiness).`);
     }
     return 0;
@@ -92,7 +92,7 @@ export function formatReadiness(r: Readiness): string {
   const lines = [`Readiness of ${name} (now ${r.state}) to be enforced: ${r.rules} approved rules against the traffic of ${r.window.from} .. ${r.window.to}`];
   if (!r.dependencies.length) lines.push('  The approved rules would block nothing it sends or receives.');
   else {
-    lines.push(`  Would block ${r.dependencies.length} ${r.dependencies.length === 1 ? 'dependency' : 'dependencies'}, ${r.undecided} undecided:`);
+    lines.push(`  Would block ${count(r.dependencies.length, 'dependency', 'dependencies')}, ${n(r.undecided)} undecided:`);
     lines.push(
       table([
         ['ID', 'DIRECTION', 'FROM', 'TO', 'PORT', 'FLOWS', 'BYTES', 'LAST SEEN', 'DECISION'],
@@ -100,7 +100,8 @@ export function formatReadiness(r: Readiness): string {
       ]).replace(/^/gm, '  '),
     );
   }
-  if (r.scanners.dependencies) lines.push(`  Left out: ${n(r.scanners.dependencies)} dependencies (${n(r.scanners.flows)} flows) sent by scanners.`);
+  if (r.scanners.dependencies) lines.push(`  Left out: ${count(r.scanners.dependencies, 'dependency', 'dependencies')} (${count(r.scanners.flows, 'flow')}) sent by scanners.`);
+  if (r.unanswered.dependencies) lines.push(`  Left out: ${count(r.unanswered.dependencies, 'dependency', 'dependencies')} (${count(r.unanswered.flows, 'flow')}) with no attempt ever answered: blocking them breaks nothing that works.`);
   const env = r.environment ? ` --env ${r.environment}` : '';
   lines.push(
     r.ready
