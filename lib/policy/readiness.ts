@@ -83,8 +83,11 @@ const dependencyId = (b: Pick<BlockedDependency, 'from' | 'to' | 'protocol' | 'p
   createHash('sha256').update(`${b.from.kind}:${b.from.key}\n${b.to.kind}:${b.to.key}\n${b.protocol}\n${b.port}`).digest('hex').slice(0, 10);
 export const describeDependency = (d: Pick<ReadinessDependency, 'from' | 'to' | 'service'>) => `${endpointText(d.from)} -> ${endpointText(d.to)} ${d.service}`;
 
-/** Which blocked dependencies a scanner sent, by discovery's verdict over the same window. */
-function scannerTest(analysis: AnalysisResult): (b: BlockedDependency) => boolean {
+/**
+ * Which blocked dependencies a scanner workload sent, by discovery's verdict over the same window,
+ * and the outside addresses discovery calls scanners (their probes are counted per address below).
+ */
+function scannersOf(analysis: AnalysisResult): { test: (b: BlockedDependency) => boolean; addrs: Set<string> } {
   const sources = new Set<string>();
   const probing = new Set<string>();
   const addrs = new Set<string>();
@@ -98,14 +101,13 @@ function scannerTest(analysis: AnalysisResult): (b: BlockedDependency) => boolea
   const endpointName = new Map(analysis.endpoints.map((e) => [e.id, e.name]));
   // what a probing service keeps coming back to stays a dependency: discovery kept it as an edge
   const kept = new Set(analysis.edges.filter((e) => probing.has(e.from) && !e.fromScanner).map((e) => `${e.from}\n${endpointName.get(e.to) ?? e.to}\n${e.protocol}\n${e.port}`));
-  return (b) => {
-    if (b.from.kind === 'workload') {
-      if (sources.has(b.from.key)) return true;
-      if (probing.has(b.from.key)) return !kept.has(`${b.from.key}\n${b.to.kind === 'workload' ? b.to.key : b.to.name}\n${b.protocol}\n${b.port}`);
-      return false;
-    }
-    return b.from.kind === 'address' && addrs.has(b.from.key);
+  const test = (b: BlockedDependency) => {
+    if (b.from.kind !== 'workload') return false;
+    if (sources.has(b.from.key)) return true;
+    if (probing.has(b.from.key)) return !kept.has(`${b.from.key}\n${b.to.kind === 'workload' ? b.to.key : b.to.name}\n${b.protocol}\n${b.port}`);
+    return false;
   };
+  return { test, addrs };
 }
 
 /** The discovery analysis of a window, shared with the pages of the process (lib/read/analysis.ts). */
@@ -126,16 +128,41 @@ async function wouldBlock(rt: Runtime, rules: readonly SimRule[], view: PolicyVi
     days: window.days ?? DISCOVERY_DAYS,
     // every would-block dependency, not the largest few: an undecided one must not hide below a cut
     top: 1_000_000,
+    // per address: an outside scanner's probes are folded into "internet" or a named network there
+    detail: true,
   });
   const touching = sim.blocked.filter((b) => touches(b.from) || touches(b.to));
-  const fromScanner = touching.length ? scannerTest(await discovery(rt, sim.window)) : () => false;
+  const found = touching.length ? scannersOf(await discovery(rt, sim.window)) : null;
+  // blocked flows outside scanners sent to each (server workload, protocol, port), in all and per address
+  const probes = new Map<string, number>();
+  for (const d of sim.detail ?? []) {
+    if (!found?.addrs.has(d.client) || d.clientWorkload || !d.serverWorkload || d.flows <= d.allowedFlows) continue;
+    for (const k of [`${d.serverWorkload}\n${d.protocol}\n${d.port}`, `${d.client}\n${d.serverWorkload}\n${d.protocol}\n${d.port}`]) probes.set(k, (probes.get(k) ?? 0) + d.flows - d.allowedFlows);
+  }
   const scanners = { dependencies: 0, flows: 0 };
   const unanswered = { dependencies: 0, flows: 0 };
   const blocked: BlockedDependency[] = [];
-  for (const b of touching) {
+  for (const b0 of touching) {
+    let b = b0;
+    if (b.from.kind !== 'workload' && b.to.kind === 'workload') {
+      // an address stands for itself; the internet or a network for every scanner address in it
+      // that reached this server (more than one outside endpoint to the same port: rare, and then
+      // the probes are taken from each, which errs toward leaving a dependency out)
+      const k = `${b.to.key}\n${b.protocol}\n${b.port}`;
+      const probed = Math.min(b.flows, (b.from.kind === 'address' ? probes.get(`${b.from.key}\n${k}`) : probes.get(k)) ?? 0);
+      if (probed) {
+        scanners.flows += probed;
+        // the rest is what others sent; probes are mostly unanswered, so the failures go with them
+        b = { ...b, flows: b.flows - probed, failedFlows: Math.max(0, b.failedFlows - probed) };
+      }
+      if (!b.flows) {
+        scanners.dependencies++;
+        continue;
+      }
+    }
     // a dependency none of whose attempts was answered does not work today (a port nobody
     // listens on, a scan from an address too small to be called a scanner): dropping it breaks nothing
-    const left = fromScanner(b) ? scanners : b.failedFlows >= b.flows ? unanswered : null;
+    const left = found?.test(b) ? scanners : b.failedFlows >= b.flows ? unanswered : null;
     if (!left) blocked.push(b);
     else {
       left.dependencies++;
