@@ -72,8 +72,8 @@ export async function run(ctx: CommandContext, opts: EnforceOptions, args: strin
     else {
       const name = `${d.application}${d.environment ? `@${d.environment}` : ''}`;
       for (const dep of d.dependencies) ctx.io.out(`${name}: ${d.decision} ${dep.id} ${dep.direction} ${endpointText(dep.from)} -> ${endpointText(dep.to)} ${dep.service}`);
-      if (d.rules.length) ctx.io.out(`Proposed ${d.rules.map((r) => `rule ${r.id.slice(-8)} (${r.status})`).join(', ')}: it allows the traffic once approved (bulkhead rules approve ID).`);
-      ctx.io.out(d.ready ? `Every dependency is decided: ${name} may be enforced.` : `${d.undecided} still undecided (bulkhead enforce ${d.application}${d.environment ? ` --env ${d.environment}` : ''} --readiness).`);
+      if (d.rules.length) ctx.io.out(`Proposed ${d.rules.map((r) => `rule ${r.id.slice(-8)} (${r.status})`).join(', ')}: ${d.rules.length === 1 ? 'it allows' : 'they allow'} the traffic once approved (bulkhead rules approve ID).`);
+      ctx.io.out(d.ready ? `Every dependency is decided: ${name} may be enforced.` : `${n(d.undecided)} still undecided (bulkhead enforce ${d.application}${d.environment ? ` --env ${d.environment}` : ''} --readiness).`);
     }
     return 0;
   }
@@ -89,7 +89,7 @@ export async function run(ctx: CommandContext, opts: EnforceOptions, args: strin
 
 export function formatReadiness(r: Readiness): string {
   const name = `${r.application}${r.environment ? `@${r.environment}` : ''}`;
-  const lines = [`Readiness of ${name} (now ${r.state}) to be enforced: ${r.rules} approved rules against the traffic of ${r.window.from} .. ${r.window.to}`];
+  const lines = [`Readiness of ${name} (now ${r.state}) to be enforced: ${count(r.rules, 'approved rule')} against the traffic of ${r.window.from} .. ${r.window.to}`];
   if (!r.dependencies.length) lines.push('  The approved rules would block nothing it sends or receives.');
   else {
     lines.push(`  Would block ${count(r.dependencies.length, 'dependency', 'dependencies')}, ${n(r.undecided)} undecided:`);
