@@ -538,8 +538,14 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'enforcement state of an application per environment: visibility (default), test (log only), enforced',
     details:
       'Usage:\n' +
-      '  enforce APP [--env ENV] --state visibility|test|enforced\n' +
+      '  enforce APP [--env ENV] --state visibility|test|enforced [--force]\n' +
+      '  enforce APP [--env ENV] --readiness [--json]\n' +
+      '  enforce APP [--env ENV] --decide ID[,ID...] --allow|--accept-block [--comment TEXT]\n' +
       '  enforce --list [APP] [--json]\n' +
+      'Before enforced: the readiness gate lists what the approved rules would block of the\n' +
+      'traffic observed in the discovery window, to and from the application (scanners left\n' +
+      'out); each needs a decision (--allow proposes a rule, --accept-block lets it be dropped).\n' +
+      '--force enforces with undecided dependencies (audited).\n' +
       'Exports drop what the rules do not allow only on workloads of an enforced application and\n' +
       'environment (its app and env labels); test logs it and lets it through where the target can;\n' +
       'visibility leaves the workloads open. Without --env: the one environment the application\n' +
@@ -549,6 +555,12 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--env <env>', description: 'the environment (env label value; "" for workloads without one)' },
       { flags: '--state <state>', description: 'visibility | test | enforced', choices: ['visibility', 'test', 'enforced'] },
       { flags: '--list', description: 'every application and environment with its state' },
+      { flags: '--readiness', description: 'what enforcing would block, to and from the application, and the decisions taken' },
+      { flags: '--decide <ids>', description: 'decide would-block dependencies of --readiness (their IDs, comma-separated)' },
+      { flags: '--allow', description: 'with --decide: propose a rule that allows it' },
+      { flags: '--accept-block', description: 'with --decide: it may be dropped' },
+      { flags: '--comment <text>', description: 'with --decide: why' },
+      { flags: '--force', description: 'with --state enforced: enforce although dependencies are undecided (audited)' },
       { flags: '--json', description: 'print JSON' },
     ],
     store: 'shared',

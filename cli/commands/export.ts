@@ -4,6 +4,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { baselineFormatOf, baselineJsonSchema, EXPORT_FORMATS, exportPolicy, FORMAT_DESCRIPTIONS, writesDirectory, type ExportFormat } from '../../lib/export';
 import { checkNftables } from '../../lib/export/nft-check';
+import { exportBlockWarning } from '../../lib/policy/readiness';
 import { exportDocument } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
 import { timeOption } from './policy-common';
@@ -44,6 +45,9 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
     domain: opts.domain,
     baselineFormat: format === 'baseline' && out ? baselineFormatOf(out) : 'yaml',
   });
+  // what the enforced applications would lose of their observed traffic (docs/policy.md, "Readiness")
+  const blocking = await exportBlockWarning(rt, doc);
+  if (blocking) result.warnings.push(blocking.message);
   for (const w of result.warnings) ctx.io.err(`warning: ${w}`);
   const source = opts.baseline ? `baseline ${doc.metadata.name} v${doc.metadata.version}` : `${status} rules`;
   if (!doc.rules.length) ctx.io.err(`note: no ${source} to export; the files hold only the default deny of enforced applications. ${status === 'approved' ? 'Approve rules first (bulkhead rules approve) or export --status proposed.' : 'Run bulkhead propose first.'}`);

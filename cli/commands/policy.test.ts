@@ -160,12 +160,13 @@ describe('bulkhead propose, rules, simulate, blast-radius', () => {
 
 describe('bulkhead export, import baseline, baselines', () => {
   it('exports every format, read back by its parser; nftables passes nft -c on every host', async () => {
-    // every application enforced, so each format writes all it can
+    // every application enforced, so each format writes all it can; past the readiness gate
+    // (--force), which ./enforce.test.ts exercises: here the formats are the point
     const pairs = JSON.parse((await cli('enforce', '--list', '--json')).out) as Array<{ application: string; environment: string; state: string }>;
     expect(pairs.length).toBeGreaterThan(5);
     expect(pairs.every((p) => p.state === 'visibility')).toBe(true);
     for (const p of pairs) {
-      const r = await cli('enforce', p.application, '--env', p.environment, '--state', 'enforced');
+      const r = await cli('enforce', p.application, '--env', p.environment, '--state', 'enforced', '--force');
       expect(r.code, r.err).toBe(0);
     }
     for (const f of ['kubernetes', 'cilium', 'calico', 'calico-staged']) {
@@ -193,7 +194,7 @@ describe('bulkhead export, import baseline, baselines', () => {
     const pairs = JSON.parse((await cli('enforce', '--list', '--json')).out) as Array<{ application: string; environment: string; workloads: number }>;
     for (const p of pairs) expect((await cli('enforce', p.application, '--env', p.environment, '--state', 'visibility')).code).toBe(0);
     const [one, two] = pairs.filter((p) => p.environment && p.workloads > 1);
-    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced')).out).toContain(`${one!.application}@${one!.environment}: visibility -> enforced`);
+    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced', '--force')).out).toContain(`${one!.application}@${one!.environment}: visibility -> enforced`);
     expect((await cli('enforce', two!.application, '--env', two!.environment, '--state', 'test')).code).toBe(0);
     const table = (await cli('enforce', '--list')).out;
     expect(table).toMatch(new RegExp(`${one!.application}\\s+${one!.environment}\\s+enforced`));
@@ -227,7 +228,7 @@ describe('bulkhead export, import baseline, baselines', () => {
     expect(refused.err).toMatch(/only of applications they own/);
     await rt.db.prisma.applicationOwner.create({ data: { applicationId: (await rt.db.prisma.application.findUniqueOrThrow({ where: { name: one!.application } })).id, userId: owner.id } });
     expect((await asOwner(one!.application)).code).toBe(0);
-    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced')).code).toBe(0);
+    expect((await cli('enforce', one!.application, '--env', one!.environment, '--state', 'enforced', '--force')).code).toBe(0);
 
     const wrong = await cli('enforce', one!.application, '--env', 'no-such-env', '--state', 'enforced');
     expect(wrong.code).not.toBe(0);

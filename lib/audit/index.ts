@@ -67,6 +67,7 @@ export const AUDIT_ACTIONS = {
   'baseline.create': 'created a baseline',
   'policy.export': 'exported policy files or a baseline',
   'policy.enforce': "changed an application's enforcement state in an environment",
+  'policy.readiness': 'decided on a dependency enforcing an application would block (allow or accept-block)',
   'audit.export': 'exported the audit log',
   'settings.change': 'changed a setting',
 } as const;

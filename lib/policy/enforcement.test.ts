@@ -63,14 +63,16 @@ describe.each(providers)('enforcement states on %s', (name, make) => {
     it('stores a change and audits who changed it from what to what; the same state again changes nothing', async () => {
       const c = await setEnforcement(d.prisma, { application: 'orders', environment: 'prod', state: 'test' }, alice);
       expect(c).toMatchObject({ application: 'orders', environment: 'prod', from: 'visibility', to: 'test', changed: true });
-      await setEnforcement(d.prisma, { application: 'orders', environment: 'prod', state: 'enforced' }, alice);
+      // no flow store here, so no readiness gate to pass: enforced only when forced (./readiness.test.ts has the gate)
+      await expect(setEnforcement(d.prisma, { application: 'orders', environment: 'prod', state: 'enforced' }, alice)).rejects.toMatchObject({ kind: 'conflict' });
+      await setEnforcement(d.prisma, { application: 'orders', environment: 'prod', state: 'enforced' }, alice, { force: true });
       expect((await setEnforcement(d.prisma, { application: 'orders', environment: 'prod', state: 'enforced' }, alice)).changed).toBe(false);
       const rows = await listEnforcement(d.prisma);
       expect(rows.find((r) => r.application === 'orders' && r.environment === 'prod')).toMatchObject({ state: 'enforced', changedBy: 'alice@example.com' });
       expect(rows.find((r) => r.application === 'orders' && r.environment === 'test')!.state).toBe('visibility');
       const events = (await queryAudit(d.prisma, { action: 'policy.enforce' })).events;
       expect(events.map((e) => [e.before, e.after])).toEqual([
-        [{ application: 'orders', environment: 'prod', state: 'test' }, { application: 'orders', environment: 'prod', state: 'enforced' }],
+        [{ application: 'orders', environment: 'prod', state: 'test' }, { application: 'orders', environment: 'prod', state: 'enforced', forced: true, undecided: -1, gate: 'orders@prod: the readiness gate was not checked' }],
         [{ application: 'orders', environment: 'prod', state: 'visibility' }, { application: 'orders', environment: 'prod', state: 'test' }],
       ]);
       expect(events[0]).toMatchObject({ actor: { name: 'alice@example.com' }, via: 'cli', target: { type: 'application' } });
@@ -78,7 +80,7 @@ describe.each(providers)('enforcement states on %s', (name, make) => {
 
     it('takes the one environment of an application when none is named, and refuses to guess among several', async () => {
       expect(await setEnforcement(d.prisma, { application: 'billing', state: 'test' }, alice)).toMatchObject({ environment: 'prod', to: 'test' });
-      expect(await setEnforcement(d.prisma, { application: 'batch', state: 'enforced' }, alice)).toMatchObject({ environment: '', to: 'enforced' });
+      expect(await setEnforcement(d.prisma, { application: 'batch', state: 'enforced' }, alice, { force: true })).toMatchObject({ environment: '', to: 'enforced' });
       await expect(setEnforcement(d.prisma, { application: 'orders', state: 'enforced' }, alice)).rejects.toMatchObject({ kind: 'invalid', message: expect.stringContaining('several environments (prod, test)') });
       await expect(setEnforcement(d.prisma, { application: 'orders', environment: 'prdo', state: 'enforced' }, alice)).rejects.toMatchObject({ kind: 'invalid' });
       await expect(setEnforcement(d.prisma, { application: 'orders', environment: 'prod', state: 'blocking' }, alice)).rejects.toMatchObject({ kind: 'invalid' });

@@ -5,7 +5,7 @@
 import { audit } from '../audit';
 import { getApplication } from '../auth/ownership';
 import type { Db } from '../db';
-import { invalid } from '../errors';
+import { conflict, invalid } from '../errors';
 import { DEFAULT_ENFORCEMENT, ENFORCEMENT_STATES, isEnforcementState, type EnforcementState } from './enforcement-states';
 import { loadPolicyView } from './labels';
 import type { Who } from './workflow';
@@ -90,23 +90,53 @@ export interface EnforcementChange {
 }
 
 /**
- * Set the state of an application in one environment. Without an environment, the one its
- * workloads are in (refused when they are in several, so nobody enforces prod by meaning test).
- * An environment none of its workloads carries is refused too: a typo would enforce nothing.
+ * The environment of an application a change or a readiness check is about. Without one, the one
+ * its workloads are in (refused when they are in several, so nobody enforces prod by meaning
+ * test). An environment none of its workloads carries is refused too: a typo would enforce nothing.
  */
-export async function setEnforcement(db: Db, input: { application: string; environment?: string | null; state: string }, who: Who): Promise<EnforcementChange> {
-  if (!isEnforcementState(input.state)) throw invalid(`state "${input.state}": one of ${ENFORCEMENT_STATES.join(', ')}`);
-  const app = await getApplication(db, input.application);
+export async function resolveEnvironment(db: Db, applicationIdOrName: string, environment?: string | null): Promise<{ app: { id: string; name: string }; environment: string }> {
+  const app = await getApplication(db, applicationIdOrName);
   const envs = [...((await knownPairs(db)).get(app.name)?.keys() ?? [])].sort();
   const shown = (e: string) => (e === '' ? '(no env label)' : e);
-  let environment = input.environment ?? null;
-  if (environment === null) {
+  if (environment === undefined || environment === null) {
     if (envs.length > 1) throw invalid(`${app.name} has workloads in several environments (${envs.map(shown).join(', ')}); name one`);
-    environment = envs[0] ?? '';
-  } else if (envs.length && !envs.includes(environment)) {
-    throw invalid(`no workload of ${app.name} carries env=${environment}; its environments: ${envs.map(shown).join(', ')}`);
+    return { app, environment: envs[0] ?? '' };
   }
-  const env = environment;
+  if (envs.length && !envs.includes(environment)) throw invalid(`no workload of ${app.name} carries env=${environment}; its environments: ${envs.map(shown).join(', ')}`);
+  return { app, environment };
+}
+
+/**
+ * The readiness gate (./readiness.ts), handed in because it needs the flow store: what is still
+ * undecided before (application, environment) may be enforced, as one message naming it and the
+ * command that decides it; null when nothing is.
+ */
+export type EnforcementGate = (app: { id: string; name: string }, environment: string) => Promise<{ undecided: number; message: string } | null>;
+
+/**
+ * Set the state of an application in one environment (see resolveEnvironment for which).
+ * Moving to enforced passes the readiness gate first: refused (conflict) while a dependency the
+ * approved rules would block is undecided, unless `force`, which the audit records with what was
+ * undecided. Without a gate there is nothing to show the decision was informed, so enforcing is
+ * refused unless forced. Visibility and test are never gated: they block nothing.
+ */
+export async function setEnforcement(
+  db: Db,
+  input: { application: string; environment?: string | null; state: string },
+  who: Who,
+  opts: { gate?: EnforcementGate; force?: boolean } = {},
+): Promise<EnforcementChange> {
+  if (!isEnforcementState(input.state)) throw invalid(`state "${input.state}": one of ${ENFORCEMENT_STATES.join(', ')}`);
+  const { app, environment: env } = await resolveEnvironment(db, input.application, input.environment);
+  let forcedPast: { undecided: number; message: string } | null = null;
+  if (input.state === 'enforced') {
+    const stored = await db.enforcement.findUnique({ where: { applicationId_environment: { applicationId: app.id, environment: env } } });
+    if (stored?.state !== 'enforced') {
+      const open = opts.gate ? await opts.gate(app, env) : { undecided: -1, message: `${app.name}${env ? `@${env}` : ''}: the readiness gate was not checked` };
+      if (open && !opts.force) throw conflict(open.message);
+      forcedPast = open;
+    }
+  }
   return db.$transaction(async (tx) => {
     const before = await tx.enforcement.findUnique({ where: { applicationId_environment: { applicationId: app.id, environment: env } } });
     const from: EnforcementState = before && isEnforcementState(before.state) ? before.state : DEFAULT_ENFORCEMENT;
@@ -119,6 +149,7 @@ export async function setEnforcement(db: Db, input: { application: string; envir
       create: { applicationId: app.id, environment: env, state: to, ...by },
       update: { state: to, ...by },
     });
+    const forced = to === 'enforced' && forcedPast !== null;
     await audit(tx, {
       actor: who.actor,
       via: who.via,
@@ -126,9 +157,9 @@ export async function setEnforcement(db: Db, input: { application: string; envir
       userAgent: who.userAgent ?? null,
       action: 'policy.enforce',
       target: { type: 'application', id: app.id },
-      summary: `${app.name}${env ? `@${env}` : ''}: enforcement ${from} -> ${to}`,
+      summary: `${app.name}${env ? `@${env}` : ''}: enforcement ${from} -> ${to}${forced ? ` (forced past the readiness gate: ${forcedPast!.undecided < 0 ? 'not checked' : `${forcedPast!.undecided} undecided`})` : ''}`,
       before: { application: app.name, environment: env, state: from },
-      after: { application: app.name, environment: env, state: to },
+      after: { application: app.name, environment: env, state: to, ...(forced ? { forced: true, undecided: forcedPast!.undecided, gate: forcedPast!.message } : {}) },
     });
     return change;
   });

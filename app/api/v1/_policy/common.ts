@@ -3,6 +3,7 @@
 // Rules as JSON are read by lib/read/rules.ts.
 import type { ApiContext, ScopeContext } from '../../_lib/route';
 import { findRule } from '../../../../lib/policy/rules';
+import { getApplication } from '../../../../lib/auth/ownership';
 import type { Rule } from '../../../../lib/policy/model';
 import type { Who } from '../../../../lib/policy/workflow';
 import { invalid } from '../../../../lib/errors';
@@ -16,6 +17,15 @@ export function whoOf(ctx: Pick<ApiContext<unknown, unknown>, 'principal' | 'ip'
 export async function ruleApplication({ rt, params }: ScopeContext): Promise<string | null> {
   try {
     return (await findRule(rt.db.prisma, params.id ?? '')).applicationId;
+  } catch {
+    return null;
+  }
+}
+
+/** The application (id or name) in the route (null when there is none: only admins and architects pass). */
+export async function routeApplication({ rt, params }: ScopeContext): Promise<string | null> {
+  try {
+    return (await getApplication(rt.db.prisma, params.id ?? '')).id;
   } catch {
     return null;
   }

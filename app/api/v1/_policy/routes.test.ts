@@ -28,6 +28,8 @@ import * as simulation from '../simulation/route';
 import * as blast from '../blast-radius/route';
 import * as enforcementList from '../enforcement/route';
 import * as enforcementOne from '../enforcement/[id]/route';
+import * as readinessRoute from '../enforcement/[id]/readiness/route';
+import * as decisionsRoute from '../enforcement/[id]/readiness/decisions/route';
 
 let rt: Runtime;
 const token = {} as Record<Role, string>;
@@ -165,5 +167,18 @@ describe('policy routes', () => {
       ['architect@policy.test (token "test")', 'api', 'crm: enforcement visibility -> test'],
       ['owner@policy.test (token "test")', 'api', 'shop@prod: enforcement visibility -> enforced'],
     ]);
+  });
+
+  it('shows readiness and takes decisions for owners of the application only', async () => {
+    // no traffic here: the approved rules would block nothing, so shop@prod is ready (cli/commands/enforce.test.ts has an estate)
+    const r = await call(readinessRoute.GET, 'owner', '/api/v1/enforcement/shop/readiness?environment=prod', { params: { id: 'shop' } });
+    expect(r).toMatchObject({ status: 200, body: { application: 'shop', environment: 'prod', state: 'enforced', dependencies: [], undecided: 0, ready: true } });
+    expect((await call(readinessRoute.GET, 'owner', '/api/v1/enforcement/crm/readiness', { params: { id: 'crm' } })).status).toBe(403);
+    const post = (role: Role, body: unknown) => call(decisionsRoute.POST, role, '/api/v1/enforcement/shop/readiness/decisions', { method: 'POST', body, params: { id: 'shop' } });
+    expect((await post('viewer', { dependency: 'abc', decision: 'allow' })).status).toBe(403);
+    expect((await post('owner', { dependency: 'abc', decision: 'maybe', environment: 'prod' })).status).toBe(400);
+    const none = await post('owner', { dependency: 'abc', decision: 'accept-block', environment: 'prod' });
+    expect(none.status).toBe(404);
+    expect(none.body.error).toMatch(/no would-block dependency abc of shop@prod/);
   });
 });

@@ -1,7 +1,10 @@
 // GET /api/v1/export?format=F&status=approved|proposed|all&baseline=NAME[@V]&namespace&labelPrefix&domain:
 // policy files as JSON ({ files: [{ name, content }], warnings }), or with download=1 the one file
-// itself (formats with one file per host answer JSON). Recorded in the audit log.
+// itself (formats with one file per host answer JSON). Recorded in the audit log. When the rules
+// would drop observed traffic of an enforced application, a warning says so with the figures
+// (and `wouldBlock` holds them).
 import { EXPORT_FORMATS, exportPolicy, writesDirectory, type ExportFormat } from '../../../../lib/export';
+import { exportBlockWarning } from '../../../../lib/policy/readiness';
 import { exportDocument } from '../../../../lib/policy/service';
 import { apiRoute, z } from '../../_lib/route';
 
@@ -22,6 +25,8 @@ export const GET = apiRoute({ permission: 'policy:export', query }, async ({ rt,
   const status = query.status ?? 'approved';
   const doc = await exportDocument(rt, { status, baseline: query.baseline });
   const result = exportPolicy(doc, query.format, { namespace: query.namespace, labelPrefix: query.labelPrefix, domain: query.domain, baselineFormat: query.json === '1' ? 'json' : 'yaml' });
+  const wouldBlock = await exportBlockWarning(rt, doc);
+  if (wouldBlock) result.warnings.push(wouldBlock.message);
   await audit({
     action: 'policy.export',
     target: { type: 'export', id: query.format },
@@ -33,5 +38,5 @@ export const GET = apiRoute({ permission: 'policy:export', query }, async ({ rt,
     const ext = f.name.split('.').pop() ?? '';
     return new Response(f.content, { headers: { 'content-type': `${TYPES[ext] ?? 'text/plain'}; charset=utf-8`, 'content-disposition': `attachment; filename="${f.name}"` } });
   }
-  return result;
+  return { ...result, wouldBlock };
 });
