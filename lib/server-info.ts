@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './process';
 
 export interface ServerInfo {
   pid: number;
@@ -20,15 +21,6 @@ export function serverInfoPath(home: string): string {
   return join(home, 'server.json');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The card of a live server, or null (a card left by a crashed server is ignored). The server
  * itself reads its own card only when it asks to (includeSelf).
@@ -38,7 +30,7 @@ export function readServerInfo(home: string, opts: { includeSelf?: boolean } = {
   if (!existsSync(path)) return null;
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as ServerInfo;
-    if (typeof info.pid !== 'number' || !alive(info.pid) || (info.pid === process.pid && !opts.includeSelf)) return null;
+    if (typeof info.pid !== 'number' || !processAlive(info.pid) || (info.pid === process.pid && !opts.includeSelf)) return null;
     return info;
   } catch {
     return null;

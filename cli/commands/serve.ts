@@ -10,6 +10,7 @@ import { VERSION } from '../../lib/version';
 import { UserError, type CommandContext } from '../context';
 import { commandRunner } from '../forwarded';
 import { buildNeeded, buildWebApp, startWebServer, type WebServer } from '../web';
+import { processAlive } from '../../lib/process';
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
@@ -18,16 +19,6 @@ interface ServeOptions {
   host?: string;
   collect?: boolean;
   dev?: boolean;
-}
-
-/** Whether a process is still there (EPERM: it is, under another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -40,7 +31,7 @@ function watchNpmParent(stopping: AbortController) {
   if (!process.env.npm_command || process.ppid <= 1) return;
   const parent = process.ppid;
   const timer = setInterval(() => {
-    if (!alive(parent)) stopping.abort('npm exited');
+    if (!processAlive(parent)) stopping.abort('npm exited');
   }, 500);
   timer.unref();
   stopping.signal.addEventListener('abort', () => clearInterval(timer));

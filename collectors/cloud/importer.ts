@@ -26,6 +26,7 @@ import { expandPaths, isParquet, s3KeyTime, sha256File, type FoundFile } from '.
 import { Folder, type FolderOptions } from './fold';
 import { parseFile } from './parse';
 import type { CloudKind, Observation, ParseOutput, StatusRecord } from './types';
+import { processAlive } from '../../lib/process';
 
 export interface RejectedLine {
   file: string;
@@ -128,14 +129,8 @@ const HEARTBEAT_MS = 10_000;
  * Whether the process that wrote a run's heartbeat may still be running: on this machine the
  * kernel knows (a killed import is stale at once); on another, only the heartbeat's age tells.
  */
-function processAlive(s: { host?: string; pid?: number } | null): boolean {
-  if (!s?.pid || s.host !== hostname()) return true;
-  try {
-    process.kill(s.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function writerAlive(s: { host?: string; pid?: number } | null): boolean {
+  return !s?.pid || s.host !== hostname() || processAlive(s.pid);
 }
 
 export class CloudImporter {
@@ -250,7 +245,7 @@ export class CloudImporter {
       if (prior.status === 'interrupted' && typeof summary?.position === 'number') {
         skip = summary.position;
         this.summary.files.resumed.push({ path, from: skip });
-      } else if (prior.status === 'running' && processAlive(summary) && Date.now() - heartbeat < (this.opts.staleAfterMs ?? 120_000)) {
+      } else if (prior.status === 'running' && writerAlive(summary) && Date.now() - heartbeat < (this.opts.staleAfterMs ?? 120_000)) {
         this.summary.files.skipped.push({ path, reason: `being imported now by another process (started ${prior.startedAt.toISOString()}, last heard ${new Date(heartbeat).toISOString()}); it is recorded when that import finishes` });
         this.bytesDone += f.size;
         return 'skipped';

@@ -29,7 +29,8 @@ import { noteTo, prepare } from './prepare';
 import type { ApplyOptions, ApplyResult, InventoryObservation } from './types';
 import { chunks, matchWorkloads, readWorkloads, type WorkloadPlan } from './workloads';
 
-function emptyResult(): ApplyResult {
+/** What an application of an inventory reports before anything is done (the steps add to it). */
+export function emptyResult(): ApplyResult {
   return {
     workloads: { created: 0, updated: 0, unchanged: 0, renamed: 0 },
     bindings: { opened: 0, moved: 0, closed: 0, extended: 0, trimmed: 0 },

@@ -1,23 +1,16 @@
 // The steps of applyInventory one by one, in memory (apply.test.ts runs them against a database).
 import { describe, expect, it } from 'vitest';
 import { addBinding, applyClaims, claimAddress, closeUnlisted, emptyBindingTable, loadBindings, type ClaimContext } from './bindings';
+import { emptyResult } from './apply';
 import { planLabels } from './labels';
 import { prepare, type Prepared } from './prepare';
-import type { ApplyResult, InventoryNote } from './types';
+import type { InventoryNote } from './types';
 import { matchWorkloads, type WorkloadRow } from './workloads';
 
 const T = Date.UTC(2026, 0, 10);
 const H = 3_600_000;
 
-const result = (): ApplyResult => ({
-  workloads: { created: 0, updated: 0, unchanged: 0, renamed: 0 },
-  bindings: { opened: 0, moved: 0, closed: 0, extended: 0, trimmed: 0 },
-  labels: { set: 0, unchanged: 0, keptUser: 0 },
-  notes: [],
-  refused: [],
-  conflicts: [],
-  synced: null,
-});
+const result = emptyResult;
 const row = (id: string, name: string, extra: Partial<WorkloadRow> = {}): WorkloadRow => ({ id, name, externalId: null, kind: 'vm', source: 'csv', attributes: null, ...extra });
 const prepared = (name: string, extra: Partial<Prepared> = {}): Prepared => ({ name, provisionalName: false, incomplete: false, claims: [], labels: {}, attributes: {}, ...extra });
 

@@ -6,6 +6,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../config';
 import { describeHolder, readServerInfo } from '../server-info';
 import { BulkheadError } from '../errors';
+import { processAlive } from '../process';
 
 /** The embedded data directory is held by another process (chDB allows one per directory). */
 export class StoreBusyError extends BulkheadError {
@@ -39,12 +40,7 @@ function lockHolderPid(dataDir: string): number | null {
   if (!existsSync(status)) return null;
   const pid = Number(/PID:\s*(\d+)/.exec(readFileSync(status, 'utf8'))?.[1]);
   if (!pid || pid === process.pid) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
-  }
+  return processAlive(pid) ? pid : null;
 }
 
 /** Who holds an embedded data directory: from server.json when a Bulkhead server wrote one, else chDB's status file. */
