@@ -155,6 +155,8 @@ test('rules: propose from discovery, then review and approve an application’s 
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(page.getByRole('heading', { name: `No proposed rules for ${app.name}` })).toBeVisible();
+  // the page leads on: simulate, decide, enforce, export
+  await expect(page.getByText(`Every proposed rule of ${app.name} is reviewed. Next:`, { exact: false })).toBeVisible();
 
   const approved = await (await page.request.get(`/api/v1/rules?status=approved&application=${encodeURIComponent(app.name)}`)).json();
   expect(approved.rules).toHaveLength(count);
@@ -219,6 +221,12 @@ test('baselines: snapshot the approved rules, export the baseline and check the 
   await expect(preview).toContainText('kind: Baseline');
   await expect(preview).toContainText('name: e2e');
   await check(page, 'baselines');
+  // the preview follows the format: choosing another clears the old one until it is asked for
+  await page.getByRole('combobox', { name: 'Format' }).selectOption('nftables');
+  await expect(preview).toBeHidden();
+  await page.getByRole('combobox', { name: 'Format' }).selectOption('baseline');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(preview).toContainText('kind: Baseline');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download' }).click()]);
   expect(download.suggestedFilename()).toBe('baseline.yaml');

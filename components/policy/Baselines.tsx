@@ -4,7 +4,7 @@
 // preview before the download.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { apiGet, apiSend, withParams } from '../api/client';
 import { portText, selectorText } from '../data/rules';
 import { num, utc } from '../format';
@@ -299,6 +299,10 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
     [format, source, namespace, labelPrefix, domain, json],
   );
   const preview = useMutation({ mutationFn: () => apiGet<ExportResult>('/api/v1/export', params), onSuccess: () => setFile(0) });
+  // a preview belongs to the choices it was made with: another format, source or option clears it
+  // rather than leaving one format's files under another's name
+  const { reset } = preview;
+  useEffect(() => reset(), [params, reset]);
   const f = formats.find((x) => x.id === format);
   const shown = preview.data?.files[file];
 

@@ -108,7 +108,13 @@ export function RulesReview({ role, canPropose }: { role: string; canPropose: bo
       ) : rules.length === 0 ? (
         <div className="state state-empty">
           <h2>No {status === 'all' ? '' : status} rules{app ? ` for ${app}` : ''}</h2>
-          {status === 'proposed' ? (
+          {status === 'proposed' && app ? (
+            <p>
+              Every proposed rule of {app} is reviewed. Next: <Link href="/simulation?enforcement=all">simulate</Link> what its rules would block once enforced, decide
+              what would be blocked (<code>npx bulkhead enforce {app} --readiness</code>), put it in test, then enforced, on its page under{' '}
+              <Link href="/applications">Applications</Link>, and <Link href="/baselines">export a baseline</Link>: only enforced applications are blocked.
+            </p>
+          ) : status === 'proposed' ? (
             <p>
               Nothing waits for review. {canPropose ? 'Propose rules from the dependency map above' : 'An architect proposes rules from the dependency map'} (or run{' '}
               <code>npx bulkhead propose</code>); then approve them here, <Link href="/simulation?enforcement=all">simulate</Link> what they would block once enforced, and{' '}
