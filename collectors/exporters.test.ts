@@ -166,12 +166,23 @@ describeExporters('real exporters, compared with the truth and with nfdump', () 
     expectOrientation(conns);
   });
 
+  // pmacct's sfprobe sends a partly filled sFlow datagram only when its clock ticks while data
+  // arrives, and pmacctd ends after a savefile without waiting for it: on a loaded machine the
+  // last samples of a capture were lost (the last six packets, in CI). Its capture is padded
+  // with a flow after the truth, enough for several full datagrams, and the padding is left out
+  // of the comparison; every packet of the truth must still arrive exactly once.
+  const isPadding = (r: DecodedFlow) => r.srcAddr.startsWith('10.9.9.');
+  const paddedPcap = `${dir}/traffic-padded.pcap`;
+  const padded = standardTraffic(Date.now() - 60_000);
+  padded.udp('10.9.9.1', 50000, '10.9.9.2', 9, 40, 40, 0);
+  padded.write(paddedPcap);
+
   // pmacctd waits two seconds after a savefile: the three runs go at once.
   let pmacct: Promise<Record<'nfprobe9' | 'nfprobe10' | 'sfprobe', Received[]>> | null = null;
   const pmacctRuns = () =>
     (pmacct ??= (async () => {
       const [nfprobe9, nfprobe10, sfprobe] = await Promise.all(
-        (['nfprobe9', 'nfprobe10', 'sfprobe'] as const).map((plugin) => exported((port) => pmacctd(pcap, port, plugin, dir, plugin === 'sfprobe' ? [] : [['web-tier', '10.1.1.0/24']]))),
+        (['nfprobe9', 'nfprobe10', 'sfprobe'] as const).map((plugin) => exported((port) => (plugin === 'sfprobe' ? pmacctd(paddedPcap, port, plugin, dir) : pmacctd(pcap, port, plugin, dir, [['web-tier', '10.1.1.0/24']])))),
       );
       return { nfprobe9: nfprobe9!, nfprobe10: nfprobe10!, sfprobe: sfprobe! };
     })());
@@ -193,8 +204,10 @@ describeExporters('real exporters, compared with the truth and with nfdump', () 
   });
 
   it('pmacct sfprobe sFlow: one sample per packet, summed per flow they give the truth', async () => {
-    const { records, errors } = decodeAll((await pmacctRuns()).sfprobe);
+    const { records: all, errors } = decodeAll((await pmacctRuns()).sfprobe);
     expect(errors).toEqual([]);
+    const records = all.filter((r) => !isPadding(r));
+    expect(all.length - records.length, 'padding samples').toBeGreaterThan(0);
     expectSummedTruth(records, traffic.flows);
     for (const r of records) {
       expect(r.samplingRate).toBe(1);
