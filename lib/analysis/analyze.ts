@@ -62,6 +62,10 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
   const declined = await loadDeclinedNetworkCidrs(db);
   const { edges, endpointAddrs, firstEver } = edgesFromRows(q.edges, q.dayZero, window);
   addUnseenWorkloads(inventory, edges, endpointAddrs);
+  // the clustering, every sum over edges and the result (so proposals too) follow this order:
+  // hostnames, never random ids, decide it (the same estate loaded twice gets new ids)
+  const stableKey = (id: string) => inventory.get(id)?.name ?? id;
+  edges.sort((a, b) => cmp(stableKey(a.from), stableKey(b.from)) || cmp(stableKey(a.to), stableKey(b.to)) || a.protocol - b.protocol || a.port - b.port);
   const isWorkload = (id: string) => inventory.has(id);
   step('inventory');
 
@@ -98,7 +102,6 @@ export async function analyze(rt: AnalysisStores, opts: AnalyzeOptions = {}): Pr
     { scanners: services.scanners, ephemeralConversations: q.noise.conversations, ephemeralFlows: q.noise.flows },
     { workloads: inventory.size, bindings: [...inventory.values()].filter((w) => w.addresses.length).length },
   );
-  edges.sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || a.protocol - b.protocol || a.port - b.port);
   step('convergence');
   timings.total = Math.round(performance.now() - t0);
   return {

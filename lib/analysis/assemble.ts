@@ -1,6 +1,7 @@
 // Assembling the result from what the steps found: the edges' application and environment
 // flags, then workloads (sorted by name), applications (by id) and outside endpoints (by id) as
 // lib/analysis/types.ts describes them.
+import { cmp } from './cmp';
 import type { InventoryWorkload } from './inventory';
 import type { Membership } from './membership';
 import { canonicalEnv } from './names';
@@ -9,8 +10,7 @@ import type { RoleGuess } from './roles';
 import { specialEvidence, type Services } from './specials';
 import type { AnalysisApplication, AnalysisEdge, AnalysisEndpoint, AnalysisWorkload } from './types';
 
-/** Plain code-unit order: stable across machines and much cheaper than localeCompare on large lists. */
-export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export { cmp } from './cmp';
 
 /** Sets crossApplication and crossEnvironment on every edge between two workloads (mutated). */
 export function flagCrossEdges(edges: AnalysisEdge[], m: Pick<Membership, 'assigned' | 'appId'>): void {

@@ -2,6 +2,7 @@
 // hostname says (orders-api-02-stg); else what its neighbours in the address plan say (most
 // estates give each environment its own ranges: a /24, then a /16, where at least three known
 // workloads agree at 80%); else, after clustering, what the rest of its application says.
+import { cmp } from './cmp';
 import type { ValueSource } from './types';
 
 export interface EnvInput {
@@ -60,7 +61,7 @@ export function inferEnvironments(nodes: readonly EnvInput[]): Map<string, EnvVa
         const m = votes[level]!.get(ps[level]!);
         if (!m) continue;
         const total = [...m.values()].reduce((s, x) => s + x, 0);
-        const [env, count] = [...m.entries()].sort((x, y) => y[1] - x[1])[0]!;
+        const [env, count] = [...m.entries()].sort((x, y) => y[1] - x[1] || cmp(x[0], y[0]))[0]!;
         if (total >= 3 && count / total >= 0.8) found = { env, source: 'inferred', confidence: level === 0 ? 0.7 : 0.6 };
       }
       if (found) break;
@@ -79,7 +80,7 @@ export function fillFromGroups(envs: Map<string, EnvValue>, groups: Iterable<rea
       if (e) counts.set(e, (counts.get(e) ?? 0) + 1);
     }
     if (!counts.size) continue;
-    const [env, count] = [...counts.entries()].sort((x, y) => y[1] - x[1])[0]!;
+    const [env, count] = [...counts.entries()].sort((x, y) => y[1] - x[1] || cmp(x[0], y[0]))[0]!;
     const total = [...counts.values()].reduce((s, x) => s + x, 0);
     for (const id of members) {
       const cur = envs.get(id);

@@ -2,7 +2,8 @@
 // a jump host manages), select no scanner when they are sources, and select mostly targets
 // (at least ctx.theta of what they select). Targets left over get a selector of their own.
 import { selectorKey, type Selector } from './model';
-import { labelsOf, pickLabels, selected, workloadSel, type ProposeContext } from './propose-context';
+import { cmp } from '../analysis/cmp';
+import { labelsOf, nameOf, pickLabels, selected, workloadSel, type ProposeContext } from './propose-context';
 
 export interface Cover {
   selector: Selector;
@@ -14,7 +15,8 @@ export function cover(ctx: ProposeContext, targets: Set<string>, sources: boolea
   // a scanner is never a source; as a server (monitoring scrapes it, backup pulls from it) it is like any other
   const excluded = (id: string) => sources && ctx.scannerIds.has(id);
   const labels = (id: string) => labelsOf(ctx, id);
-  let left = [...targets].filter((t) => !excluded(t)).sort();
+  // greedy, so the order matters: by name, stable across loads (ids are random)
+  let left = [...targets].filter((t) => !excluded(t)).sort((a, b) => cmp(nameOf(ctx, a), nameOf(ctx, b)) || cmp(a, b));
   // coarse to fine: every workload, an environment, a role everywhere or in an environment
   // (all databases: what a backup service reaches), an application, a role of an application
   const levels: Array<(id: string) => Selector | null> = [
