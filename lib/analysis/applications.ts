@@ -15,16 +15,23 @@
 //     talk to each other and the join does not lower modularity: a stem whose communities
 //     structure keeps apart is a code shared by unrelated machines (an environment, OS or site
 //     code: prdlx, stgwn) and is no evidence at all: it neither joins nor names.
-//  4. Otherwise a community is named after its most connected member (app-<hostname>).
+//  4. Otherwise a community keeps the name discovery gave it before, when most of its members
+//     bear it (./previous-names.ts: previous names only name, they never decide membership), or
+//     is named after its anchor: the member with the most distinct peers inside it, ties by
+//     hostname (app-<hostname>). Distinct peers, not traffic volume: an hour more or less of
+//     traffic must not rename an application.
 //  5. Each application has one environment: its members' evidence by majority (env labels,
 //     hostnames, the address plan), synonyms counted together (prd = prod); a member whose own
 //     env label says otherwise is an application of its own in that environment.
-//  6. Applications named alike that were not joined get "-2", "-3".
+//  6. Applications named alike that were not joined get "-2", "-3" (a label first, then a kept
+//     name, then the larger, then the one whose first hostname sorts first).
 //
 // Every application says why it is what it is (`evidence`), and every member how sure it is.
 import type { EnvValue } from './environments';
 import type { Grouping } from './cluster';
+import { cmp } from './cmp';
 import { canonicalEnv, isVocabularyWord } from './names';
+import { keepPreviousNames } from './previous-names';
 import type { ValueSource } from './types';
 
 export interface AppNode {
@@ -64,8 +71,8 @@ interface Unit {
   communities: Set<number>;
   members: string[];
   name: string;
-  /** how the name was found */
-  by: 'label' | 'stem' | 'anchor';
+  /** how the name was found ('previous': kept from an earlier analysis) */
+  by: 'label' | 'stem' | 'anchor' | 'previous';
 }
 
 const sum = (xs: Iterable<number>) => {
@@ -77,8 +84,15 @@ const sum = (xs: Iterable<number>) => {
 /**
  * `outside`: app label values borne by workloads that are not in these communities (shared
  * services, jump hosts) and how many bear them: a value at home there holds no community here.
+ * `previous`: the application name each workload was saved under by an earlier analysis (an
+ * unconfirmed suggestion): it may name a community nothing else names, never place a workload.
  */
-export function assignApplications(given: readonly AppNode[], structure: Grouping, outside: ReadonlyMap<string, number> = new Map()): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
+export function assignApplications(
+  given: readonly AppNode[],
+  structure: Grouping,
+  outside: ReadonlyMap<string, number> = new Map(),
+  previous: ReadonlyMap<string, string> = new Map(),
+): { byNode: Map<string, AppAssignment>; applications: AppEvidence[] } {
   const named = stemFamilies(given, structure);
   const grouping = splitByNames(named, structure);
   const nodes = stemFamilies(given, grouping);
@@ -105,6 +119,12 @@ export function assignApplications(given: readonly AppNode[], structure: Groupin
   const placed = new Set(units.flatMap((u) => u.members));
   for (const n of nodes) if (!placed.has(n.id)) units.push({ communities: new Set([communityOf(n.id)]), members: [n.id], name: labelOf.get(n.id)!, by: 'label' });
   followStems(nodes, units, labelOf, adj);
+  // --- 4: what no evidence names keeps its previous name where it is the same application -----
+  const anchored = units.filter((u) => u.by === 'anchor');
+  const evidenced = new Set(units.filter((u) => u.by !== 'anchor').map((u) => u.name));
+  keepPreviousNames(anchored, previous, evidenced, (id) => byId.get(id)!.name).forEach((name, i) => {
+    if (name) Object.assign(anchored[i]!, { name, by: 'previous' });
+  });
 
   // --- 5: environments, and a member whose own env label differs is its own application ------
   const byNode = new Map<string, AppAssignment>();
@@ -135,9 +155,20 @@ export function assignApplications(given: readonly AppNode[], structure: Groupin
     taken.set(k, [...(taken.get(k) ?? []), { members: a.members, by: a.by, key }]);
   }
   const finalName = new Map<string, string>();
-  for (const list of taken.values()) {
-    list.sort((x, y) => Number(y.by === 'label') - Number(x.by === 'label') || y.members.length - x.members.length || x.members[0]!.localeCompare(y.members[0]!));
-    list.forEach((x, i) => finalName.set(x.key, i === 0 ? apps.get(x.key)!.name : `${apps.get(x.key)!.name}-${i + 1}`));
+  const firstHost = (members: readonly string[]) => members.map((m) => byId.get(m)!.name).sort(cmp)[0]!;
+  const rank = (by: Unit['by']) => (by === 'label' ? 0 : by === 'previous' ? 1 : 2);
+  for (const [k, list] of taken) {
+    list.sort((x, y) => rank(x.by) - rank(y.by) || y.members.length - x.members.length || cmp(firstHost(x.members), firstHost(y.members)));
+    const env = k.slice(k.indexOf('\u0000'));
+    let n = 1;
+    list.forEach((x, i) => {
+      const base = apps.get(x.key)!.name;
+      if (i === 0) return finalName.set(x.key, base);
+      // a suffixed name another application already bears (a kept "app-x-2") is skipped
+      do n++;
+      while (taken.has(`${base}-${n}${env}`));
+      finalName.set(x.key, `${base}-${n}`);
+    });
   }
 
   const assignedName = new Map<string, string>();
@@ -164,6 +195,7 @@ export function assignApplications(given: readonly AppNode[], structure: Groupin
     if (a.by === 'label') evidence.push(`labels: ${labelled} of ${a.members.length} carry app=${a.name}`);
     if (a.by === 'stem') evidence.push(`hostnames: "${a.name}" in ${stemmed} of ${a.members.length} names`);
     if (a.by === 'anchor') evidence.push(`no label or hostname names it: named after its most connected member`);
+    if (a.by === 'previous') evidence.push(`no label or hostname names it: keeps the name discovery gave it before (${a.members.filter((m) => previous.get(m) === a.name).length} of ${a.members.length} members bore it)`);
     for (const m of a.members) for (const t of notes.get(m) ?? []) evidence.push(t);
     applications.push({ id, evidence });
   }
@@ -561,7 +593,10 @@ function divide(
     if (!seeds.has(id) && s && majors.some(([m]) => m === s)) seeds.set(id, s);
   }
   if (!seeds.size) {
-    const anchor = [...stays].sort((a, b) => sum(adj(b).values()) - sum(adj(a).values()) || byId.get(a)!.name.localeCompare(byId.get(b)!.name))[0]!;
+    // distinct peers inside, not traffic weight: an hour more or less of traffic changes weights, rarely who talks to whom
+    const inside = new Set(stays);
+    const peers = (id: string) => [...adj(id).keys()].filter((p) => inside.has(p)).length;
+    const anchor = [...stays].sort((a, b) => peers(b) - peers(a) || cmp(byId.get(a)!.name, byId.get(b)!.name) || cmp(a, b))[0]!;
     return [{ communities: new Set([c]), members: [...stays], name: `app-${byId.get(anchor)!.name.toLowerCase()}`, by: 'anchor' }];
   }
   if (!by || by === 'anchor') by = 'stem';

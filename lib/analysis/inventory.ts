@@ -1,7 +1,10 @@
 // The inventory an analysis reads: the workloads that held an address in the window or appear in
 // an edge (a workload's address may have moved on since), with the labels that are facts (not
-// unconfirmed suggestions) and which of them a person decided.
+// unconfirmed suggestions) and which of them a person decided, and the application name an earlier
+// analysis suggested (it may keep naming the same application, never decide membership). In
+// hostname order: the clustering visits workloads in this order, and random ids must not decide.
 import type { Db } from '../db';
+import { cmp } from './cmp';
 import type { EdgeRow } from './edges';
 import type { AnalysisEdge } from './types';
 
@@ -13,6 +16,8 @@ export interface InventoryWorkload {
   /** label keys a person decided (set by hand, or a confirmed suggestion): they win over structure */
   decided: Set<string>;
   addresses: string[];
+  /** the unconfirmed `app` suggestion an earlier analysis saved: a name only, never a fact */
+  previousApp: string | null;
 }
 
 export async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: readonly EdgeRow[], scannerKeys: readonly string[]): Promise<Map<string, InventoryWorkload>> {
@@ -25,13 +30,17 @@ export async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: 
   const add = (r: (typeof rows)[number]) => {
     const labels: Record<string, string> = {};
     const decided = new Set<string>();
-    // unconfirmed suggestions are not facts: they never feed back into inference
+    let previousApp: string | null = null;
+    // unconfirmed suggestions are not facts: they never feed back into inference (only a name is kept)
     for (const l of r.labels) {
-      if (l.source === 'inferred' && !l.confirmed) continue;
+      if (l.source === 'inferred' && !l.confirmed) {
+        if (l.key === 'app') previousApp = l.value;
+        continue;
+      }
       labels[l.key] = l.value;
       if (l.source !== 'inventory') decided.add(l.key);
     }
-    out.set(r.id, { id: r.id, name: r.name, kind: r.kind, labels, decided, addresses: [...new Set(r.addresses.map((a) => a.ip))].sort() });
+    out.set(r.id, { id: r.id, name: r.name, kind: r.kind, labels, decided, addresses: [...new Set(r.addresses.map((a) => a.ip))].sort(), previousApp });
   };
   for (const r of rows) add(r);
   const missing = new Set<string>();
@@ -45,14 +54,15 @@ export async function loadInventory(db: Db, w: { from: Date; to: Date }, edges: 
     });
     for (const r of more) add(r);
   }
-  return out;
+  // names are unique (the schema says so); ids only order what names cannot
+  return new Map([...out].sort(([a, x], [b, y]) => cmp(x.name, y.name) || cmp(a, b)));
 }
 
 /** A workload no longer in inventory still appears under its id: added to `inventory` (mutated) for each edge end that is neither a known workload nor an outside endpoint. */
 export function addUnseenWorkloads(inventory: Map<string, InventoryWorkload>, edges: readonly AnalysisEdge[], endpointAddrs: ReadonlyMap<string, number>): void {
   for (const e of edges) {
     for (const id of [e.from, e.to]) {
-      if (!inventory.has(id) && !endpointAddrs.has(id)) inventory.set(id, { id, name: id, kind: 'unknown', labels: {}, decided: new Set(), addresses: [] });
+      if (!inventory.has(id) && !endpointAddrs.has(id)) inventory.set(id, { id, name: id, kind: 'unknown', labels: {}, decided: new Set(), addresses: [], previousApp: null });
     }
   }
 }

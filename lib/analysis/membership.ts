@@ -1,6 +1,6 @@
 // Membership: which application each workload belongs to (the analysis' "clustering" step).
 // Ordinary workloads are clustered without the special ones (./specials.ts) and named by
-// ./applications.ts; each special workload is its own kind of application, named by its label
+// ./applications.ts (with the names an earlier analysis saved, ./previous-names.ts); each special workload is its own kind of application, named by its label
 // or its behaviour; then a workload alone in its application joins the one it only talks to.
 import { assignApplications } from './applications';
 import { communities, type ClusterNode } from './cluster';
@@ -49,6 +49,7 @@ export function assignMembership({ edges, inventory, services, useLabels, seed }
     }),
     pass2,
     labelsOutside([...inventory.keys()].filter(isSpecial).map(appLabel)),
+    previousNames(regular, inventory, useLabels),
   );
   const assigned = new Map<string, Assigned>();
   for (const id of regular) {
@@ -84,6 +85,17 @@ export function nameSpecials(assigned: Map<string, Assigned>, specials: readonly
     const where = { env: env.env, envSource: env.source };
     assigned.set(id, label ? { name: label, source: 'label', confidence: 1, kind, ...where } : { name: fallback, source: 'inferred', confidence: Math.round(strength * 100) / 100, kind, ...where });
   }
+}
+
+/** The name each workload's application was saved under before (none in an analysis that ignores labels: suggestions are labels too). */
+export function previousNames(ids: readonly string[], inventory: ReadonlyMap<string, InventoryWorkload>, useLabels: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!useLabels) return out;
+  for (const id of ids) {
+    const p = inventory.get(id)?.previousApp;
+    if (p) out.set(id, p);
+  }
+  return out;
 }
 
 /** How many workloads bear each app label value. */

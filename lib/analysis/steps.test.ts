@@ -29,7 +29,7 @@ function edge(from: string, to: string, extra: Partial<AnalysisEdge> = {}): Anal
   };
 }
 
-const inv = (id: string): InventoryWorkload => ({ id, name: id, kind: 'vm', labels: {}, decided: new Set(), addresses: [] });
+const inv = (id: string): InventoryWorkload => ({ id, name: id, kind: 'vm', labels: {}, decided: new Set(), addresses: [], previousApp: null });
 const hub = (id: string, peers: string[], kind: Hub['kind'] = 'dns'): Hub => ({ id, direction: 'in', ports: new Set(['17/53']), peers: new Set(peers), kind });
 const assigned = (name: string, env: string | null, extra: Partial<Assigned> = {}): Assigned => ({ name, source: 'inferred', confidence: 0.9, kind: 'application', env, envSource: 'inferred', ...extra });
 
