@@ -148,7 +148,7 @@ export function assignApplications(
     }
   });
 
-  // --- 6: names that collide get suffixes, the largest keeps the name -------------------------
+  // --- 6: names that collide get suffixes; a label, a kept name, then the largest keeps it ----
   const taken = new Map<string, Array<{ members: string[]; by: Unit['by']; key: string }>>();
   for (const [key, a] of apps) {
     const k = `${a.name}\u0000${a.env ?? ''}`;
@@ -161,14 +161,15 @@ export function assignApplications(
     list.sort((x, y) => rank(x.by) - rank(y.by) || y.members.length - x.members.length || cmp(firstHost(x.members), firstHost(y.members)));
     const env = k.slice(k.indexOf('\u0000'));
     let n = 1;
-    list.forEach((x, i) => {
+    for (const [i, x] of list.entries()) {
       const base = apps.get(x.key)!.name;
-      if (i === 0) return finalName.set(x.key, base);
-      // a suffixed name another application already bears (a kept "app-x-2") is skipped
-      do n++;
-      while (taken.has(`${base}-${n}${env}`));
-      finalName.set(x.key, `${base}-${n}`);
-    });
+      if (i > 0) {
+        // a suffixed name another application already bears (a kept "app-x-2") is skipped
+        do n++;
+        while (taken.has(`${base}-${n}${env}`));
+      }
+      finalName.set(x.key, i === 0 ? base : `${base}-${n}`);
+    }
   }
 
   const assignedName = new Map<string, string>();
@@ -194,7 +195,7 @@ export function assignApplications(
     ];
     if (a.by === 'label') evidence.push(`labels: ${labelled} of ${a.members.length} carry app=${a.name}`);
     if (a.by === 'stem') evidence.push(`hostnames: "${a.name}" in ${stemmed} of ${a.members.length} names`);
-    if (a.by === 'anchor') evidence.push(`no label or hostname names it: named after its most connected member`);
+    if (a.by === 'anchor') evidence.push(`no label or hostname names it: named after its member with most distinct peers`);
     if (a.by === 'previous') evidence.push(`no label or hostname names it: keeps the name discovery gave it before (${a.members.filter((m) => previous.get(m) === a.name).length} of ${a.members.length} members bore it)`);
     for (const m of a.members) for (const t of notes.get(m) ?? []) evidence.push(t);
     applications.push({ id, evidence });
