@@ -127,7 +127,7 @@ describe('Kubernetes', () => {
         { ip: 'fd00:10:244::7', from: new Date('2026-03-01T10:00:00Z') },
       ],
       labels: { 'app.kubernetes.io/name': 'checkout', 'pod-template-hash': '7d4b9c8f5d', app: 'checkout', role: 'checkout' },
-      attributes: { namespace: 'shop', node: 'node-a', ownerKind: 'Deployment', owner: 'checkout', phase: 'Running' },
+      attributes: { namespace: 'shop', podLabels: { 'app.kubernetes.io/name': 'checkout', 'pod-template-hash': '7d4b9c8f5d' }, node: 'node-a', ownerKind: 'Deployment', owner: 'checkout', phase: 'Running' },
     });
     expect(w['shop/db-0']!.labels).toMatchObject({ role: 'database' });
     expect(w['shop/checkout (service)']).toMatchObject({ kind: 'service', addresses: [{ ip: '10.96.0.20' }, { ip: '203.0.113.10' }], labels: { app: 'shop' } });
