@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { addressValue } from '../identity/networks';
-import { baselineFormatOf, baselineJsonSchema, exportPolicy, parseBaseline, serializeBaseline, type BaselineDoc } from './index';
+import { makeView } from '../policy/labels';
+import { baselineFormatOf, baselineJsonSchema, buildBaseline, EXPORT_FORMATS, exportPolicy, parseBaseline, serializeBaseline, type BaselineDoc } from './index';
 import { cidrsOf } from './common';
 import { checkNftables } from './nft-check';
 
@@ -450,5 +451,55 @@ describe('enforcement states: approving and enforcing one application leaves eve
     const text = exportPolicy(staged, 'baseline').files[0]!.content;
     expect(parseBaseline(text).enforcement).toEqual(staged.enforcement);
     expect(() => parseBaseline(text.replace('state: test', 'state: blocking'))).toThrow(/enforcement\.0\.state/);
+  });
+});
+
+describe('an application discovery inferred and nobody confirmed', () => {
+  // orders runs in Kubernetes; vm-41501 is a VM whose application only discovery named
+  const view = makeView([
+    { id: 'w1', name: 'orders/orders-api-7c9d-x1', labels: { app: 'orders', env: 'prod' }, suggested: [], addresses: ['10.244.0.7'], kubernetes: { namespace: 'orders', labels: { 'app.kubernetes.io/name': 'orders-api', 'pod-template-hash': '7c9d' } } },
+    { id: 'w2', name: 'vm-41501', labels: { app: 'app-vm-41501', env: 'prod' }, suggested: ['app'], addresses: ['10.20.0.5', '2001:db8:20::5'] },
+  ]);
+  const rules = [
+    { id: 'r-call', from: { labels: { app: 'orders' } }, to: { labels: { app: 'app-vm-41501', env: 'prod' } }, ports: [{ protocol: 'tcp' as const, port: 8443 }], intent: 'orders calls a backend', owner: 'orders', expires: null, status: 'approved' as const },
+    { id: 'r-back', from: { labels: { app: 'app-vm-41501' } }, to: { labels: { app: 'orders' } }, ports: [{ protocol: 'tcp' as const, port: 8080 }], intent: 'the backend calls back', owner: 'orders', expires: null, status: 'approved' as const },
+  ];
+  const enforcement = [
+    { application: 'app-vm-41501', environment: 'prod', state: 'enforced' as const },
+    { application: 'orders', environment: 'prod', state: 'enforced' as const },
+  ];
+  const inferredDoc = buildBaseline({ name: 'orders', rules, view, enforcement, generatedAt: new Date('2026-03-29T00:00:00Z') });
+  // the selector of the name in any syntax: app: X, "app": "X", app=X, app == 'X', app|X, and ids made of them
+  const selectorOfName = /app[\s:=|"'_-]{1,6}app[-_]vm[-_]41501/;
+
+  it('is never a selector in any export; its members are addresses; the baseline names it marked inferred', () => {
+    const now = new Date('2026-04-01T00:00:00Z');
+    for (const f of EXPORT_FORMATS) {
+      const r = exportPolicy(inferredDoc, f, { now });
+      for (const file of r.files) {
+        if (f === 'baseline') continue;
+        expect(file.content, `${f}: ${file.name}`).not.toMatch(selectorOfName);
+      }
+    }
+    const baseline = parseYaml(exportPolicy(inferredDoc, 'baseline').files[0]!.content) as BaselineDoc;
+    expect(baseline.applications).toEqual([{ name: 'app-vm-41501', inferred: true }, { name: 'orders', inferred: false }]);
+
+    const k8s = objects(exportPolicy(inferredDoc, 'kubernetes', { now }).files[0]!.content);
+    expect(k8s.map((o) => o.metadata.name)).toEqual(['bulkhead-orders-api']);
+    expect(k8s[0]!.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.20.0.5/32' } }, { ipBlock: { cidr: '2001:db8:20::5/128' } }], ports: [{ protocol: 'TCP', port: 8443 }] });
+    expect(k8s[0]!.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.20.0.5/32' } }, { ipBlock: { cidr: '2001:db8:20::5/128' } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    const cilium = objects(exportPolicy(inferredDoc, 'cilium', { now }).files[0]!.content);
+    expect(cilium[0]!.spec.ingress).toEqual([{ fromCIDRSet: [{ cidr: '10.20.0.5/32' }, { cidr: '2001:db8:20::5/128' }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }]);
+
+    const calico = exportPolicy(inferredDoc, 'calico', { now });
+    const egress = objects(calico.files[0]!.content).filter((o) => (o.spec.types as string[] | undefined)?.[0] === 'Egress');
+    expect(egress.flatMap((o) => (o.spec.egress as Array<{ destination: { nets?: string[] } }>).map((e) => e.destination.nets)).flat().sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
+    expect(calico.warnings).toContainEqual(expect.stringMatching(/app-vm-41501@prod is enforced but its application is inferred.*left open/));
+
+    const tf = JSON.parse(exportPolicy(inferredDoc, 'aws', { now }).files[0]!.content) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(tf.resource.aws_vpc_security_group_egress_rule!).map((x) => x.cidr_ipv4 ?? x.cidr_ipv6).sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
+    const nsx = exportPolicy(inferredDoc, 'nsx', { now }).files[0]!.content;
+    expect(nsx).toContain('"10.20.0.5/32"');
+    expect(exportPolicy(inferredDoc, 'nftables', { now }).files.find((x) => x.name === 'vm-41501.nft')!.content).toContain('ip saddr 10.244.0.7 tcp dport 8443 accept');
   });
 });
