@@ -47,9 +47,9 @@ export interface ExportResult {
 }
 
 export interface ExportOptions {
-  /** Kubernetes namespace for namespaced resources (default "default") */
+  /** calico-staged: write StagedNetworkPolicy in this namespace. Kubernetes and Cilium ignore it: each policy goes in its pods' own namespace */
   namespace?: string;
-  /** prefix for label keys on Kubernetes/Cilium/Calico resources (e.g. "bulkhead.io/"); the implicit workload key always gets "bulkhead.io/" */
+  /** prefix for label keys in Calico selectors (e.g. "bulkhead.io/"); the implicit workload key always gets "bulkhead.io/". Kubernetes and Cilium select pods by their own labels */
   labelPrefix?: string;
   /** rules expiring before this are left out (default now) */
   now?: Date;

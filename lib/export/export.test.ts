@@ -496,8 +496,10 @@ describe('an application discovery inferred and nobody confirmed', () => {
     expect(egress.flatMap((o) => (o.spec.egress as Array<{ destination: { nets?: string[] } }>).map((e) => e.destination.nets)).flat().sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
     expect(calico.warnings).toContainEqual(expect.stringMatching(/app-vm-41501@prod is enforced but its application is inferred.*left open/));
 
-    const tf = JSON.parse(exportPolicy(inferredDoc, 'aws', { now }).files[0]!.content) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    expect(Object.values(tf.resource.aws_vpc_security_group_egress_rule!).map((x) => x.cidr_ipv4 ?? x.cidr_ipv6).sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
+    const aws = exportPolicy(inferredDoc, 'aws', { now });
+    const tf = JSON.parse(aws.files[0]!.content) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(tf.resource.aws_vpc_security_group_egress_rule!).filter((x) => x.description !== 'not enforced: everything allowed').map((x) => x.cidr_ipv4 ?? x.cidr_ipv6).sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
+    expect(aws.warnings).toContainEqual(expect.stringMatching(/app-vm-41501@prod is enforced but its application is inferred.*bulkhead-open/));
     const nsx = exportPolicy(inferredDoc, 'nsx', { now }).files[0]!.content;
     expect(nsx).toContain('"10.20.0.5/32"');
     expect(exportPolicy(inferredDoc, 'nftables', { now }).files.find((x) => x.name === 'vm-41501.nft')!.content).toContain('ip saddr 10.244.0.7 tcp dport 8443 accept');
