@@ -460,7 +460,7 @@ describe('an application discovery inferred and nobody confirmed', () => {
     { id: 'w1', name: 'orders/orders-api-7c9d-x1', labels: { app: 'orders', env: 'prod' }, suggested: [], addresses: ['10.244.0.7'], kubernetes: { namespace: 'orders', labels: { 'app.kubernetes.io/name': 'orders-api', 'pod-template-hash': '7c9d' } } },
     { id: 'w2', name: 'vm-41501', labels: { app: 'app-vm-41501', env: 'prod' }, suggested: ['app'], addresses: ['10.20.0.5', '2001:db8:20::5'] },
   ]);
-  const rules = [
+  const rules: Parameters<typeof buildBaseline>[0]['rules'] = [
     { id: 'r-call', from: { labels: { app: 'orders' } }, to: { labels: { app: 'app-vm-41501', env: 'prod' } }, ports: [{ protocol: 'tcp' as const, port: 8443 }], intent: 'orders calls a backend', owner: 'orders', expires: null, status: 'approved' as const },
     { id: 'r-back', from: { labels: { app: 'app-vm-41501' } }, to: { labels: { app: 'orders' } }, ports: [{ protocol: 'tcp' as const, port: 8080 }], intent: 'the backend calls back', owner: 'orders', expires: null, status: 'approved' as const },
   ];

@@ -5,7 +5,7 @@ import { serializeBaseline, type BaselineDoc, type BaselineFormat } from './base
 import { exportCalico } from './calico';
 import { exportCilium } from './cilium';
 import type { ExportOptions, ExportResult } from './common';
-import { inferredAsAddresses } from './inferred';
+import { inferredAsAddresses, warningsByOrigin } from './inferred';
 import { exportKubernetes, type KubernetesOptions } from './kubernetes';
 import { exportNftables } from './nftables';
 import { exportNsx } from './nsx';
@@ -40,7 +40,7 @@ export function exportPolicy(doc: BaselineDoc, format: ExportFormat, opts: Expor
   if (format === 'calico' || format === 'calico-staged' || format === 'aws' || format === 'nsx') {
     const plain = inferredAsAddresses(doc);
     const r = exportLabelled(plain.doc, format, opts);
-    return { ...r, warnings: [...plain.warnings, ...r.warnings] };
+    return { ...r, warnings: [...plain.warnings, ...warningsByOrigin(r.warnings, plain.origin)] };
   }
   return exportLabelled(doc, format, opts);
 }

@@ -15,9 +15,10 @@ export const namesInferred = (s: Selector, inferred: ReadonlySet<string>) => isL
  * The document with every selector naming an inferred application replaced by its members'
  * addresses, and what was done (for the export's warnings).
  */
-export function inferredAsAddresses(doc: BaselineDoc): { doc: BaselineDoc; warnings: string[] } {
+export function inferredAsAddresses(doc: BaselineDoc): { doc: BaselineDoc; warnings: string[]; origin: Map<string, string> } {
   const inferred = inferredApplications(doc);
-  if (!inferred.size) return { doc, warnings: [] };
+  const origin = new Map<string, string>();
+  if (!inferred.size) return { doc, warnings: [], origin };
   const warnings: string[] = [];
   const rewritten = new Map<string, number>();
   const sides = (s: Selector): Selector[] | null => {
@@ -40,10 +41,28 @@ export function inferredAsAddresses(doc: BaselineDoc): { doc: BaselineDoc; warni
       continue;
     }
     let n = 0;
-    for (const f of from) for (const t of to) rules.push({ ...r, id: from.length * to.length === 1 ? r.id : `${r.id}-${++n}`, from: f, to: t });
+    for (const f of from) {
+      for (const t of to) {
+        const id = from.length * to.length === 1 ? r.id : `${r.id}-${++n}`;
+        origin.set(id, r.id);
+        rules.push({ ...r, id, from: f, to: t });
+      }
+    }
   }
   for (const [app, count] of rewritten) {
     warnings.push(`application ${app} is inferred and not confirmed: the ${count} rules naming it are written with its workloads' addresses (confirm it to select it by label)`);
   }
-  return { doc: { ...doc, rules }, warnings };
+  return { doc: { ...doc, rules }, warnings, origin };
+}
+
+/** An exporter's warnings about the rules a rewrite split, said once per rule of the document. */
+export function warningsByOrigin(warnings: readonly string[], origin: ReadonlyMap<string, string>): string[] {
+  if (!origin.size) return [...warnings];
+  const out = new Set<string>();
+  for (const w of warnings) {
+    const m = /^rule (\S+):/.exec(w);
+    const id = m ? origin.get(m[1]!) : undefined;
+    out.add(id && id !== m![1] ? `rule ${id}:${w.slice(m![0].length)}` : w);
+  }
+  return [...out];
 }

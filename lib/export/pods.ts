@@ -101,8 +101,7 @@ export function selectExactly(target: readonly Pod[], nsPods: readonly Pod[]): {
   // the key people name the workload by comes first, then what tells it from its neighbours
   const chosen: Record<string, string> = { [common[0]!]: first[common[0]!]! };
   let rest = outsiders(chosen);
-  for (const _ of common) {
-    if (!rest.length) break;
+  while (rest.length) {
     // the key that leaves the fewest outsiders, the preferred one on a tie
     let best: string | null = null;
     let bestLeft = Infinity;
@@ -208,7 +207,10 @@ export function planPodPolicies(doc: BaselineDoc, opts: ExportOptions = {}): Pod
           for (const part of parts.values()) {
             const sel = selectExactly(part, all);
             if (sel) podPeers.push({ namespace: ns, labels: sel.labels, ...(sel.expressions ? { expressions: sel.expressions } : {}) });
-            else cidrs.push(...part.flatMap((p) => p.workload.addresses.map(hostCidr)));
+            else {
+              warnings.push(`pods ${part.map((p) => p.workload.name).slice(0, 3).join(', ')} carry no label to select them by: written as their addresses, which change when they are rescheduled`);
+              cidrs.push(...part.flatMap((p) => p.workload.addresses.map(hostCidr)));
+            }
           }
         }
       }
