@@ -174,7 +174,11 @@ describe('bulkhead export, import baseline, baselines', () => {
       expect(r.code, r.err).toBe(0);
       const docs = parseAllDocuments(readFileSync(join(dir, `${f}.yaml`), 'utf8'));
       expect(docs.every((d) => d.errors.length === 0)).toBe(true);
-      expect(docs.length).toBeGreaterThan(50);
+      // the demo estate is VMs and instances: no pod for Kubernetes or Cilium to select, and they say so
+      if (f === 'kubernetes' || f === 'cilium') {
+        expect(docs.filter((d) => d.contents !== null)).toEqual([]);
+        expect(r.err).toMatch(/\d+ rules left out: the workloads they protect are not Kubernetes pods/);
+      } else expect(docs.length).toBeGreaterThan(50);
     }
     for (const f of ['aws', 'nsx']) {
       expect((await cli('export', '--format', f, '-o', `${f}.json`)).code).toBe(0);
@@ -209,10 +213,9 @@ describe('bulkhead export, import baseline, baselines', () => {
     expect(testing).toHaveLength(two!.workloads);
     expect(contents.filter((c) => !/drop/.test(c)).length).toBe(contents.length - one!.workloads);
 
+    // no pod in the demo estate: Kubernetes isolates nothing, whatever is enforced
     const k8s = await cli('export', '--format', 'kubernetes');
-    const objs = parseAllDocuments(k8s.out).map((d) => d.toJS() as { spec: { podSelector: { matchLabels: Record<string, string> } } });
-    expect(objs.length).toBeGreaterThan(1);
-    for (const o of objs) expect(o.spec.podSelector.matchLabels).toMatchObject({ app: one!.application, env: one!.environment });
+    expect(parseAllDocuments(k8s.out).filter((d) => d.contents !== null)).toEqual([]);
     expect(k8s.err).toContain(`${two!.application}@${two!.environment} is in test`);
 
     // an app owner sets the state of their own applications only

@@ -5,6 +5,9 @@ import { testConfig } from '../../test/support';
 import { applyInventory } from '../../lib/inventory';
 import { openRuntime, type Runtime } from '../../lib/runtime';
 import { detectJsonFormat, fromFlows, parseInventory } from './index';
+import { parseAllDocuments } from 'yaml';
+import { buildBaseline, exportPolicy } from '../../lib/export';
+import { loadPolicyView } from '../../lib/policy/labels';
 
 const byName = <T extends { name: string }>(xs: T[]) => Object.fromEntries(xs.map((x) => [x.name, x]));
 
@@ -127,12 +130,40 @@ describe('Kubernetes', () => {
         { ip: 'fd00:10:244::7', from: new Date('2026-03-01T10:00:00Z') },
       ],
       labels: { 'app.kubernetes.io/name': 'checkout', 'pod-template-hash': '7d4b9c8f5d', app: 'checkout', role: 'checkout' },
-      attributes: { namespace: 'shop', node: 'node-a', ownerKind: 'Deployment', owner: 'checkout', phase: 'Running' },
+      attributes: { namespace: 'shop', podLabels: { 'app.kubernetes.io/name': 'checkout', 'pod-template-hash': '7d4b9c8f5d' }, node: 'node-a', ownerKind: 'Deployment', owner: 'checkout', phase: 'Running' },
     });
     expect(w['shop/db-0']!.labels).toMatchObject({ role: 'database' });
     expect(w['shop/checkout (service)']).toMatchObject({ kind: 'service', addresses: [{ ip: '10.96.0.20' }, { ip: '203.0.113.10' }], labels: { app: 'shop' } });
     expect(w['node-a']).toMatchObject({ kind: 'node', addresses: [{ ip: '192.168.1.10' }], attributes: { providerID: 'aws:///eu-west-1a/i-0abc' } });
     expect(r.skipped.map((s) => s.what)).toEqual(['pod kube-system/kube-proxy-abc', 'pod shop/migrate-1', 'service shop/db']);
+  });
+
+  it('keeps each pod\'s namespace and own labels for the Kubernetes exports, apart from the app and role Bulkhead derives', async () => {
+    const rt = await openRuntime(testConfig());
+    try {
+      await applyInventory(rt.db.prisma, rt.store, parseInventory(JSON.stringify(list)).result.observations, { source: 'kubernetes' });
+      const view = await loadPolicyView(rt.db.prisma, { all: true });
+      expect(view.byName.get('shop/checkout-7d4b9c8f5d-x2x9q')!.kubernetes).toEqual({ namespace: 'shop', labels: { 'app.kubernetes.io/name': 'checkout', 'pod-template-hash': '7d4b9c8f5d' } });
+      expect(view.byName.get('shop/checkout-7d4b9c8f5d-x2x9q')!.labels).toMatchObject({ app: 'checkout', role: 'checkout' });
+      // services and nodes are not pods: addresses in the exports
+      expect(view.byName.get('shop/checkout (service)')!.kubernetes).toBeUndefined();
+      expect(view.byName.get('node-a')!.kubernetes).toBeUndefined();
+      const doc = buildBaseline({
+        name: 'shop',
+        view,
+        rules: [{ id: 'r1', from: { labels: { role: 'checkout' } }, to: { labels: { role: 'database' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'checkout uses its database', owner: null, expires: null, status: 'approved' }],
+        enforcement: [{ application: 'checkout', environment: '', state: 'enforced' }],
+      });
+      const objs = parseAllDocuments(exportPolicy(doc, 'kubernetes').files[0]!.content).map((d) => d.toJS());
+      expect(objs).toMatchObject([
+        {
+          metadata: { name: 'bulkhead-checkout', namespace: 'shop', annotations: { 'bulkhead.io/rules': 'r1' } },
+          spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout' } }, egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { tier: 'database' } } }] }, expect.anything()] },
+        },
+      ]);
+    } finally {
+      await rt.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 //    share the node's address and completed pods hold none: both are left out, and said so.
 //  - Service "namespace/name (service)": cluster IPs and load-balancer IPs.
 //  - Node: internal and external addresses, node labels.
-// Labels are copied as they are; where a pod has none of them, Bulkhead's `app` comes from
+// Labels are copied as they are (and kept apart as the pod's own, attributes.podLabels); where a pod has none of them, Bulkhead's `app` comes from
 // app.kubernetes.io/part-of, app.kubernetes.io/name, app or k8s-app, and `role` from
 // app.kubernetes.io/component, tier or role, else from the owning Deployment/StatefulSet/DaemonSet.
 import type { InventoryObservation, ObservedAddress } from '../../lib/inventory/types';
@@ -90,6 +90,8 @@ export function fromKubernetes(doc: unknown): AdapterResult {
         labels: derivedLabels(labels, owner),
         attributes: {
           namespace: ns,
+          // the labels as the cluster has them: NetworkPolicy selects pods by these, never by the derived app/role
+          podLabels: labels,
           ...(str(spec?.nodeName) ? { node: str(spec!.nodeName) } : {}),
           ...(owner ? { ownerKind: owner.kind, owner: owner.name } : {}),
           ...(phase ? { phase } : {}),

@@ -353,12 +353,15 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
             <input type="checkbox" checked={json} onChange={(e) => setJson(e.target.checked)} /> JSON instead of YAML
           </label>
         )}
-        {['kubernetes', 'cilium', 'calico', 'calico-staged'].includes(format) && (
+        {/* Kubernetes and Cilium write each policy in its pods' namespace, by their own labels */}
+        {['calico', 'calico-staged'].includes(format) && (
           <>
-            <label>
-              Namespace
-              <input value={namespace} onChange={(e) => setNamespace(e.target.value)} placeholder="default" size={12} />
-            </label>
+            {format === 'calico-staged' && (
+              <label>
+                Namespace
+                <input value={namespace} onChange={(e) => setNamespace(e.target.value)} placeholder="cluster-wide" size={12} />
+              </label>
+            )}
             <label>
               Label prefix
               <input value={labelPrefix} onChange={(e) => setLabelPrefix(e.target.value)} placeholder="bulkhead.io/" size={14} />

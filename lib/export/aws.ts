@@ -11,8 +11,9 @@
 // member for the SG-to-SG references of other groups, so every instance still carries its groups.
 // Instances of applications not enforced (visibility, test) carry one more, bulkhead-open, which
 // allows everything both ways: groups add up, so they stay open while references to them match.
+// Instances of an application inferred and not confirmed carry it too, whatever its state.
 import { isAny, isCidr, isLabels, type PortSpec, type Selector } from '../policy/model';
-import type { BaselineDoc, BaselineRule } from './baseline';
+import { inferredApplications, type BaselineDoc, type BaselineRule } from './baseline';
 import { cidrsOf, describeSelectorShort, dnsName, enforcementOf, isHostCidr, NOTHING_ENFORCED, pairName, rulesInForce, ruleNote, selectedWorkloads, type ExportOptions, type ExportResult } from './common';
 
 /** AWS's default quota of rules per direction per security group. */
@@ -118,7 +119,16 @@ export function exportAwsTerraform(doc: BaselineDoc, opts: ExportOptions = {}): 
     warnings.push(`${pairName(t)} is in test: security groups cannot log what they would deny, so its instances are left open (bulkhead-open)`);
   }
   const byName = new Map(doc.workloads.map((w) => [w.name, w]));
-  const open = Object.keys(attach).filter((name) => enforcement.of(byName.get(name)!) !== 'enforced');
+  // an inferred application's own rules are addresses here (./inferred.ts), with no group to
+  // allow its instances' side: they stay open rather than lose what those rules allow
+  const inferred = inferredApplications(doc);
+  const open = Object.keys(attach).filter((name) => {
+    const w = byName.get(name)!;
+    return enforcement.of(w) !== 'enforced' || (w.labels.app !== undefined && inferred.has(w.labels.app));
+  });
+  for (const p of enforcement.pairs('enforced')) {
+    if (inferred.has(p.application)) warnings.push(`${pairName(p)} is enforced but its application is inferred and not confirmed: security groups cannot select it, so its instances are left open (bulkhead-open); confirm it to enforce it here`);
+  }
   if (open.length) {
     let id = 'sg_bulkhead_open';
     while ([...groups.values()].some((x) => x.id === id)) id = `${id}_x`;

@@ -38,6 +38,21 @@ export const baselineWorkloadSchema = z
     name: z.string().min(1).max(300).meta({ description: 'inventory name (hostname)' }),
     addresses: z.array(address),
     labels: z.record(z.string().min(1).max(63), z.string().min(1).max(253)).meta({ description: 'effective labels: role, app, env, loc, custom keys' }),
+    kubernetes: z
+      .object({
+        namespace: z.string().min(1).max(253),
+        labels: z.record(z.string().min(1).max(317), z.string().max(63)).meta({ description: "the pod's own labels as the cluster has them" }),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'a pod from Kubernetes inventory: Kubernetes and Cilium exports select it by its namespace and these labels; workloads without it are addresses there' }),
+  })
+  .strict();
+
+export const baselineApplicationSchema = z
+  .object({
+    name: z.string().min(1).max(253).meta({ description: 'the `app` label value' }),
+    inferred: z.boolean().meta({ description: 'true: discovery inferred this application and nobody confirmed it; no workload carries it as a label, so exports express it by its members\' addresses' }),
   })
   .strict();
 
@@ -65,6 +80,10 @@ export const baselineSchema = z
       .strict(),
     workloads: z.array(baselineWorkloadSchema).meta({ description: 'the workloads label selectors resolve to, with their addresses at export time' }),
     rules: z.array(baselineRuleSchema),
+    applications: z
+      .array(baselineApplicationSchema)
+      .optional()
+      .meta({ description: 'the applications the workloads\' `app` labels name, and whether each is an unconfirmed inference' }),
     enforcement: z
       .array(baselineEnforcementSchema)
       .optional()
@@ -77,6 +96,7 @@ export type BaselineDoc = z.infer<typeof baselineSchema>;
 export type BaselineRule = z.infer<typeof baselineRuleSchema>;
 export type BaselineWorkload = z.infer<typeof baselineWorkloadSchema>;
 export type BaselineEnforcement = z.infer<typeof baselineEnforcementSchema>;
+export type BaselineApplication = z.infer<typeof baselineApplicationSchema>;
 
 /** The JSON Schema of the baseline format (docs/baseline.schema.json). */
 export function baselineJsonSchema(): Record<string, unknown> {
@@ -112,7 +132,7 @@ export function buildBaseline(b: BuildBaseline): BaselineDoc {
     },
     workloads: b.view.workloads
       .filter((w) => w.addresses.length)
-      .map((w) => ({ name: w.name, addresses: [...w.addresses], labels: sortKeys(w.labels) }))
+      .map((w) => ({ name: w.name, addresses: [...w.addresses], labels: sortKeys(w.labels), ...(w.kubernetes ? { kubernetes: { namespace: w.kubernetes.namespace, labels: sortKeys(w.kubernetes.labels) } } : {}) }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     rules: b.rules.map((r) => ({
       id: r.id,
@@ -125,8 +145,24 @@ export function buildBaseline(b: BuildBaseline): BaselineDoc {
       ...(r.expires ? { expires: r.expires.toISOString() } : {}),
       status: r.status,
     })),
+    ...applicationsOf(b.view),
     ...(b.enforcement ? { enforcement: [...b.enforcement].sort((x, y) => x.application.localeCompare(y.application) || x.environment.localeCompare(y.environment)) } : {}),
   };
+}
+
+/**
+ * The applications the view's workloads name: inferred when a member's app label is an
+ * unconfirmed suggestion (one such member is enough: the name is not a label the estate carries).
+ */
+function applicationsOf(view: PolicyView): { applications?: BaselineApplication[] } {
+  const inferred = new Map<string, boolean>();
+  for (const w of view.workloads) {
+    const app = w.labels.app;
+    if (!app || !w.addresses.length) continue;
+    inferred.set(app, (inferred.get(app) ?? false) || w.suggested.includes('app'));
+  }
+  if (!inferred.size) return {};
+  return { applications: [...inferred].sort(([a], [b]) => a.localeCompare(b)).map(([name, inf]) => ({ name, inferred: inf })) };
 }
 
 const sortKeys = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -203,9 +239,22 @@ function nodeAt(node: Node | null, path: readonly PropertyKey[]): Node | null {
 export function baselineView(doc: BaselineDoc, known?: PolicyView): PolicyView {
   return makeView(
     doc.workloads.map(
-      (w): PolicyWorkload => ({ id: known?.byName.get(w.name)?.id ?? `name:${w.name}`, name: w.name, labels: { ...w.labels }, suggested: [], addresses: [...w.addresses] }),
+      (w): PolicyWorkload => ({
+        id: known?.byName.get(w.name)?.id ?? `name:${w.name}`,
+        name: w.name,
+        labels: { ...w.labels },
+        // the file says which applications are inferred; their members' app label is a suggestion
+        suggested: w.labels.app && inferredApplications(doc).has(w.labels.app) ? ['app'] : [],
+        addresses: [...w.addresses],
+        ...(w.kubernetes ? { kubernetes: { namespace: w.kubernetes.namespace, labels: { ...w.kubernetes.labels } } } : {}),
+      }),
     ),
   );
+}
+
+/** The applications a baseline marks inferred (discovery's suggestion, not a label anyone carries). */
+export function inferredApplications(doc: BaselineDoc): Set<string> {
+  return new Set((doc.applications ?? []).filter((a) => a.inferred).map((a) => a.name));
 }
 
 /**

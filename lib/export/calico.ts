@@ -8,8 +8,8 @@
 // of enforcing all of it on the live cluster (or, with a namespace, StagedNetworkPolicy).
 import { stringify } from 'yaml';
 import { isAny, isCidr, isLabels, WORKLOAD_KEY, type PortSpec, type Selector } from '../policy/model';
-import type { BaselineDoc, BaselineRule } from './baseline';
-import { dnsName, enforcementOf, mayMatchPair, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
+import { inferredApplications, type BaselineDoc, type BaselineRule } from './baseline';
+import { dnsName, enforcementOf, mayMatchPair, pairName, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
 
 export interface CalicoOptions extends ExportOptions {
   /** staged (dry run) instead of enforced */
@@ -73,12 +73,20 @@ export function exportCalico(doc: BaselineDoc, opts: CalicoOptions = {}): Export
     annotations: { 'bulkhead.io/baseline': doc.metadata.name, ...annotations },
   });
   const enforcement = enforcementOf(doc);
+  // an inferred application is no label an endpoint carries: it cannot be selected, so it stays open
+  const inferred = inferredApplications(doc);
+  const selectable = (state: 'enforced' | 'test') =>
+    enforcement.pairs(state).filter((p) => {
+      if (!inferred.has(p.application)) return true;
+      warnings.push(`${pairName(p)} is ${state} but its application is inferred and not confirmed: Calico selects endpoints by label, so its endpoints are left open (nftables or NSX enforce it by address; confirm it to select it by label)`);
+      return false;
+    });
   // pairs null: every endpoint (the dry run of the whole baseline)
   const groups: Array<{ kind: string; staged: boolean; pairs: AppEnv[] | null }> = staged
     ? [{ kind: namespaced ? 'StagedNetworkPolicy' : 'StagedGlobalNetworkPolicy', staged: true, pairs: null }]
     : [
-        { kind: 'GlobalNetworkPolicy', staged: false, pairs: enforcement.pairs('enforced') },
-        { kind: 'StagedGlobalNetworkPolicy', staged: true, pairs: enforcement.pairs('test') },
+        { kind: 'GlobalNetworkPolicy', staged: false, pairs: selectable('enforced') },
+        { kind: 'StagedGlobalNetworkPolicy', staged: true, pairs: selectable('test') },
       ].filter((g) => g.pairs.length);
   if (!staged && !groups.length) warnings.push('no application is enforced or in test: no policy is written (bulkhead enforce APP --env ENV --state enforced)');
   const expressible = rules.filter((r) => {

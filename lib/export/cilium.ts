@@ -1,25 +1,27 @@
-// CiliumNetworkPolicy (cilium.io/v2): default deny both ways for the endpoints of each enforced
-// application and environment, then per rule an ingress policy on the endpoints `to` selects and
-// an egress policy on those `from` selects, narrowed to enforced endpoints (a policy selecting an
-// endpoint isolates it, as in Kubernetes). Test has no form in a policy (Cilium's audit mode is
-// set per endpoint or agent, not per policy): those endpoints stay open and the export says so. Label peers match in every namespace (a namespace-label Exists expression: Cilium
-// otherwise confines fromEndpoints to the policy's namespace); addresses go to CIDR sets with
-// their exceptions; `any` is the `all` entity.
+// CiliumNetworkPolicy (cilium.io/v2): the same pod groups as the Kubernetes export (./pods.ts): one
+// policy per group of enforced pods, in their namespace, selecting them by their own labels and
+// carrying every rule that protects them; a policy selecting an endpoint isolates it, so an empty
+// direction is written as [{}] (deny all). Pod peers name their namespace
+// (k8s:io.kubernetes.pod.namespace; without it Cilium confines fromEndpoints to the policy's own
+// namespace); addresses are CIDR sets with their exceptions (VMs, instances, networks: Cilium
+// treats a CIDR peer as outside the cluster, the `world` entity's part); `any` is the `all`
+// entity. Every enforced endpoint may reach the cluster DNS, with a DNS rule matching every name:
+// that sends the queries through Cilium's DNS proxy, so toFQDNs policies and Hubble's DNS
+// visibility work, without restricting which names resolve. Test has no form in a policy
+// (Cilium's audit mode is per endpoint or agent): those endpoints stay open and the export says so.
 import { stringify } from 'yaml';
-import { isAny, isCidr, isLabels, type PortSpec, type Selector } from '../policy/model';
-import type { BaselineDoc, BaselineRule } from './baseline';
-import { dnsName, enforcementOf, k8sLabels, NOTHING_ENFORCED, pairName, podSelector, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
+import type { PortSpec } from '../policy/model';
+import type { BaselineDoc } from './baseline';
+import { NOTHING_ENFORCED, pairName, type ExportOptions, type ExportResult } from './common';
+import type { KubernetesOptions } from './kubernetes';
+import { CLUSTER_DNS, entryRules, planPodPolicies, type Entry, type PodPeer } from './pods';
 
-const ANY_NAMESPACE = { key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' };
+const NAMESPACE_KEY = 'k8s:io.kubernetes.pod.namespace';
 
-function peer(s: Selector, dir: 'from' | 'to', prefix: string): Record<string, unknown> | { error: string } {
-  const cap = dir === 'from' ? 'from' : 'to';
-  if (isAny(s)) return { [`${cap}Entities`]: ['all'] };
-  if (isCidr(s)) return { [`${cap}CIDRSet`]: [{ cidr: s.cidr, ...(s.except?.length ? { except: s.except } : {}) }] };
-  if (!Object.keys(s.labels).length) return { [`${cap}Endpoints`]: [{ matchExpressions: [ANY_NAMESPACE] }] };
-  const l = k8sLabels(s.labels, prefix);
-  if ('error' in l) return l;
-  return { [`${cap}Endpoints`]: [{ matchLabels: l.labels, matchExpressions: [ANY_NAMESPACE] }] };
+function endpoint(p: PodPeer): Record<string, unknown> {
+  const labels = Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [`k8s:${k}`, v]));
+  const expressions = [...(p.namespace === null ? [{ key: NAMESPACE_KEY, operator: 'Exists' }] : []), ...(p.expressions ?? []).map((e) => ({ ...e, key: `k8s:${e.key}` }))];
+  return { matchLabels: { ...(p.namespace === null ? {} : { [NAMESPACE_KEY]: p.namespace }), ...labels }, ...(expressions.length ? { matchExpressions: expressions } : {}) };
 }
 
 function toPorts(ports: readonly PortSpec[]): { toPorts?: unknown[]; icmps?: unknown[]; notes: string[] } {
@@ -44,83 +46,59 @@ function toPorts(ports: readonly PortSpec[]): { toPorts?: unknown[]; icmps?: unk
   };
 }
 
-export function exportCilium(doc: BaselineDoc, opts: ExportOptions = {}): ExportResult {
-  const ns = opts.namespace ?? 'default';
-  const prefix = opts.labelPrefix ?? '';
-  const { rules, skipped } = rulesInForce(doc, opts.now);
-  const warnings = [...skipped];
-  const meta = (name: string, extra: Record<string, string> = {}) => ({
-    name,
-    namespace: ns,
-    labels: { 'app.kubernetes.io/managed-by': 'bulkhead' },
-    annotations: { 'bulkhead.io/baseline': doc.metadata.name, ...extra },
-  });
-  const enforcement = enforcementOf(doc);
-  const enforced = enforcement.pairs('enforced');
-  if (!enforced.length) warnings.push(NOTHING_ENFORCED);
-  for (const t of enforcement.pairs('test')) {
+export function exportCilium(doc: BaselineDoc, opts: KubernetesOptions = {}): ExportResult {
+  const plan = planPodPolicies(doc, opts);
+  const warnings = [...plan.warnings];
+  if (!plan.enforced.length) warnings.push(NOTHING_ENFORCED);
+  for (const t of plan.test) {
     warnings.push(`${pairName(t)} is in test: a CiliumNetworkPolicy cannot log without dropping, so its endpoints are left open (Cilium's policy audit mode, per endpoint, shows what would be dropped)`);
   }
-  const objects: unknown[] = [];
-  for (const pair of enforced) {
-    const sel = podSelector({ labels: {} }, pair, prefix, doc)!;
-    if ('error' in sel) {
-      warnings.push(`${pairName(pair)}: ${sel.error}; its endpoints are left open`);
-      continue;
+  const dns = opts.clusterDns === undefined ? CLUSTER_DNS : opts.clusterDns;
+  const notes = new Set<string>();
+  // a rule with pods and addresses on its other side: one element per kind of peer
+  const elements = (e: Entry, dir: 'from' | 'to'): unknown[] => {
+    const p = toPorts(e.ports);
+    for (const n of p.notes) notes.add(`rule ${e.ruleId}: ${n}`);
+    const l4 = { ...(p.toPorts ? { toPorts: p.toPorts } : {}), ...(p.icmps ? { icmps: p.icmps } : {}) };
+    if ('any' in e.peer) return [{ [`${dir}Entities`]: ['all'], ...l4 }];
+    const out: unknown[] = [];
+    if (e.peer.pods.length) out.push({ [`${dir}Endpoints`]: e.peer.pods.map(endpoint), ...l4 });
+    if (e.peer.cidrs.length) out.push({ [`${dir}CIDRSet`]: e.peer.cidrs.map((c) => ({ cidr: c.cidr, ...(c.except?.length ? { except: c.except } : {}) })), ...l4 });
+    return out;
+  };
+  const objects = plan.groups.map((g) => {
+    const ingress = g.ingress.flatMap((e) => elements(e, 'from'));
+    const egress = g.egress.flatMap((e) => elements(e, 'to'));
+    if (dns) {
+      egress.push({
+        toEndpoints: [endpoint(dns)],
+        toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }],
+      });
     }
-    objects.push({
+    return {
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumNetworkPolicy',
-      metadata: meta(dnsName(`bulkhead-default-deny-${pair.application}-${pair.environment}`), { 'bulkhead.io/enforced': pairName(pair) }),
-      // An empty rule selects the endpoints for both directions and allows nothing: default deny.
-      spec: { description: `Bulkhead baseline ${doc.metadata.name}: deny what no rule allows to ${pairName(pair)}`, endpointSelector: sel.selector, ingress: [{}], egress: [{}] },
-    });
-  }
-  let exported = 0;
-  for (const r of rules) {
-    const made = objectsOf(r);
-    if (made.length) exported++;
-    objects.push(...made);
-  }
+      metadata: {
+        name: g.name,
+        namespace: g.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'bulkhead' },
+        annotations: { 'bulkhead.io/baseline': doc.metadata.name, 'bulkhead.io/rules': entryRules(g).join(','), 'bulkhead.io/pods': String(g.pods.length) },
+      },
+      spec: {
+        description: `Bulkhead baseline ${doc.metadata.name}: what ${g.pods.length} pods in ${g.namespace} may send and receive; the rest is denied`,
+        endpointSelector: { matchLabels: g.selector.labels, ...(g.selector.expressions ? { matchExpressions: g.selector.expressions } : {}) },
+        // an empty rule allows nothing but makes the direction default deny
+        ingress: ingress.length ? ingress : [{}],
+        egress: egress.length ? egress : [{}],
+      },
+    };
+  });
+  warnings.push(...notes);
   const text = objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
-  return { format: 'cilium', files: [{ name: 'cilium-policies.yaml', content: `# CiliumNetworkPolicy generated by Bulkhead from baseline "${doc.metadata.name}"\n# Enforced (default deny): ${enforced.map(pairName).join(', ') || 'no application; nothing is isolated'}\n${text}` }], exported, warnings };
-
-  function objectsOf(r: BaselineRule): unknown[] {
-    const p = toPorts(r.ports);
-    for (const n of p.notes) warnings.push(`rule ${r.id}: ${n}`);
-    const l4 = { ...(p.toPorts ? { toPorts: p.toPorts } : {}), ...(p.icmps ? { icmps: p.icmps } : {}) };
-    const out: unknown[] = [];
-    const annotations = { 'bulkhead.io/rule-id': r.id, ...(r.expires ? { 'bulkhead.io/expires': r.expires } : {}) };
-    if (!isLabels(r.from) && !isLabels(r.to)) {
-      warnings.push(`rule ${r.id}: neither side selects endpoints (both are addresses or any); not exported`);
-      return out;
-    }
-    for (const [side, other, dir] of [
-      [r.to, r.from, 'in'],
-      [r.from, r.to, 'out'],
-    ] as const) {
-      if (!isLabels(side)) continue;
-      const pe = peer(other, dir === 'in' ? 'from' : 'to', prefix);
-      if ('error' in pe) {
-        warnings.push(`rule ${r.id}: ${pe.error}; not exported`);
-        continue;
-      }
-      const pairs = enforced.map((x) => [x, podSelector(side, x, prefix, doc)] as const).filter(([, sel]) => sel !== null);
-      // a selector naming one application and environment keeps the rule's own policy name
-      const own = pairs.length === 1 && side.labels.app !== undefined && side.labels.env !== undefined;
-      for (const [pair, sel] of pairs as ReadonlyArray<readonly [AppEnv, NonNullable<ReturnType<typeof podSelector>>]>) {
-        if ('error' in sel) {
-          warnings.push(`rule ${r.id}: ${sel.error}; not exported`);
-          continue;
-        }
-        out.push({
-          apiVersion: 'cilium.io/v2',
-          kind: 'CiliumNetworkPolicy',
-          metadata: meta(dnsName(`bulkhead-${r.id}-${own ? dir : `${dir}-${pair.application}-${pair.environment}`}`), annotations),
-          spec: { description: ruleNote(r), endpointSelector: sel.selector, ...(dir === 'in' ? { ingress: [{ ...pe, ...l4 }] } : { egress: [{ ...pe, ...l4 }] }) },
-        });
-      }
-    }
-    return out;
-  }
+  const head = [
+    `# CiliumNetworkPolicy generated by Bulkhead from baseline "${doc.metadata.name}"`,
+    `# Enforced (default deny): ${plan.enforced.map(pairName).join(', ') || 'no application; nothing is isolated'}`,
+    `# ${objects.length} policies (one per group of enforced pods) carrying ${plan.exported} rules`,
+  ];
+  return { format: 'cilium', files: [{ name: 'cilium-policies.yaml', content: `${head.join('\n')}\n${text}` }], exported: plan.exported, warnings };
 }

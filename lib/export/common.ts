@@ -47,9 +47,9 @@ export interface ExportResult {
 }
 
 export interface ExportOptions {
-  /** Kubernetes namespace for namespaced resources (default "default") */
+  /** calico-staged: write StagedNetworkPolicy in this namespace. Kubernetes and Cilium ignore it: each policy goes in its pods' own namespace */
   namespace?: string;
-  /** prefix for label keys on Kubernetes/Cilium/Calico resources (e.g. "bulkhead.io/"); the implicit workload key always gets "bulkhead.io/" */
+  /** prefix for label keys in Calico selectors (e.g. "bulkhead.io/"); the implicit workload key always gets "bulkhead.io/". Kubernetes and Cilium select pods by their own labels */
   labelPrefix?: string;
   /** rules expiring before this are left out (default now) */
   now?: Date;
@@ -83,19 +83,6 @@ export function mayMatchPair(labels: Record<string, string>, pair: AppEnv, doc: 
 
 export const pairName = (p: AppEnv) => (p.environment ? `${p.application}@${p.environment}` : `${p.application} (no env label)`);
 
-export type PodSelector = { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string }> };
-
-/**
- * A label selector (Kubernetes and Cilium form) narrowed to the pods of one application and environment, or null when the two
- * cannot select the same pod. An environment "" means pods without an env label.
- */
-export function podSelector(s: LabelSelector, pair: AppEnv, prefix: string, doc: BaselineDoc): { selector: PodSelector } | { error: string } | null {
-  if (!mayMatchPair(s.labels, pair, doc)) return null;
-  const l = k8sLabels({ ...s.labels, app: pair.application, ...(pair.environment ? { env: pair.environment } : {}) }, prefix);
-  if ('error' in l) return l;
-  return { selector: { matchLabels: l.labels, ...(pair.environment ? {} : { matchExpressions: [{ key: `${prefix}env`, operator: 'DoesNotExist' }] }) } };
-}
-
 /** A Kubernetes object name (RFC 1123 label: lowercase letters, digits, '-', at most 63). */
 export function dnsName(text: string, max = 63): string {
   const s = text
@@ -104,22 +91,6 @@ export function dnsName(text: string, max = 63): string {
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '');
   return (s.slice(0, max).replace(/-$/, '') || 'x');
-}
-
-const K8S_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const K8S_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
-/** Label keys and values as Kubernetes accepts them, or the reason they are not. */
-export function k8sLabels(labels: Record<string, string>, prefix = ''): { labels: Record<string, string> } | { error: string } {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) {
-    const key = k === WORKLOAD_KEY ? 'bulkhead.io/workload' : `${prefix}${k}`;
-    const name = key.includes('/') ? key.slice(key.lastIndexOf('/') + 1) : key;
-    if (name.length > 63 || !K8S_KEY_NAME.test(name)) return { error: `label key "${key}" is not a valid Kubernetes label key` };
-    if (v.length > 63 || !K8S_VALUE.test(v)) return { error: `label value "${v}" (${k}) is not a valid Kubernetes label value (at most 63 of letters, digits, '-', '_', '.')` };
-    out[key] = v;
-  }
-  return { labels: out };
 }
 
 export const isV6 = (a: string) => isIP(a) === 6;

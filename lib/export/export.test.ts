@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { addressValue } from '../identity/networks';
-import { baselineFormatOf, baselineJsonSchema, exportPolicy, parseBaseline, serializeBaseline, type BaselineDoc } from './index';
+import { makeView } from '../policy/labels';
+import { baselineFormatOf, baselineJsonSchema, buildBaseline, EXPORT_FORMATS, exportPolicy, parseBaseline, serializeBaseline, type BaselineDoc } from './index';
 import { cidrsOf } from './common';
 import { checkNftables } from './nft-check';
 
@@ -18,9 +19,10 @@ const doc: BaselineDoc = {
   kind: 'Baseline',
   metadata: { name: 'shop', generatedAt: '2026-03-29T00:00:00.000Z', window: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-29T00:00:00.000Z' }, version: 3, policy: 'approved' },
   workloads: [
-    { name: 'web-1', addresses: ['10.10.0.11', '2001:db8:10::11'], labels: { app: 'shop', env: 'prod', role: 'web' } },
-    { name: 'api-1', addresses: ['10.10.0.21'], labels: { app: 'shop', env: 'prod', role: 'api' } },
-    { name: 'db-1', addresses: ['10.10.0.31'], labels: { app: 'shop', env: 'prod', role: 'db' } },
+    // shop runs in Kubernetes (namespace shop, its pods' own labels); dns and monitoring are VMs
+    { name: 'web-1', addresses: ['10.10.0.11', '2001:db8:10::11'], labels: { app: 'shop', env: 'prod', role: 'web' }, kubernetes: { namespace: 'shop', labels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'web', 'pod-template-hash': '5d8f' } } },
+    { name: 'api-1', addresses: ['10.10.0.21'], labels: { app: 'shop', env: 'prod', role: 'api' }, kubernetes: { namespace: 'shop', labels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'api', 'pod-template-hash': '77c1' } } },
+    { name: 'db-1', addresses: ['10.10.0.31'], labels: { app: 'shop', env: 'prod', role: 'db' }, kubernetes: { namespace: 'shop-data', labels: { 'app.kubernetes.io/name': 'postgres', 'statefulset.kubernetes.io/pod-name': 'postgres-0' } } },
     { name: 'dns-1', addresses: ['10.0.0.3'], labels: { app: 'dns', role: 'core' } },
     { name: 'mon-1', addresses: ['10.0.0.4'], labels: { app: 'monitoring', role: 'core' } },
   ],
@@ -91,52 +93,84 @@ describe('CIDR arithmetic for targets without exceptions', () => {
   });
 });
 
+const byName = (objs: ReturnType<typeof objects>, name: string) => objs.find((o) => o.metadata.name === name)!;
+const rulesOf = (o: ReturnType<typeof objects>[number]) => o.metadata.annotations!['bulkhead.io/rules']!.split(',');
+const KUBE_DNS_K8S = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] };
+
 describe('Kubernetes NetworkPolicy', () => {
-  const r = exportPolicy(doc, 'kubernetes', { namespace: 'shop', now: new Date('2026-04-01T00:00:00Z') });
+  const r = exportPolicy(doc, 'kubernetes', { now: new Date('2026-04-01T00:00:00Z') });
   const objs = objects(r.files[0]!.content);
-  it('denies by default the pods of each enforced application, then allows each rule on both sides', () => {
-    expect(objs.slice(0, 3)).toMatchObject([
-      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-dns' }, spec: { podSelector: { matchLabels: { app: 'dns' }, matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, policyTypes: ['Ingress', 'Egress'] } },
-      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-monitoring' } },
-      { kind: 'NetworkPolicy', metadata: { name: 'bulkhead-default-deny-shop-prod' }, spec: { podSelector: { matchLabels: { app: 'shop', env: 'prod' } }, policyTypes: ['Ingress', 'Egress'] } },
-    ]);
-    const [ing, eg] = byRule(objs, 'r-api-db');
-    expect(ing!.spec).toEqual({
-      podSelector: { matchLabels: { app: 'shop', env: 'prod', role: 'db' } },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'api' } } }], ports: [{ protocol: 'TCP', port: 5432, endPort: 5433 }] }],
+  const web = byName(objs, 'bulkhead-storefront-web');
+  const api = byName(objs, 'bulkhead-storefront-api');
+  const db = byName(objs, 'bulkhead-postgres');
+  it('writes one policy per group of pods, in their namespace, selecting them by their own labels', () => {
+    expect(objs.map((o) => `${(o.metadata as { namespace?: string }).namespace}/${o.metadata.name}`).sort()).toEqual(['shop-data/bulkhead-postgres', 'shop/bulkhead-storefront-api', 'shop/bulkhead-storefront-web']);
+    expect(api.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'api' } });
+    expect(db.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'postgres' } });
+    for (const o of objs) {
+      expect(o.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    }
+    // every rule that protects the group, traceable by id
+    expect(rulesOf(api).sort()).toEqual(['r-api-db', 'r-dns', 'r-egress', 'r-mon', 'r-web-api']);
+    expect(db.spec.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'api' } } }],
+      ports: [{ protocol: 'TCP', port: 5432, endPort: 5433 }],
     });
-    expect(eg!.spec).toMatchObject({ podSelector: { matchLabels: { app: 'shop', env: 'prod', role: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'shop', role: 'db' } } }] }] });
-    for (const o of objs) expect(o.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    expect(api.spec.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop-data' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } } }], ports: [{ protocol: 'TCP', port: 5432, endPort: 5433 }] });
+    // Bulkhead's own labels never select pods
+    expect(r.files[0]!.content).not.toMatch(/\b(app|env|role): (shop|prod|web|api|db|dns|monitoring)\b/);
   });
-  it('writes addresses as ipBlock with exceptions, every workload as all namespaces', () => {
-    expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
-    expect(byRule(objs, 'r-dns').find((o) => (o.spec.policyTypes as string[])[0] === 'Ingress')!.spec.ingress).toEqual([{ from: [{ namespaceSelector: {} }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
+  it('writes VMs and networks as ipBlock, never as pods', () => {
+    expect(web.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    // dns-1 and mon-1 are VMs: their addresses
+    expect(api.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.0.3/32' } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
+    expect(db.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '10.0.0.4/32' } }], ports: [{ protocol: 'TCP', port: 9100 }] });
+    expect(api.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '198.51.100.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
+  it('lets every enforced pod reach the cluster DNS by its real selector', () => {
+    for (const o of objs) expect(o.spec.egress).toContainEqual(KUBE_DNS_K8S);
+    expect(objects(exportPolicy(doc, 'kubernetes', { now: new Date('2026-04-01T00:00:00Z'), clusterDns: false } as never).files[0]!.content).every((o) => !JSON.stringify(o).includes('kube-dns'))).toBe(true);
   });
   it('leaves out what it cannot express, and says so', () => {
-    expect(byRule(objs, 'r-expired')).toEqual([]);
-    expect(byRule(objs, 'r-nets')).toEqual([]);
-    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/r-mon: icmp .* left out/), expect.stringMatching(/r-nets: neither side selects pods/), expect.stringMatching(/r-expired: expired/)]));
-    expect(byRule(objs, 'r-mon')[0]!.spec.ingress).toEqual([{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9100 }] }]);
+    expect(objs.flatMap(rulesOf)).not.toContain('r-expired');
+    expect(objs.flatMap(rulesOf)).not.toContain('r-nets');
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/r-mon: icmp .* left out/),
+        expect.stringMatching(/^1 rules left out: the workloads they protect are not Kubernetes pods .*nftables, NSX or AWS.*\(r-nets\)/),
+        expect.stringMatching(/rules also protect workloads outside Kubernetes.*r-dns/),
+        expect.stringMatching(/r-expired: expired/),
+      ]),
+    );
+    expect(r.exported).toBe(6);
   });
 });
 
 describe('CiliumNetworkPolicy', () => {
-  const objs = objects(exportPolicy(doc, 'cilium', { now: new Date('2026-04-01T00:00:00Z') }).files[0]!.content);
-  it('denies by default the endpoints of each enforced application and matches label peers in every namespace', () => {
-    expect(objs[0]).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'bulkhead-default-deny-dns' }, spec: { endpointSelector: { matchLabels: { app: 'dns' }, matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, ingress: [{}], egress: [{}] } });
-    expect(objs[2]).toMatchObject({ metadata: { name: 'bulkhead-default-deny-shop-prod' }, spec: { endpointSelector: { matchLabels: { app: 'shop', env: 'prod' } } } });
-    const ing = byRule(objs, 'r-api-db')[0]!;
-    expect(ing.spec.endpointSelector).toEqual({ matchLabels: { app: 'shop', env: 'prod', role: 'db' } });
-    expect(ing.spec.ingress).toEqual([
-      { fromEndpoints: [{ matchLabels: { app: 'shop', role: 'api' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '5432', endPort: 5433, protocol: 'TCP' }] }] },
-    ]);
+  const r = exportPolicy(doc, 'cilium', { now: new Date('2026-04-01T00:00:00Z') });
+  const objs = objects(r.files[0]!.content);
+  const api = byName(objs, 'bulkhead-storefront-api');
+  it('writes one policy per group of pods in their namespace, peers with their namespace', () => {
+    expect(objs.map((o) => `${(o.metadata as { namespace?: string }).namespace}/${o.metadata.name}`).sort()).toEqual(['shop-data/bulkhead-postgres', 'shop/bulkhead-storefront-api', 'shop/bulkhead-storefront-web']);
+    expect(api).toMatchObject({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', spec: { endpointSelector: { matchLabels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'api' } } } });
+    expect(rulesOf(api).sort()).toEqual(['r-api-db', 'r-dns', 'r-egress', 'r-mon', 'r-web-api']);
+    expect(byName(objs, 'bulkhead-postgres').spec.ingress).toContainEqual({
+      fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'shop', 'k8s:app.kubernetes.io/name': 'storefront', 'k8s:app.kubernetes.io/component': 'api' } }],
+      toPorts: [{ ports: [{ port: '5432', endPort: 5433, protocol: 'TCP' }] }],
+    });
   });
-  it('writes CIDR sets with exceptions and ICMP by type', () => {
-    expect(byRule(objs, 'r-internet')[0]!.spec.ingress).toEqual([{ fromCIDRSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }]);
-    const mon = byRule(objs, 'r-mon').find((o) => 'egress' in o.spec)!;
-    expect(mon.spec.egress).toEqual([{ toEndpoints: [{ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }], toPorts: [{ ports: [{ port: '9100', protocol: 'TCP' }] }], icmps: [{ fields: [{ type: 8, family: 'IPv4' }, { type: 128, family: 'IPv6' }] }] }]);
-    expect(byRule(objs, 'r-egress')[0]!.spec.egress).toEqual([{ toCIDRSet: [{ cidr: '198.51.100.10/32' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }]);
+  it('writes addresses as CIDR sets with exceptions, ICMP by type, and the cluster DNS with DNS visibility', () => {
+    expect(byName(objs, 'bulkhead-storefront-web').spec.ingress).toContainEqual({ fromCIDRSet: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.0.2.66/32'] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    expect(api.spec.ingress).toContainEqual({ fromCIDRSet: [{ cidr: '10.0.0.4/32' }], toPorts: [{ ports: [{ port: '9100', protocol: 'TCP' }] }], icmps: [{ fields: [{ type: 8, family: 'IPv4' }, { type: 128, family: 'IPv6' }] }] });
+    expect(api.spec.egress).toContainEqual({ toCIDRSet: [{ cidr: '198.51.100.10/32' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    for (const o of objs) {
+      expect(o.spec.egress).toContainEqual({
+        toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } }],
+        toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }],
+      });
+    }
+    expect(r.files[0]!.content).not.toMatch(/\b(app|env|role): (shop|prod|web|api|db|dns|monitoring)\b/);
   });
 });
 
@@ -300,17 +334,22 @@ describe('enforcement states: approving and enforcing one application leaves eve
     for (const f of exportPolicy(plain, 'nftables', { now }).files) expect(f.content).not.toMatch(/drop/);
   });
 
-  it('Kubernetes: isolates only pods of the enforced application, and says test has no NetworkPolicy form', () => {
-    const r = exportPolicy(staged, 'kubernetes', { now });
-    const objs = objects(r.files[0]!.content);
-    expect(objs.filter((o) => o.metadata.name.startsWith('bulkhead-default-deny')).map((o) => o.spec.podSelector)).toEqual([{ matchLabels: { app: 'shop', env: 'prod' } }]);
-    // every policy selects shop@prod pods: nothing else is isolated
-    for (const o of objs) expect(o.spec.podSelector).toMatchObject({ matchLabels: { app: 'shop', env: 'prod' } });
-    // monitoring (in test) still reaches the enforced pods: its rule is written on their side only
-    expect(byRule(objs, 'r-mon').map((o) => o.spec.policyTypes)).toEqual([['Ingress']]);
-    expect(byRule(objs, 'r-dns').map((o) => o.spec.policyTypes)).toEqual([['Egress']]);
-    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^monitoring \(no env label\) is in test: NetworkPolicy has no log-only form/)]));
-    expect(r.files[0]!.content).toContain('# Enforced (default deny): shop@prod');
+  it('Kubernetes and Cilium: isolate only pods of the enforced application, and say test has no policy form', () => {
+    // a pod of another application in the same namespace, not enforced, with labels close to shop's
+    const cart = { name: 'cart-1', addresses: ['10.10.0.41'], labels: { app: 'cart', env: 'prod' }, kubernetes: { namespace: 'shop', labels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'web', tier: 'canary' } } };
+    const two: BaselineDoc = { ...staged, workloads: [...staged.workloads, cart] };
+    for (const f of ['kubernetes', 'cilium'] as const) {
+      const r = exportPolicy(two, f, { now });
+      const objs = objects(r.files[0]!.content);
+      expect(objs.map((o) => o.metadata.name).sort()).toEqual(['bulkhead-postgres', 'bulkhead-storefront-api', 'bulkhead-storefront-web']);
+      // the web policy selects web-1 and not cart-1, which carries its labels and one more
+      const web = objs.find((o) => o.metadata.name === 'bulkhead-storefront-web')!;
+      expect(web.spec[f === 'kubernetes' ? 'podSelector' : 'endpointSelector']).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'storefront', 'app.kubernetes.io/component': 'web' }, matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] });
+      // monitoring (in test, a VM) still reaches the enforced pods: its rule is on their side only
+      expect(objs.filter((o) => rulesOf(o).includes('r-mon'))).toHaveLength(3);
+      expect(r.warnings).toContainEqual(expect.stringMatching(/^monitoring \(no env label\) is in test: (NetworkPolicy has no log-only form|a CiliumNetworkPolicy cannot log)/));
+      expect(r.files[0]!.content).toContain('# Enforced (default deny): shop@prod');
+    }
   });
 
   it('Calico: enforces only the enforced application, stages the one in test, selects nothing else', () => {
@@ -330,12 +369,7 @@ describe('enforcement states: approving and enforcing one application leaves eve
     expect(objects(exportPolicy(plain, 'calico-staged', { now }).files[0]!.content).find((o) => o.metadata.name === 'bulkhead-default-deny')!.spec.selector).toBe('all()');
   });
 
-  it('Cilium: isolates only endpoints of the enforced application, and says test has no policy form', () => {
-    const r = exportPolicy(staged, 'cilium', { now });
-    const objs = objects(r.files[0]!.content);
-    expect(objs.filter((o) => o.metadata.name.startsWith('bulkhead-default-deny')).map((o) => o.spec.endpointSelector)).toEqual([{ matchLabels: { app: 'shop', env: 'prod' } }]);
-    for (const o of objs) expect(o.spec.endpointSelector).toMatchObject({ matchLabels: { app: 'shop', env: 'prod' } });
-    expect(r.warnings).toContainEqual(expect.stringMatching(/^monitoring \(no env label\) is in test: a CiliumNetworkPolicy cannot log/));
+  it('Cilium: with nothing enforced, no policy at all', () => {
     const { enforcement: _none, ...plain } = doc;
     expect(objects(exportPolicy(plain, 'cilium', { now }).files[0]!.content).filter(Boolean)).toEqual([]);
   });
@@ -366,8 +400,8 @@ describe('enforcement states: approving and enforcing one application leaves eve
       rules: [{ id: 'r-one', action: 'allow', from: { labels: { workload: 'api-1' } }, to: { labels: { workload: 'db-1' } }, ports: [{ protocol: 'tcp', port: 5432 }], intent: 'one host to another', status: 'approved' }],
     };
     for (const f of ['kubernetes', 'cilium'] as const) {
-      const objs = byRule(objects(exportPolicy(two, f, { now }).files[0]!.content), 'r-one');
-      expect(objs.map((o) => o.metadata.name)).toEqual(['bulkhead-r-one-in-shop-prod', 'bulkhead-r-one-out-shop-prod']);
+      const objs = objects(exportPolicy(two, f, { now }).files[0]!.content).filter((o) => rulesOf(o).includes('r-one'));
+      expect(objs.map((o) => o.metadata.name).sort()).toEqual(['bulkhead-postgres', 'bulkhead-storefront-api']);
     }
     const calico = byRule(objects(exportPolicy(two, 'calico', { now }).files[0]!.content), 'r-one');
     expect(calico.map((o) => o.spec.selector)).toEqual(["bulkhead.io/workload == 'db-1' && (app == 'shop' && env == 'prod')", "bulkhead.io/workload == 'api-1' && (app == 'shop' && env == 'prod')"]);
@@ -417,5 +451,57 @@ describe('enforcement states: approving and enforcing one application leaves eve
     const text = exportPolicy(staged, 'baseline').files[0]!.content;
     expect(parseBaseline(text).enforcement).toEqual(staged.enforcement);
     expect(() => parseBaseline(text.replace('state: test', 'state: blocking'))).toThrow(/enforcement\.0\.state/);
+  });
+});
+
+describe('an application discovery inferred and nobody confirmed', () => {
+  // orders runs in Kubernetes; vm-41501 is a VM whose application only discovery named
+  const view = makeView([
+    { id: 'w1', name: 'orders/orders-api-7c9d-x1', labels: { app: 'orders', env: 'prod' }, suggested: [], addresses: ['10.244.0.7'], kubernetes: { namespace: 'orders', labels: { 'app.kubernetes.io/name': 'orders-api', 'pod-template-hash': '7c9d' } } },
+    { id: 'w2', name: 'vm-41501', labels: { app: 'app-vm-41501', env: 'prod' }, suggested: ['app'], addresses: ['10.20.0.5', '2001:db8:20::5'] },
+  ]);
+  const rules: Parameters<typeof buildBaseline>[0]['rules'] = [
+    { id: 'r-call', from: { labels: { app: 'orders' } }, to: { labels: { app: 'app-vm-41501', env: 'prod' } }, ports: [{ protocol: 'tcp' as const, port: 8443 }], intent: 'orders calls a backend', owner: 'orders', expires: null, status: 'approved' as const },
+    { id: 'r-back', from: { labels: { app: 'app-vm-41501' } }, to: { labels: { app: 'orders' } }, ports: [{ protocol: 'tcp' as const, port: 8080 }], intent: 'the backend calls back', owner: 'orders', expires: null, status: 'approved' as const },
+  ];
+  const enforcement = [
+    { application: 'app-vm-41501', environment: 'prod', state: 'enforced' as const },
+    { application: 'orders', environment: 'prod', state: 'enforced' as const },
+  ];
+  const inferredDoc = buildBaseline({ name: 'orders', rules, view, enforcement, generatedAt: new Date('2026-03-29T00:00:00Z') });
+  // the selector of the name in any syntax: app: X, "app": "X", app=X, app == 'X', app|X, and ids made of them
+  const selectorOfName = /app[\s:=|"'_-]{1,6}app[-_]vm[-_]41501/;
+
+  it('is never a selector in any export; its members are addresses; the baseline names it marked inferred', () => {
+    const now = new Date('2026-04-01T00:00:00Z');
+    for (const f of EXPORT_FORMATS) {
+      const r = exportPolicy(inferredDoc, f, { now });
+      for (const file of r.files) {
+        if (f === 'baseline') continue;
+        expect(file.content, `${f}: ${file.name}`).not.toMatch(selectorOfName);
+      }
+    }
+    const baseline = parseYaml(exportPolicy(inferredDoc, 'baseline').files[0]!.content) as BaselineDoc;
+    expect(baseline.applications).toEqual([{ name: 'app-vm-41501', inferred: true }, { name: 'orders', inferred: false }]);
+
+    const k8s = objects(exportPolicy(inferredDoc, 'kubernetes', { now }).files[0]!.content);
+    expect(k8s.map((o) => o.metadata.name)).toEqual(['bulkhead-orders-api']);
+    expect(k8s[0]!.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.20.0.5/32' } }, { ipBlock: { cidr: '2001:db8:20::5/128' } }], ports: [{ protocol: 'TCP', port: 8443 }] });
+    expect(k8s[0]!.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.20.0.5/32' } }, { ipBlock: { cidr: '2001:db8:20::5/128' } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    const cilium = objects(exportPolicy(inferredDoc, 'cilium', { now }).files[0]!.content);
+    expect(cilium[0]!.spec.ingress).toEqual([{ fromCIDRSet: [{ cidr: '10.20.0.5/32' }, { cidr: '2001:db8:20::5/128' }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }]);
+
+    const calico = exportPolicy(inferredDoc, 'calico', { now });
+    const egress = objects(calico.files[0]!.content).filter((o) => (o.spec.types as string[] | undefined)?.[0] === 'Egress');
+    expect(egress.flatMap((o) => (o.spec.egress as Array<{ destination: { nets?: string[] } }>).map((e) => e.destination.nets)).flat().sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
+    expect(calico.warnings).toContainEqual(expect.stringMatching(/app-vm-41501@prod is enforced but its application is inferred.*left open/));
+
+    const aws = exportPolicy(inferredDoc, 'aws', { now });
+    const tf = JSON.parse(aws.files[0]!.content) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(tf.resource.aws_vpc_security_group_egress_rule!).filter((x) => x.description !== 'not enforced: everything allowed').map((x) => x.cidr_ipv4 ?? x.cidr_ipv6).sort()).toEqual(['10.20.0.5/32', '2001:db8:20::5/128']);
+    expect(aws.warnings).toContainEqual(expect.stringMatching(/app-vm-41501@prod is enforced but its application is inferred.*bulkhead-open/));
+    const nsx = exportPolicy(inferredDoc, 'nsx', { now }).files[0]!.content;
+    expect(nsx).toContain('"10.20.0.5/32"');
+    expect(exportPolicy(inferredDoc, 'nftables', { now }).files.find((x) => x.name === 'vm-41501.nft')!.content).toContain('ip saddr 10.244.0.7 tcp dport 8443 accept');
   });
 });

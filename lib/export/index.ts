@@ -5,20 +5,22 @@ import { serializeBaseline, type BaselineDoc, type BaselineFormat } from './base
 import { exportCalico } from './calico';
 import { exportCilium } from './cilium';
 import type { ExportOptions, ExportResult } from './common';
-import { exportKubernetes } from './kubernetes';
+import { inferredAsAddresses, warningsByOrigin } from './inferred';
+import { exportKubernetes, type KubernetesOptions } from './kubernetes';
 import { exportNftables } from './nftables';
 import { exportNsx } from './nsx';
 
 export * from './baseline';
 export type { ExportFile, ExportOptions, ExportResult } from './common';
+export type { KubernetesOptions } from './kubernetes';
 
 export const EXPORT_FORMATS = ['baseline', 'kubernetes', 'cilium', 'calico', 'calico-staged', 'aws', 'nsx', 'nftables'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const FORMAT_DESCRIPTIONS: Record<ExportFormat, string> = {
   baseline: 'Bulkhead baseline, YAML or JSON by the file extension (docs/baseline.schema.json); importable again',
-  kubernetes: 'Kubernetes NetworkPolicy (networking.k8s.io/v1), multi-document YAML',
-  cilium: 'CiliumNetworkPolicy (cilium.io/v2), multi-document YAML',
+  kubernetes: 'Kubernetes NetworkPolicy (networking.k8s.io/v1), one per group of enforced pods in its namespace, multi-document YAML',
+  cilium: 'CiliumNetworkPolicy (cilium.io/v2), one per group of enforced pods in its namespace, multi-document YAML',
   calico: 'Calico GlobalNetworkPolicy (projectcalico.org/v3), multi-document YAML',
   'calico-staged': 'Calico StagedGlobalNetworkPolicy (StagedNetworkPolicy with --namespace): a dry run Calico reports on without enforcing',
   aws: 'AWS security groups as Terraform JSON (*.tf.json): a group per role/application, SG-to-SG references',
@@ -29,7 +31,21 @@ export const FORMAT_DESCRIPTIONS: Record<ExportFormat, string> = {
 /** Whether a format writes one file per host (a directory) rather than one file. */
 export const writesDirectory = (f: ExportFormat) => f === 'nftables';
 
-export function exportPolicy(doc: BaselineDoc, format: ExportFormat, opts: ExportOptions & { baselineFormat?: BaselineFormat; domain?: string } = {}): ExportResult {
+/**
+ * One format of a document. Kubernetes and Cilium select pods by their own labels and nftables
+ * writes addresses; the label-based formats (Calico, AWS, NSX) get applications discovery inferred
+ * and nobody confirmed as their members' addresses (./inferred.ts), never as a label.
+ */
+export function exportPolicy(doc: BaselineDoc, format: ExportFormat, opts: ExportOptions & Pick<KubernetesOptions, 'clusterDns'> & { baselineFormat?: BaselineFormat; domain?: string } = {}): ExportResult {
+  if (format === 'calico' || format === 'calico-staged' || format === 'aws' || format === 'nsx') {
+    const plain = inferredAsAddresses(doc);
+    const r = exportLabelled(plain.doc, format, opts);
+    return { ...r, warnings: [...plain.warnings, ...warningsByOrigin(r.warnings, plain.origin)] };
+  }
+  return exportLabelled(doc, format, opts);
+}
+
+function exportLabelled(doc: BaselineDoc, format: ExportFormat, opts: ExportOptions & Pick<KubernetesOptions, 'clusterDns'> & { baselineFormat?: BaselineFormat; domain?: string }): ExportResult {
   switch (format) {
     case 'baseline': {
       const fmt = opts.baselineFormat ?? 'yaml';

@@ -1,26 +1,18 @@
-// Kubernetes NetworkPolicy (networking.k8s.io/v1): a default deny for the pods of each enforced
-// application and environment (app + env labels), then per rule an ingress policy on the pods
-// `to` selects and an egress policy on the pods `from` selects (with a default deny both
-// directions must allow). Any NetworkPolicy that selects a pod isolates it, so a rule's policy
-// selects only pods of enforced applications: its selector narrowed to each enforced (app, env) it
-// can match. Pods of applications in visibility or test are selected by nothing and stay open;
-// NetworkPolicy has no log-only form, so test is reported in the warnings. Label peers are matched
-// in every namespace (namespaceSelector {} + podSelector), as Bulkhead's labels are estate-wide.
+// Kubernetes NetworkPolicy (networking.k8s.io/v1): one policy per group of enforced pods (one
+// namespace, the same labels), in the pods' own namespace and selecting them by their own labels
+// (./pods.ts), carrying every rule that protects them as ingress and egress entries and denying
+// the rest in both directions. Peers are pods (namespaceSelector on kubernetes.io/metadata.name +
+// podSelector) or address blocks (ipBlock: VMs, instances, networks). Every enforced pod may still
+// resolve names through the cluster DNS (kube-system, k8s-app: kube-dns). Pods of applications in
+// visibility or test are selected by nothing and stay open; NetworkPolicy has no log-only form, so
+// test is reported in the warnings. Rules that protect no pod are left out with a count.
 import { stringify } from 'yaml';
-import { isAny, isCidr, isLabels, type PortSpec, type Selector } from '../policy/model';
-import type { BaselineDoc, BaselineRule } from './baseline';
-import { dnsName, enforcementOf, NOTHING_ENFORCED, k8sLabels, pairName, podSelector, rulesInForce, ruleNote, type AppEnv, type ExportOptions, type ExportResult } from './common';
+import type { PortSpec } from '../policy/model';
+import type { BaselineDoc } from './baseline';
+import { NOTHING_ENFORCED, pairName, type ExportOptions, type ExportResult } from './common';
+import { CLUSTER_DNS, entryRules, planPodPolicies, type Entry, type Peer, type PodPeer } from './pods';
 
-type Peer = Record<string, unknown>;
-
-function peers(s: Selector, prefix: string): { peers: Peer[] | null } | { error: string } {
-  if (isAny(s)) return { peers: null };
-  if (isCidr(s)) return { peers: [{ ipBlock: { cidr: s.cidr, ...(s.except?.length ? { except: s.except } : {}) } }] };
-  if (!Object.keys(s.labels).length) return { peers: [{ namespaceSelector: {} }] };
-  const l = k8sLabels(s.labels, prefix);
-  if ('error' in l) return l;
-  return { peers: [{ namespaceSelector: {}, podSelector: { matchLabels: l.labels } }] };
-}
+const NAMESPACE_KEY = 'kubernetes.io/metadata.name';
 
 function k8sPorts(ports: readonly PortSpec[]): { ports: Array<Record<string, unknown>> | null; dropped: string[] } {
   const out: Array<Record<string, unknown>> = [];
@@ -38,91 +30,68 @@ function k8sPorts(ports: readonly PortSpec[]): { ports: Array<Record<string, unk
   return { ports: out, dropped };
 }
 
-export function exportKubernetes(doc: BaselineDoc, opts: ExportOptions = {}): ExportResult {
-  const ns = opts.namespace ?? 'default';
-  const prefix = opts.labelPrefix ?? '';
-  const { rules, skipped } = rulesInForce(doc, opts.now);
-  const warnings = [...skipped];
-  const enforcement = enforcementOf(doc);
-  const enforced = enforcement.pairs('enforced');
-  if (!enforced.length) warnings.push(NOTHING_ENFORCED);
-  for (const t of enforcement.pairs('test')) {
-    warnings.push(`${pairName(t)} is in test: NetworkPolicy has no log-only form, so its pods are left open (export calico-staged to see what would be dropped)`);
-  }
-  const objects: unknown[] = [];
-  for (const pair of enforced) {
-    const sel = podSelector({ labels: {} }, pair, prefix, doc)!;
-    if ('error' in sel) {
-      warnings.push(`${pairName(pair)}: ${sel.error}; its pods are left open`);
-      continue;
-    }
-    objects.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: dnsName(`bulkhead-default-deny-${pair.application}-${pair.environment}`), namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'bulkhead' }, annotations: { 'bulkhead.io/baseline': doc.metadata.name, 'bulkhead.io/enforced': pairName(pair) } },
-      spec: { podSelector: sel.selector, policyTypes: ['Ingress', 'Egress'] },
-    });
-  }
-  let exported = 0;
-  let open = 0;
-  for (const r of rules) {
-    const made = ruleObjects(r, ns, prefix, doc, enforced);
-    warnings.push(...made.warnings);
-    objects.push(...made.objects);
-    if (made.objects.length) exported++;
-    else if (!made.warnings.length) open++;
-  }
-  if (open) warnings.push(`${open} rules select pods of no enforced application; not written (those pods stay open until their application is enforced)`);
-  const text = objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
-  return { format: 'kubernetes', files: [{ name: 'networkpolicies.yaml', content: `# Kubernetes NetworkPolicy generated by Bulkhead from baseline "${doc.metadata.name}"\n# Enforced (default deny): ${enforced.map(pairName).join(', ') || 'no application; nothing is isolated'}\n${text}` }], exported, warnings };
+function podPeer(p: PodPeer): Record<string, unknown> {
+  const pods = Object.keys(p.labels).length || p.expressions ? { podSelector: { ...(Object.keys(p.labels).length ? { matchLabels: p.labels } : {}), ...(p.expressions ? { matchExpressions: p.expressions } : {}) } } : {};
+  return { namespaceSelector: p.namespace === null ? {} : { matchLabels: { [NAMESPACE_KEY]: p.namespace } }, ...pods };
 }
 
-function ruleObjects(r: BaselineRule, ns: string, prefix: string, doc: BaselineDoc, enforced: readonly AppEnv[]): { objects: unknown[]; warnings: string[] } {
-  const baseline = doc.metadata.name;
-  const warnings: string[] = [];
-  const p = k8sPorts(r.ports);
-  for (const d of p.dropped) warnings.push(`rule ${r.id}: ${d} left out`);
-  if (p.ports && p.ports.length === 0) {
-    warnings.push(`rule ${r.id}: nothing expressible in its ports; not exported`);
-    return { objects: [], warnings };
-  }
-  const meta = (dir: string) => ({
-    name: dnsName(`bulkhead-${r.id}-${dir}`),
-    namespace: ns,
-    labels: { 'app.kubernetes.io/managed-by': 'bulkhead' },
-    annotations: { 'bulkhead.io/rule-id': r.id, 'bulkhead.io/intent': ruleNote(r), 'bulkhead.io/baseline': baseline, ...(r.expires ? { 'bulkhead.io/expires': r.expires } : {}) },
+/** NetworkPolicy peers; null: any peer (the field is left out). */
+function peers(p: Peer): Array<Record<string, unknown>> | null {
+  if ('any' in p) return null;
+  return [...p.pods.map(podPeer), ...p.cidrs.map((c) => ({ ipBlock: { cidr: c.cidr, ...(c.except?.length ? { except: c.except } : {}) } }))];
+}
+
+export interface KubernetesOptions extends ExportOptions {
+  /** the cluster DNS every enforced pod may reach on port 53 (default kube-system, k8s-app: kube-dns); false for none */
+  clusterDns?: PodPeer | false;
+}
+
+export function exportKubernetes(doc: BaselineDoc, opts: KubernetesOptions = {}): ExportResult {
+  const plan = planPodPolicies(doc, opts);
+  const warnings = [...plan.warnings];
+  if (!plan.enforced.length) warnings.push(NOTHING_ENFORCED);
+  for (const t of plan.test) warnings.push(`${pairName(t)} is in test: NetworkPolicy has no log-only form, so its pods are left open (export calico-staged to see what would be dropped)`);
+  const dns = opts.clusterDns === undefined ? CLUSTER_DNS : opts.clusterDns;
+  const dropped = new Set<string>();
+  const entry = (e: Entry, dir: 'from' | 'to'): Record<string, unknown> | null => {
+    const p = k8sPorts(e.ports);
+    for (const d of p.dropped) dropped.add(`rule ${e.ruleId}: ${d} left out`);
+    if (p.ports && !p.ports.length) return null;
+    const ps = peers(e.peer);
+    return { ...(ps ? { [dir]: ps } : {}), ...(p.ports ? { ports: p.ports } : {}) };
+  };
+  const objects = plan.groups.map((g) => {
+    const ingress = g.ingress.map((e) => entry(e, 'from')).filter((x) => x !== null);
+    const egress = g.egress.map((e) => entry(e, 'to')).filter((x) => x !== null);
+    if (dns) egress.push({ to: [podPeer(dns)], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: g.name,
+        namespace: g.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'bulkhead' },
+        annotations: {
+          'bulkhead.io/baseline': doc.metadata.name,
+          'bulkhead.io/rules': entryRules(g).join(','),
+          'bulkhead.io/pods': String(g.pods.length),
+        },
+      },
+      spec: {
+        podSelector: { matchLabels: g.selector.labels, ...(g.selector.expressions ? { matchExpressions: g.selector.expressions } : {}) },
+        // both directions: what no entry allows is denied
+        policyTypes: ['Ingress', 'Egress'],
+        ingress,
+        egress,
+      },
+    };
   });
-  const portsPart = p.ports ? { ports: p.ports } : {};
-  const objects: unknown[] = [];
-  if (!isLabels(r.from) && !isLabels(r.to)) {
-    warnings.push(`rule ${r.id}: neither side selects pods (both are addresses or any); NetworkPolicy cannot express it`);
-    return { objects, warnings };
-  }
-  for (const [side, other, dir] of [
-    [r.to, r.from, 'in'],
-    [r.from, r.to, 'out'],
-  ] as const) {
-    if (!isLabels(side)) continue;
-    const peer = peers(other, prefix);
-    if ('error' in peer) {
-      warnings.push(`rule ${r.id}: ${peer.error}; not exported`);
-      continue;
-    }
-    const pairs = enforced.map((p) => [p, podSelector(side, p, prefix, doc)] as const).filter(([, sel]) => sel !== null);
-    // a selector naming one application and environment keeps the rule's own policy name
-    const own = pairs.length === 1 && side.labels.app !== undefined && side.labels.env !== undefined;
-    for (const [pair, sel] of pairs) {
-      if ('error' in sel!) {
-        warnings.push(`rule ${r.id}: ${sel!.error}; not exported`);
-        continue;
-      }
-      const m = meta(own ? dir : `${dir}-${pair.application}-${pair.environment}`);
-      const spec =
-        dir === 'in'
-          ? { podSelector: sel!.selector, policyTypes: ['Ingress'], ingress: [{ ...(peer.peers ? { from: peer.peers } : {}), ...portsPart }] }
-          : { podSelector: sel!.selector, policyTypes: ['Egress'], egress: [{ ...(peer.peers ? { to: peer.peers } : {}), ...portsPart }] };
-      objects.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: m, spec });
-    }
-  }
-  return { objects, warnings };
+  warnings.push(...dropped);
+  const text = objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  const head = [
+    `# Kubernetes NetworkPolicy generated by Bulkhead from baseline "${doc.metadata.name}"`,
+    `# Enforced (default deny): ${plan.enforced.map(pairName).join(', ') || 'no application; nothing is isolated'}`,
+    `# ${objects.length} policies (one per group of enforced pods) carrying ${plan.exported} rules${dns ? `; every enforced pod may reach the cluster DNS (${dns.namespace}/${Object.entries(dns.labels).map(([k, v]) => `${k}=${v}`).join(',')}) on port 53` : ''}`,
+  ];
+  return { format: 'kubernetes', files: [{ name: 'networkpolicies.yaml', content: `${head.join('\n')}\n${text}` }], exported: plan.exported, warnings };
 }

@@ -6,7 +6,7 @@
 // tests and previews before suggestions are saved.
 import type { Db } from '../db';
 import type { AnalysisResult } from '../analysis/types';
-import type { PolicyWorkload } from './selectors';
+import type { PodIdentity, PolicyWorkload } from './selectors';
 
 export interface PolicyView {
   workloads: PolicyWorkload[];
@@ -35,7 +35,7 @@ export async function loadPolicyView(db: Db, opts: ViewOptions = {}): Promise<Po
   const overlap = { validFrom: { lt: to }, OR: [{ validTo: null }, { validTo: { gt: from } }] };
   const rows = await db.workload.findMany({
     where: opts.all ? undefined : { addresses: { some: overlap } },
-    select: { id: true, name: true, labels: { select: { key: true, value: true, source: true, confirmed: true } }, addresses: { where: overlap, select: { ip: true } } },
+    select: { id: true, name: true, kind: true, attributes: true, labels: { select: { key: true, value: true, source: true, confirmed: true } }, addresses: { where: overlap, select: { ip: true } } },
     orderBy: { name: 'asc' },
   });
   return makeView(
@@ -49,9 +49,26 @@ export async function loadPolicyView(db: Db, opts: ViewOptions = {}): Promise<Po
           suggested.push(l.key);
         }
       }
-      return { id: r.id, name: r.name, labels, suggested: suggested.sort(), addresses: [...new Set(r.addresses.map((a) => a.ip))].sort() };
+      const kubernetes = podIdentity(r);
+      return { id: r.id, name: r.name, labels, suggested: suggested.sort(), addresses: [...new Set(r.addresses.map((a) => a.ip))].sort(), ...(kubernetes ? { kubernetes } : {}) };
     }),
   );
+}
+
+/**
+ * A pod's namespace and own labels, from Kubernetes inventory. Pods imported before the adapter
+ * kept their labels apart (attributes.podLabels) fall back to their inventory labels, which may
+ * hold the app/role Bulkhead derived.
+ */
+function podIdentity(r: { kind: string; attributes: unknown; labels: Array<{ key: string; value: string; source: string }> }): PodIdentity | undefined {
+  if (r.kind !== 'pod' || !r.attributes || typeof r.attributes !== 'object') return undefined;
+  const a = r.attributes as Record<string, unknown>;
+  if (typeof a.namespace !== 'string' || !a.namespace) return undefined;
+  const own = a.podLabels && typeof a.podLabels === 'object' && !Array.isArray(a.podLabels) ? (a.podLabels as Record<string, unknown>) : null;
+  const labels: Record<string, string> = {};
+  if (own) for (const [k, v] of Object.entries(own)) if (typeof v === 'string') labels[k] = v;
+  if (!own) for (const l of r.labels) if (l.source === 'inventory') labels[l.key] = l.value;
+  return { namespace: a.namespace, labels };
 }
 
 /**

@@ -14,6 +14,13 @@ export interface PolicyWorkload {
   suggested: string[];
   /** addresses currently held (or held in the window asked for) */
   addresses: string[];
+  /** a pod from Kubernetes inventory: its namespace and its own labels (what NetworkPolicy selects by) */
+  kubernetes?: PodIdentity;
+}
+
+export interface PodIdentity {
+  namespace: string;
+  labels: Record<string, string>;
 }
 
 const MAPPED_LO = 0xffffn << 32n;
