@@ -25,6 +25,11 @@ export interface LayoutResult {
   boxes: Record<string, { x: number; y: number; w: number; h: number }>;
   /** size of the whole drawing */
   size: Box;
+  /**
+   * bend points of each line, by edge id, when the layout routes lines (./layered.ts); a line
+   * without an entry is drawn straight between its ends
+   */
+  routes?: Record<string, Array<{ x: number; y: number }>>;
 }
 
 /** Sizes in model units (Cytoscape pixels at zoom 1), shared with the stylesheet. */
