@@ -81,6 +81,8 @@ export function toElements(view: MapView, layout: LayoutResult, extra: Record<st
       group: 'nodes',
       data: {
         id: n.id,
+        // the group drawn around it (not Cytoscape's `parent`: no compound nodes, see layout.ts)
+        up: n.parent ?? undefined,
         label: n.label,
         kind: n.kind,
         zone: n.zone ?? '',

@@ -82,18 +82,21 @@ export function MapExplorer() {
   const aspect = useCanvasAspect();
   // The layout is computed off the page's thread (./elk-engine.ts); the canvas keeps drawing the
   // view it has a layout for until the new one is ready, so a view and its positions never mix.
-  const [laid, setLaid] = useState<{ view: MapView; layout: LayoutResult } | null>(null);
+  // (the fit key travels with its layout: a level's first layout is fitted when it is drawn)
+  const fitKey = `${level}|${filterKey}|${data?.computedAt}|${aspect}`;
+  const [laid, setLaid] = useState<{ view: MapView; layout: LayoutResult; fitKey: string } | null>(null);
   const [layoutError, setLayoutError] = useState<Error | null>(null);
   useEffect(() => {
     if (!view) return;
     let live = true;
     mapLayout(view, aspect, browserLayoutEngine()).then(
-      (layout) => live && setLaid({ view, layout }),
+      (layout) => live && setLaid({ view, layout, fitKey }),
       (e: unknown) => live && setLayoutError(e instanceof Error ? e : new Error(String(e))),
     );
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- fitKey changes with view or aspect
   }, [view, aspect]);
   const layout = laid?.layout ?? null;
 
@@ -272,7 +275,7 @@ export function MapExplorer() {
               layout={layout}
               classes={classes}
               selected={selected}
-              fitKey={`${level}|${filterKey}|${data.computedAt}|${aspect}`}
+              fitKey={laid.fitKey}
               onSelect={select}
               onToggle={toggle}
               reveal={reveal}

@@ -29,7 +29,7 @@ function node(id: string, kind: NodeKind, parent: string | null, extra: Partial<
 
 function edge(source: string, target: string): ViewEdge {
   const flags = { coreService: false, management: false, external: false, crossApplication: false, crossEnvironment: false };
-  return { id: `e:${source}->${target}`, source, target, ports: ['tcp/443'], flows: 1, bytes: 1, failedFlows: 0, members: [], firstSeen: '', lastSeen: '', periodicity: 'none', flags };
+  return { id: `e:${source}->${target}`, source, target, ports: ['tcp/443'], flows: 1, bytes: 1, failedFlows: 0, members: [], firstSeen: '', lastSeen: '', periodicity: 'once', flags };
 }
 
 /**

@@ -16,7 +16,7 @@ import { computeLayout, leafSize, type LayoutResult } from './layout';
 import type { MapView, ViewNode } from './view';
 
 /** Views with more nodes or lines than this are laid out on the grid (./layout.ts). */
-export const LAYERED_LIMIT = { nodes: 1500, edges: 4000 } as const;
+export const LAYERED_LIMIT = { nodes: 800, edges: 1200 } as const;
 
 /** Room inside the top of an open group for its title (drawn inside the box, see style.ts). */
 export const TITLE_ROOM: Record<string, number> = { env: 44, zone: 44, app: 26, role: 18 };
