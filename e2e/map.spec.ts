@@ -95,7 +95,9 @@ for (const [level, query] of [
     test.setTimeout(240_000);
     const ms = await openMap(page, query);
     const d = await drawn(page);
-    console.log(`map at ${level} level: ${d.nodes.length} nodes, ${d.edges.length} lines, laid out and painted ${ms} ms after navigation`);
+    const layout = await page.evaluate(() => performance.getEntriesByName('bulkhead:map-layout').map((m) => (m as PerformanceMark).detail as { ms: number; nodes: number; edges: number; routed: boolean }));
+    console.log(`map at ${level} level: ${d.nodes.length} nodes, ${d.edges.length} lines, painted ${ms} ms after navigation; layouts: ${JSON.stringify(layout)}`);
+    expect(layout.at(-1)?.routed).toBe(true);
     expect(d.edges.length).toBeGreaterThan(20);
     // drawn along the layout's routes (the layered layout), not straight across
     expect(d.edges.filter((e) => e.routed).length).toBeGreaterThan(d.edges.length / 4);

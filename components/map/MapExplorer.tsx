@@ -89,8 +89,13 @@ export function MapExplorer() {
   useEffect(() => {
     if (!view) return;
     let live = true;
+    const t0 = performance.now();
     mapLayout(view, aspect, browserLayoutEngine()).then(
-      (layout) => live && setLaid({ view, layout, fitKey }),
+      (layout) => {
+        // how long the layout took, for the browser tests and anyone profiling the page
+        performance.mark('bulkhead:map-layout', { detail: { ms: Math.round(performance.now() - t0), nodes: view.nodes.length, edges: view.edges.length, routed: layout.routes !== undefined } });
+        if (live) setLaid({ view, layout, fitKey });
+      },
       (e: unknown) => live && setLayoutError(e instanceof Error ? e : new Error(String(e))),
     );
     return () => {
