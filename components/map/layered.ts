@@ -55,6 +55,10 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.separateConnectedComponents': 'true',
   'elk.aspectRatio': '1.6',
   'elk.layered.thoroughness': '1',
+  // the greedy switch pass after crossing minimisation took half the time on the demo's
+  // workload level (2.4 s against 1.3 s without) for few fewer crossings
+  'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
+  'elk.layered.crossingMinimization.greedySwitchHierarchical.type': 'OFF',
   'elk.json.shapeCoords': 'ROOT',
   'elk.json.edgeCoords': 'ROOT',
 };
