@@ -2,8 +2,9 @@
 // The canvas: one Cytoscape instance for the page's life, updated in place when the view
 // changes (elements added, removed or moved in one batch) so that expanding an application
 // does not redraw or re-fit the whole map. Positions come precomputed (./layout.ts, preset
-// layout); no layout algorithm runs in the browser.
-import type { Core, ElementDefinition, EventObject } from 'cytoscape';
+// layout); the canvas runs no layout algorithm itself. Lines follow the routes the layout gives
+// (segment edges through its bend points), so they go around the nodes they do not connect.
+import type { Collection, Core, ElementDefinition, EventObject } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
 import { collapsedSize, type LayoutResult } from './layout';
 import { mapStyle, roleColor } from './style';
@@ -46,18 +47,42 @@ function edgeClasses(e: ViewEdge): string {
   return c.join(' ');
 }
 
+/**
+ * A route's bend points as Cytoscape segment weights and distances: each point is
+ * source + w * (target - source) + d * n, n the unit normal (-dy, dx) / |target - source|, with
+ * both ends at the nodes' centres (`edge-distances: node-position`).
+ */
+export function segmentsOf(s: { x: number; y: number }, t: { x: number; y: number }, points: Array<{ x: number; y: number }>) {
+  const dx = t.x - s.x;
+  const dy = t.y - s.y;
+  const l2 = dx * dx + dy * dy;
+  if (!l2) return null;
+  const l = Math.sqrt(l2);
+  const weights: number[] = [];
+  const distances: number[] = [];
+  for (const p of points) {
+    weights.push(((p.x - s.x) * dx + (p.y - s.y) * dy) / l2);
+    distances.push((-(p.x - s.x) * dy + (p.y - s.y) * dx) / l);
+  }
+  return { weights, distances };
+}
+
 export function toElements(view: MapView, layout: LayoutResult, extra: Record<string, string>): ElementDefinition[] {
   const out: ElementDefinition[] = [];
+  // the layered layout leaves room for labels on the right of nodes, the grid below them
+  const routed = layout.routes !== undefined;
   for (const n of view.nodes) {
     const open = n.group && !n.collapsed;
     const box = open ? layout.boxes[n.id] : undefined;
     const pos = open ? box : layout.positions[n.id];
     if (!pos) continue;
-    const cls = [open ? 'box' : n.collapsed ? 'collapsed' : 'leaf', n.focus ? '' : 'faded', extra[n.id] ?? ''].filter(Boolean).join(' ');
+    const cls = [open ? 'box' : n.collapsed ? 'collapsed' : 'leaf', routed ? 'side-label' : '', n.focus ? '' : 'faded', extra[n.id] ?? ''].filter(Boolean).join(' ');
     out.push({
       group: 'nodes',
       data: {
         id: n.id,
+        // the group drawn around it (not Cytoscape's `parent`: no compound nodes, see layout.ts)
+        up: n.parent ?? undefined,
         label: n.label,
         kind: n.kind,
         zone: n.zone ?? '',
@@ -72,7 +97,15 @@ export function toElements(view: MapView, layout: LayoutResult, extra: Record<st
     });
   }
   for (const e of view.edges) {
-    out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, width: edgeWidth(e) }, classes: [edgeClasses(e), extra[e.id] ?? ''].filter(Boolean).join(' ') });
+    const route = layout.routes?.[e.id];
+    const s = layout.positions[e.source];
+    const t = layout.positions[e.target];
+    const seg = route?.length && s && t ? segmentsOf(s, t, route) : null;
+    out.push({
+      group: 'edges',
+      data: { id: e.id, source: e.source, target: e.target, width: edgeWidth(e), sw: seg?.weights, sd: seg?.distances },
+      classes: [edgeClasses(e), seg ? 'routed' : routed ? 'straight' : '', extra[e.id] ?? ''].filter(Boolean).join(' '),
+    });
   }
   return out;
 }
@@ -188,18 +221,32 @@ export function CytoscapeMap(props: MapCanvasProps) {
     }
   }, [ready, props.view, props.layout, props.classes, props.fitKey]);
 
-  // Selection from outside (panel, list, URL).
+  // Selection (from the canvas, the panel, the list or the URL): a node's lines and neighbours,
+  // or a line and its two ends, are highlighted and the rest dimmed. An open group stands for
+  // what is drawn inside it.
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy || !ready) return;
     cy.batch(() => {
-      cy.elements('.neighbor').removeClass('neighbor');
+      cy.elements('.hl, .dim').removeClass('hl dim');
       cy.elements().unselect();
-      if (props.selected) {
-        const el = cy.getElementById(props.selected);
-        el.select();
-        if (el.isNode()) el.connectedEdges().addClass('neighbor');
-      }
+      if (!props.selected) return;
+      const el = cy.getElementById(props.selected);
+      if (el.empty()) return;
+      el.select();
+      // (the ends of a line: empty for a node)
+      const ends = el.connectedNodes();
+      let lit: Collection;
+      if (el.isNode()) {
+        const inside = new Set([el.id()]);
+        if (el.hasClass('box')) for (const n of props.view.nodes) if (n.parent && inside.has(n.parent)) inside.add(n.id);
+        let members = cy.collection();
+        for (const id of inside) members = members.union(cy.getElementById(id));
+        const edges = members.connectedEdges();
+        lit = members.union(edges).union(edges.connectedNodes());
+      } else lit = ends.union(cy.getElementById(props.selected));
+      lit.addClass('hl');
+      cy.elements().not(lit).not('.box').addClass('dim');
     });
   }, [ready, props.selected, props.view]);
 

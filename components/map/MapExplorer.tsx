@@ -16,12 +16,14 @@ import { WindowPicker } from '../ui/WindowPicker';
 import { useUrlState, useWindow } from '../url-state';
 import { windowLabel, windowParams } from '../window';
 import { CytoscapeMap } from './CytoscapeMap';
-import { computeLayout } from './layout';
+import { browserLayoutEngine } from './elk-engine';
+import { mapLayout } from './layered';
+import type { LayoutResult } from './layout';
 import { MapFiltersForm } from './MapFilters';
 import { MapLegend } from './MapLegend';
 import { DetailsPanel } from './Panels';
 import { OverlayControls, OverlayStatus, useOverlay } from './overlays';
-import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, searchMap, type MapFilters } from './view';
+import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, searchMap, type MapFilters, type MapView } from './view';
 
 /** Estates up to this many workloads open at workload level; bigger ones at application level. */
 const DETAIL_LIMIT = 60;
@@ -78,7 +80,30 @@ export function MapExplorer() {
     [ix, level, open.join(','), closed.join(','), filterKey],
   );
   const aspect = useCanvasAspect();
-  const layout = useMemo(() => (view ? computeLayout(view, aspect) : null), [view, aspect]);
+  // The layout is computed off the page's thread (./elk-engine.ts); the canvas keeps drawing the
+  // view it has a layout for until the new one is ready, so a view and its positions never mix.
+  // (the fit key travels with its layout: a level's first layout is fitted when it is drawn)
+  const fitKey = `${level}|${filterKey}|${data?.computedAt}|${aspect}`;
+  const [laid, setLaid] = useState<{ view: MapView; layout: LayoutResult; fitKey: string } | null>(null);
+  const [layoutError, setLayoutError] = useState<Error | null>(null);
+  useEffect(() => {
+    if (!view) return;
+    let live = true;
+    const t0 = performance.now();
+    mapLayout(view, aspect, browserLayoutEngine()).then(
+      (layout) => {
+        // how long the layout took, for the browser tests and anyone profiling the page
+        performance.mark('bulkhead:map-layout', { detail: { ms: Math.round(performance.now() - t0), nodes: view.nodes.length, edges: view.edges.length, routed: layout.routes !== undefined } });
+        if (live) setLaid({ view, layout, fitKey });
+      },
+      (e: unknown) => live && setLayoutError(e instanceof Error ? e : new Error(String(e))),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- fitKey changes with view or aspect
+  }, [view, aspect]);
+  const layout = laid?.layout ?? null;
 
   // search
   const [search, setSearch] = useState('');
@@ -160,7 +185,9 @@ export function MapExplorer() {
   if (query.error) return <ErrorBox error={query.error} retry={() => void query.refetch()} />;
   if (!query.data) return <Loading what="Loading the dependency map" />;
   if (isPending(query.data)) return <AnalysisRunning progress={query.data.progress} what={`Analysing the ${windowLabel(win)}`} />;
-  if (!data || !view || !layout || !ix) return null;
+  if (layoutError) return <ErrorBox error={layoutError} retry={() => setLayoutError(null)} />;
+  if (!data || !view || !ix) return null;
+  if (!laid || !layout) return <Loading what="Laying out the dependency map" />;
 
   const empty = data.edges.length === 0 && data.workloads.length === 0;
   const counts = estateCounts(data);
@@ -249,11 +276,11 @@ export function MapExplorer() {
           {showFilters && <MapFiltersForm data={data} filters={filters} />}
           <div className="map-main">
             <CytoscapeMap
-              view={view}
+              view={laid.view}
               layout={layout}
               classes={classes}
               selected={selected}
-              fitKey={`${level}|${filterKey}|${data.computedAt}|${aspect}`}
+              fitKey={laid.fitKey}
               onSelect={select}
               onToggle={toggle}
               reveal={reveal}

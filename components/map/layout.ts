@@ -1,4 +1,6 @@
-// Positions for the map, computed here rather than by a force-directed layout: force layouts
+// The grid layout: the map's layout for views too big for the layered one (./layered.ts,
+// LAYERED_LIMIT), where lines are straight and may cross nodes. Positions computed here rather
+// than by a force-directed layout: force layouts
 // take seconds to minutes on thousands of nodes (measured on 5,000 nodes: fcose's draft pass
 // about 2.2 s, cose did not finish; docs/ui.md) and move everything when one application expands. This one is linear
 // in the number of nodes and keeps the picture people learn:
@@ -25,6 +27,11 @@ export interface LayoutResult {
   boxes: Record<string, { x: number; y: number; w: number; h: number }>;
   /** size of the whole drawing */
   size: Box;
+  /**
+   * bend points of each line, by edge id, when the layout routes lines (./layered.ts); a line
+   * without an entry is drawn straight between its ends
+   */
+  routes?: Record<string, Array<{ x: number; y: number }>>;
 }
 
 /** Sizes in model units (Cytoscape pixels at zoom 1), shared with the stylesheet. */

@@ -2,6 +2,7 @@
 // every colour is paired with a legend entry and a text equivalent in the side panel; the text
 // drawn on the canvas is dark on light for contrast.
 import type { StylesheetJson } from 'cytoscape';
+import { LABEL_GAP, TITLE_ROOM } from './layered';
 import { SIZES } from './layout';
 
 export const ROLE_COLORS: Record<string, string> = {
@@ -118,6 +119,13 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
     { selector: 'node.box[kind = "app"]', style: { 'font-size': 14, 'border-color': '#6b7a89', 'border-width': 1.5, 'z-index': 1 } },
     { selector: 'node.box[kind = "role"]', style: { 'background-color': '#f7f9fb', 'border-color': '#d0d7de', 'font-size': 9, 'font-weight': 400, 'border-style': 'dotted', color: '#57606a', 'z-index': 2 } },
     { selector: 'node.leaf, node.collapsed', style: { 'z-index': 20 } },
+    // the layered layout (./layered.ts) keeps room for a leaf's label on its right, and for a
+    // group's title inside the top of its box
+    { selector: 'node.side-label', style: { 'text-valign': 'center', 'text-halign': 'right', 'text-margin-x': LABEL_GAP, 'text-margin-y': 0 } },
+    ...(['env', 'zone', 'app', 'role'] as const).map((k) => ({
+      selector: `node.box.side-label[kind = "${k}"]`,
+      style: { 'text-valign': 'top' as const, 'text-halign': 'center' as const, 'text-margin-x': 0, 'text-margin-y': TITLE_ROOM[k]! - 4 },
+    })),
     {
       selector: 'edge',
       style: {
@@ -151,6 +159,14 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
     { selector: 'node.match', style: { 'border-width': 4, 'border-color': '#f1c40f' } },
     { selector: 'node:selected, node.selected', style: { 'border-width': 4, 'border-color': EDGE_COLORS.selected } },
     { selector: 'edge:selected, edge.selected', style: { 'line-color': EDGE_COLORS.selected, 'target-arrow-color': EDGE_COLORS.selected, width: 4, opacity: 1, 'z-index': 15 } },
-    { selector: 'edge.neighbor', style: { opacity: 1, 'z-index': 12 } },
+    // lines along the layout's routes: through its bend points, around the nodes they do not connect
+    { selector: 'edge.routed', style: { 'curve-style': 'segments', 'segment-weights': 'data(sw)', 'segment-distances': 'data(sd)', 'edge-distances': 'node-position' } },
+    { selector: 'edge.straight', style: { 'curve-style': 'straight' } },
+    // the selection's lines and neighbours (or a line's two ends) stand out, the rest is dimmed
+    { selector: 'node.dim', style: { opacity: 0.2 } },
+    { selector: 'edge.dim', style: { opacity: 0.08 } },
+    { selector: 'node.hl', style: { opacity: 1 } },
+    { selector: 'edge.hl', style: { 'line-color': EDGE_COLORS.selected, 'target-arrow-color': EDGE_COLORS.selected, opacity: 1, width: 'mapData(width, 1, 8, 2.5, 8)', 'z-index': 14 } },
+    { selector: 'edge:selected', style: { width: 5, 'z-index': 15 } },
   ];
 }
