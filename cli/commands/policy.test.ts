@@ -192,7 +192,7 @@ describe('bulkhead export, import baseline, baselines', () => {
     expect(checkNftables(files.slice(0, 3).map((n) => ({ name: n, content: readFileSync(join(dir, 'nft', n), 'utf8') }))).every((c) => c.ok)).toBe(true);
     const exports = await queryAudit(rt.db.prisma, { action: 'policy.export' });
     expect(exports.events.length).toBe(7);
-  });
+  }, 180_000); // every format through the CLI and nft -c on each of ~300 host files: 28 s at a load of 9
 
   it('enforcing one application drops only on its hosts; test logs; every other host is left open', async () => {
     const pairs = JSON.parse((await cli('enforce', '--list', '--json')).out) as Array<{ application: string; environment: string; workloads: number }>;
