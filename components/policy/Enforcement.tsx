@@ -35,12 +35,23 @@ export function EnforcementTags({ application, rows }: { application: string; ro
   );
 }
 
-/** The application page's panel: each environment's state, changeable by those allowed. */
+const enforcementPath = (applicationId: string) => `/api/v1/enforcement/${encodeURIComponent(applicationId)}`;
+
+/** One application's states per environment (GET /api/v1/enforcement/:id); null id: none to ask for. */
+export function useApplicationEnforcement(applicationId: string | null) {
+  return useQuery({
+    queryKey: ['enforcement', applicationId],
+    queryFn: ({ signal }) => apiGet<{ enforcement: EnforcementJson[] }>(enforcementPath(applicationId!), undefined, signal),
+    enabled: applicationId !== null,
+  });
+}
+
+/** The application page's panel (#enforcement): each environment's state, changeable by those allowed. */
 export function EnforcementPanel({ application, canChange }: { application: { id: string; name: string }; canChange: boolean }) {
   const ids = useId();
   const qc = useQueryClient();
-  const path = `/api/v1/enforcement/${encodeURIComponent(application.id)}`;
-  const q = useQuery({ queryKey: ['enforcement', application.id], queryFn: ({ signal }) => apiGet<{ enforcement: EnforcementJson[] }>(path, undefined, signal) });
+  const path = enforcementPath(application.id);
+  const q = useApplicationEnforcement(application.id);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const change = useMutation({
     mutationFn: (v: { environment: string; state: EnforcementState }) =>
@@ -58,7 +69,7 @@ export function EnforcementPanel({ application, canChange }: { application: { id
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });
   return (
-    <section className="card" aria-labelledby={`${ids}-h`}>
+    <section className="card" id="enforcement" aria-labelledby={`${ids}-h`}>
       <h2 id={`${ids}-h`}>Enforcement</h2>
       <p className="muted">
         Per environment: visibility ({STATE_MEANING.visibility}, the default), test ({STATE_MEANING.test}) or enforced ({STATE_MEANING.enforced}).

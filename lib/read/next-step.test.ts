@@ -41,7 +41,7 @@ describe('an application', () => {
   });
   it('with proposals: their review, then simulation and the enforcement card', () => {
     const s = applicationNext({ ...app, rules: { proposed: 4, approved: 2 } });
-    expect(hrefs(s)).toEqual(['/rules?app=orders', '/simulation?policy=approved&enforcement=all', '#enforcement']);
+    expect(hrefs(s)).toEqual(['/rules?app=orders', '/simulation?policy=approved&enforcement=all&app=orders%40prod', '#enforcement']);
     expect(s.say).toMatch(/^4 proposed rules of orders/);
   });
   it('without rules: to the review, where rules are proposed', () => {
@@ -49,7 +49,7 @@ describe('an application', () => {
   });
   it('reviewed and not enforced everywhere: simulate, then the enforcement card', () => {
     const s = applicationNext({ ...app, rules: { proposed: 0, approved: 12 }, enforcement: [{ environment: 'prod', state: 'enforced' }, { environment: 'dev', state: 'test' }] });
-    expect(hrefs(s)).toEqual(['/simulation?policy=approved&enforcement=all', '#enforcement', '/rules?app=orders']);
+    expect(hrefs(s)).toEqual(['/simulation?policy=approved&enforcement=all&app=orders%40prod', '#enforcement', '/rules?app=orders']);
     expect(s.say).toContain('(dev not yet)');
   });
   it('enforced: export', () => {
@@ -66,6 +66,12 @@ describe('the simulation', () => {
   it('with every application enforced: the blocking applications to decide, largest first', () => {
     expect(hrefs(simulationNext({ mode: 'all', enforced: [], applications: apps }))).toEqual(['/applications/c%40prod#enforcement', '/applications/b%40prod#enforcement', '/simulation']);
     expect(hrefs(simulationNext({ mode: 'all', enforced: [], applications: [apps[0]!] }))).toEqual(['/applications', '/baselines?format=nftables']);
+  });
+  it("opened from an application's page: back to that application's decisions and enforcement", () => {
+    const s = simulationNext({ mode: 'all', enforced: [], applications: apps, focus: 'b@prod' });
+    expect(hrefs(s)).toEqual(['/applications/b%40prod#enforcement', '/baselines?format=nftables']);
+    expect(s.say).toBe('b@prod is not enforced yet; 5 answered flows to or from it would be blocked here: decide on each blocked dependency, then enforce it.');
+    expect(simulationNext({ mode: 'as-set', enforced: ['a@prod'], applications: apps, focus: 'a@prod' }).say).toMatch(/^a@prod is enforced; none of its answered traffic/);
   });
   it('as exported: nothing enforced, something blocked, or the export', () => {
     expect(hrefs(simulationNext({ mode: 'as-set', enforced: [], applications: [] }))[0]).toBe('/simulation?enforcement=all');

@@ -70,7 +70,7 @@ export type StateName = 'visibility' | 'test' | 'enforced';
  */
 export function applicationNext(a: { id: string; name: string; hasRecord: boolean; rules: { proposed: number; approved: number }; enforcement: ReadonlyArray<{ environment: string; state: StateName }> }): NextStep {
   const review = { href: `/rules?app=${enc(a.name)}`, label: `Review the rules of ${a.name}` };
-  const simulate = { href: '/simulation?policy=approved&enforcement=all', label: 'Simulate its approved rules' };
+  const simulate = { href: `/simulation?policy=approved&enforcement=all&app=${enc(a.id)}`, label: 'Simulate its approved rules' };
   const card = { href: '#enforcement', label: 'Its enforcement' };
   if (!a.hasRecord) return { say: `${a.name} is inferred from traffic: confirm the grouping on this page first; rules and enforcement need a confirmed application.`, links: [{ href: '#grouping', label: 'Correct the grouping' }, review] };
   if (a.rules.proposed)
@@ -89,7 +89,16 @@ export function applicationNext(a: { id: string; name: string; hasRecord: boolea
  * The simulation: what it would block leads to the applications' decisions and enforcement;
  * nothing blocked of the enforced applications leads to the export.
  */
-export function simulationNext(r: { mode: 'as-set' | 'all'; enforced: readonly string[]; applications: ReadonlyArray<{ application: string; blockedAnsweredFlows: number }> }): NextStep {
+export function simulationNext(r: { mode: 'as-set' | 'all'; enforced: readonly string[]; applications: ReadonlyArray<{ application: string; blockedAnsweredFlows: number }>; focus?: string | null }): NextStep {
+  // opened from an application's page: back to that application's decisions and enforcement first
+  if (r.focus) {
+    const mine = r.applications.find((a) => a.application === r.focus)?.blockedAnsweredFlows ?? 0;
+    const state = r.enforced.includes(r.focus) ? 'is enforced' : 'is not enforced yet';
+    return {
+      say: `${r.focus} ${state}; ${mine ? `${count(mine, 'answered flow')} to or from it would be blocked here: decide on each blocked dependency, then enforce it.` : 'none of its answered traffic would be blocked here: set it to test, then enforced.'}`,
+      links: [{ href: `${appHref(r.focus)}#enforcement`, label: `Decide and enforce ${r.focus}` }, { href: EXPORT_HREF, label: 'Export' }],
+    };
+  }
   const blocking = r.applications.filter((a) => a.blockedAnsweredFlows > 0).sort((a, b) => b.blockedAnsweredFlows - a.blockedAnsweredFlows || a.application.localeCompare(b.application));
   const decide = blocking.slice(0, 3).map((a) => ({ href: `${appHref(a.application)}#enforcement`, label: `Decide for ${a.application}` }));
   if (r.mode === 'all') {
