@@ -39,7 +39,10 @@ export default defineConfig({
   // signed in as admin unless they choose another role's state (e2e/accounts.ts).
   projects: [
     { name: 'setup', testMatch: /.*\.setup\.ts/ },
-    { name: 'chromium', dependencies: ['setup'], testIgnore: /.*\.setup\.ts/, use: { storageState: 'test-results/e2e-auth/admin.json' } },
+    { name: 'chromium', dependencies: ['setup'], testIgnore: [/.*\.setup\.ts/, /journey\.spec\.ts/], use: { storageState: 'test-results/e2e-auth/admin.json' } },
+    // The journey enforces an application; listed last so that it runs after the other specs
+    // (one worker, projects in this order), which start from an empty estate and nothing enforced.
+    { name: 'journey', dependencies: ['setup'], testMatch: /journey\.spec\.ts/, use: { storageState: 'test-results/e2e-auth/admin.json' } },
   ],
   webServer: {
     command: 'node e2e/serve.mjs',

@@ -162,6 +162,8 @@ function Readiness({ application, environment }: { application: { id: string; na
             : `${count(v.dependency.length, 'dependency', 'dependencies')} will be dropped once ${application.name} is enforced.`,
       });
       await qc.invalidateQueries({ queryKey: ['enforcement', application.id] });
+      // allowing proposes rules: the page's counts (and its next step) change with them
+      await qc.invalidateQueries({ queryKey: ['application'] });
     },
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });
