@@ -1,10 +1,13 @@
 import Link from 'next/link';
 import { FlowSeriesChart } from '../components/charts/FlowSeriesChart';
 import { num, utc } from '../components/format';
+import { NextStepLinks } from '../components/journey/NextStep';
 import { NoDataNextSteps } from '../components/ui/States';
 import { roleAllows } from '../lib/auth/permissions';
 import { DISCOVERY_DAYS } from '../lib/analysis/window';
 import { homeCounts, homeSummary } from '../lib/read/home';
+import { overviewNext } from '../lib/read/next-step';
+import { enforcementStates } from '../lib/policy/enforcement';
 import { count } from '../lib/words';
 import { exporterPortsText } from '../lib/flow/collector-status';
 import { clickhouseStatus, databaseStatus } from '../lib/status';
@@ -12,39 +15,6 @@ import { VERSION } from '../lib/version';
 import { requirePage } from './_lib/auth';
 
 export const dynamic = 'force-dynamic';
-
-/** The next step of the journey from flows to an exported policy, from what the stores hold. */
-function nextStep(s: { flows: number; workloads: number; proposed: number; approved: number; baselines: number; canPropose: boolean; canReview: boolean; canExport: boolean }) {
-  if (!s.flows) return null;
-  if (!s.proposed && !s.approved)
-    return s.canPropose ? (
-      <>
-        Discovery has a map: <Link href="/map">browse it</Link>, check <Link href="/discovery">coverage and convergence</Link>, then <Link href="/rules">propose rules</Link>.
-      </>
-    ) : (
-      <>
-        Discovery has a map: <Link href="/map">browse it</Link>. An architect proposes rules from it next.
-      </>
-    );
-  if (s.proposed)
-    return (
-      <>
-        <Link href="/rules">{num(s.proposed)} proposed rules</Link> wait for review{s.canReview ? '' : ' by their application owners'}; <Link href="/simulation?policy=proposed&enforcement=all">simulate</Link> what
-        they would block once enforced.
-      </>
-    );
-  if (!s.baselines && s.canExport)
-    return (
-      <>
-        {num(s.approved)} rules are approved: <Link href="/baselines">snapshot them as a baseline and export</Link> them to your enforcement points.
-      </>
-    );
-  return (
-    <>
-      The approved policy is exported. <Link href="/simulation?mode=monitor">Monitor it</Link> for drift, stale rules and expired exceptions.
-    </>
-  );
-}
 
 export default async function Home() {
   const a = await requirePage('map:read', '/');
@@ -57,14 +27,14 @@ export default async function Home() {
   // the listeners that are open, not the configured ports: 0 is off, and --no-collect opens none
   const exportTo = exporterPortsText(live?.listeners ?? []);
   const role = a.principal.role;
-  const step = nextStep({
+  const enforced = st.ok ? (await enforcementStates(rt.db.prisma)).filter((e) => e.state === 'enforced').length : 0;
+  const step = overviewNext({
     flows,
-    workloads: st.workloads ?? 0,
     proposed: byStatus.proposed ?? 0,
     approved: byStatus.approved ?? 0,
+    enforced,
     baselines,
     canPropose: roleAllows(role, 'rules:propose'),
-    canReview: roleAllows(role, 'rules:review'),
     canExport: roleAllows(role, 'policy:export'),
   });
 
@@ -75,7 +45,8 @@ export default async function Home() {
 
       <section className="card" aria-labelledby="next-heading">
         <h2 id="next-heading">What next</h2>
-        {step ? <p>{step}</p> : <p>No flows yet. Give Bulkhead traffic to learn from:</p>}
+        <p>{step.say}</p>
+        <NextStepLinks step={step} />
         {!flows ? (
           <NoDataNextSteps exportTo={exportTo} />
         ) : (

@@ -573,13 +573,14 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'policy files: baseline (YAML/JSON), Kubernetes, Cilium, Calico (staged too), AWS security groups (Terraform), NSX, nftables',
     details:
       'Formats: baseline, kubernetes, cilium, calico, calico-staged, aws, nsx, nftables. Without -o the\n' +
-      'files go to standard output. nftables writes one ruleset per host into the -o directory; --check\n' +
-      'runs nft -c on each. docs/exports.md says what each format cannot express.',
+      'files go to standard output. nftables writes one ruleset per host into the -o directory, or\n' +
+      'into one archive when the name ends in .tar.gz (or .tgz); --check runs nft -c on each.\n' +
+      'docs/exports.md says what each format cannot express.',
     options: [
       { flags: '--format <format>', description: 'baseline | kubernetes | cilium | calico | calico-staged | aws | nsx | nftables' },
       { flags: '--status <status>', description: 'approved | proposed | all (approved + proposed) (default approved)' },
       { flags: '--baseline <ref>', description: 'export a stored baseline (NAME or NAME@VERSION) instead of the current rules' },
-      { flags: '-o, --output <path>', description: 'file (baseline: .yaml/.yml/.json decides the format), or directory for nftables' },
+      { flags: '-o, --output <path>', description: 'file (baseline: .yaml/.yml/.json decides the format), directory for nftables, or NAME.tar.gz for the files as one archive' },
       { flags: '--namespace <ns>', description: 'calico-staged: StagedNetworkPolicy in this namespace (kubernetes/cilium write each policy in its pods\' own namespace)' },
       { flags: '--label-prefix <prefix>', description: 'calico: prefix for label keys, e.g. bulkhead.io/ (kubernetes/cilium select pods by their own labels)' },
       { flags: '--domain <domain>', description: 'nsx: policy domain (default "default")' },

@@ -201,6 +201,22 @@ describe('the JSON API access matrix', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('gives the export archive (GET /api/v1/export?archive=tar.gz) to the roles that may export, and only them', async () => {
+    const e = endpoints.find((x) => x.method === 'GET' && x.path === '/api/v1/export')!;
+    expect(e.handler.meta.queryKeys).toContain('archive');
+    const failures: string[] = [];
+    for (const role of ROLES) {
+      for (const via of ['session', 'token'] as const) {
+        const c = creds[role];
+        const res = await call({ ...e, path: '/api/v1/export?format=nftables&archive=tar.gz' }, via === 'session' ? { cookie: c.cookie, csrf: c.csrf } : { bearer: c.token });
+        const want = expected(e, role, via);
+        const got = res.status === 401 || res.status === 403 ? res.status : res.headers.get('content-type') === 'application/gzip' ? 'pass' : res.status;
+        if (got !== want) failures.push(`archive as ${role} (${via}): expected ${want}, got ${res.status} ${res.headers.get('content-type')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('refuses state-changing browser requests without the CSRF token, and audits denials', async () => {
     const failures: string[] = [];
     // The command endpoint takes no cookie at all (below), so it needs no CSRF token.

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { MapNextStep } from '../../components/journey/MapNextStep';
 import { MapExplorer } from '../../components/map/MapExplorer';
 import { Loading } from '../../components/ui/States';
 import { requirePage } from '../_lib/auth';
@@ -14,6 +15,7 @@ export default async function MapPage() {
       <h1>Dependency map</h1>
       <Suspense fallback={<Loading what="Loading the dependency map" />}>
         <MapExplorer />
+        <MapNextStep />
       </Suspense>
     </main>
   );

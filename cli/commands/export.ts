@@ -1,8 +1,10 @@
-// `bulkhead export --format F [--status approved|proposed|all] [--baseline NAME[@V]] [--at TIME] [-o FILE|DIR]`
-// Policy files for the enforcement points (lib/export), from the current rules or a stored baseline.
+// `bulkhead export --format F [--status approved|proposed|all] [--baseline NAME[@V]] [--at TIME] [-o FILE|DIR|FILE.tar.gz]`
+// Policy files for the enforcement points (lib/export), from the current rules or a stored baseline;
+// an output name ending in .tar.gz (or .tgz) gets the files as one archive, as the web app downloads them.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { baselineFormatOf, baselineJsonSchema, EXPORT_FORMATS, exportPolicy, FORMAT_DESCRIPTIONS, writesDirectory, type ExportFormat } from '../../lib/export';
+import { exportArchive, isArchivePath } from '../../lib/export/archive';
 import { checkNftables } from '../../lib/export/nft-check';
 import { exportBlockWarning } from '../../lib/policy/readiness';
 import { exportDocument } from '../../lib/policy/service';
@@ -43,7 +45,7 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
     namespace: opts.namespace,
     labelPrefix: opts.labelPrefix,
     domain: opts.domain,
-    baselineFormat: format === 'baseline' && out ? baselineFormatOf(out) : 'yaml',
+    baselineFormat: format === 'baseline' && out && !isArchivePath(out) ? baselineFormatOf(out) : 'yaml',
   });
   // what the enforced applications would lose of their observed traffic (docs/policy.md, "Readiness")
   const blocking = await exportBlockWarning(rt, doc);
@@ -55,6 +57,10 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
   let written: string[] = [];
   if (!out) {
     ctx.io.out(result.files.length === 1 ? result.files[0]!.content : result.files.map((f) => `# ===== ${f.name} =====\n${f.content}`).join('\n'));
+  } else if (isArchivePath(out)) {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, await exportArchive(result.files));
+    written = [out];
   } else if (writesDirectory(format)) {
     let isFile = false;
     try {
@@ -77,7 +83,7 @@ export async function run(ctx: CommandContext, opts: ExportOptions) {
     summary: `exported ${result.exported} ${source} as ${format}${out ? ` to ${out}` : ' to standard output'}`,
     after: { format, status, baseline: opts.baseline ?? null, rules: doc.rules.map((r) => r.id), files: written.length ? written : ['stdout'], warnings: result.warnings.length },
   });
-  if (out) ctx.io.err(`Wrote ${written.length === 1 ? written[0] : `${written.length} files to ${out}`}: ${result.exported} rules (${source}), ${result.warnings.length} warnings.`);
+  if (out) ctx.io.err(`Wrote ${written.length === 1 ? written[0] : `${written.length} files to ${out}`}${isArchivePath(out) ? ` (${result.files.length === 1 ? 'one file' : `${result.files.length} files`} in the archive)` : ''}: ${result.exported} rules (${source}), ${result.warnings.length} warnings.`);
 
   if (opts.check) {
     if (format !== 'nftables') throw new UserError('--check runs nft -c on nftables exports; other formats are checked by their own tools (kubectl apply --dry-run=server, terraform validate)');

@@ -13,6 +13,7 @@ import type { Estate } from '../../lib/demo/estate';
 import { loadDemo } from '../../lib/demo/load';
 import { createUser } from '../../lib/auth/users';
 import { checkNftables } from '../../lib/export/nft-check';
+import { unpackArchive } from '../../test/archive';
 import { evaluateHoldout, type HoldoutResult } from '../../lib/policy/holdout';
 import { loadPolicyView } from '../../lib/policy/labels';
 import { listRules } from '../../lib/policy/rules';
@@ -192,6 +193,15 @@ describe('bulkhead export, import baseline, baselines', () => {
     expect(checkNftables(files.slice(0, 3).map((n) => ({ name: n, content: readFileSync(join(dir, 'nft', n), 'utf8') }))).every((c) => c.ok)).toBe(true);
     const exports = await queryAudit(rt.db.prisma, { action: 'policy.export' });
     expect(exports.events.length).toBe(7);
+
+    // -o NAME.tar.gz: the same files, under the same names, in one archive (each export is dated when made)
+    const archived = await cli('export', '--format', 'nftables', '-o', 'nft.tar.gz');
+    expect(archived.code, archived.err).toBe(0);
+    expect(archived.err).toMatch(new RegExp(`Wrote .*nft\\.tar\\.gz \\(${files.length} files in the archive\\)`));
+    const undated = (t: string) => t.replace(/, generated \S+/, '');
+    const entries = await unpackArchive(readFileSync(join(dir, 'nft.tar.gz')));
+    expect(entries.map((e) => e.name).sort()).toEqual([...files].sort());
+    for (const e of entries) expect(undated(e.content)).toBe(undated(readFileSync(join(dir, 'nft', e.name), 'utf8')));
   }, 180_000); // every format through the CLI and nft -c on each of ~300 host files: 28 s at a load of 9
 
   it('enforcing one application drops only on its hosts; test logs; every other host is left open', async () => {

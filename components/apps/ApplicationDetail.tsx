@@ -6,7 +6,8 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { apiSend } from '../api/client';
-import { EnforcementPanel } from '../policy/Enforcement';
+import { NextStep } from '../journey/NextStep';
+import { EnforcementPanel, useApplicationEnforcement } from '../policy/Enforcement';
 import type { ApplicationDetail as Detail, NeighbourRow } from '../data/apps';
 import { bytes, compact, num, pct, utc } from '../format';
 import { roleColor } from '../map/style';
@@ -16,6 +17,7 @@ import { useAnalysisQuery } from '../useAnalysisQuery';
 import { useWindow } from '../url-state';
 import { windowParams, type WindowSpec } from '../window';
 import { count } from '../../lib/words';
+import { applicationNext } from '../../lib/read/next-step';
 
 /** `enforce`: whether the person may change enforcement states, for every application or for those they own. */
 export type EnforceRight = { every: boolean; userId: string | null } | null;
@@ -66,6 +68,10 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
   });
 
   const confirmed = a.source === 'label' || a.record?.confirmed;
+  const hasRecord = !!a.record && a.kind === 'application';
+  const states = useApplicationEnforcement(hasRecord ? a.record!.id : null);
+  // this page's environment, or all of the application's when the page is the whole application
+  const envStates = (states.data?.enforcement ?? []).filter((r) => !a.environment || r.environment === a.environment);
   const toggle = (id: string) => {
     const s = new Set(picked);
     if (s.has(id)) s.delete(id);
@@ -127,7 +133,7 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
       )}
 
       {canEdit && a.kind === 'application' && (
-        <details className="card" open={!confirmed}>
+        <details className="card" id="grouping" open={!confirmed}>
           <summary>
             <h2 id={`${ids}-edit`} style={{ display: 'inline' }}>
               Correct the grouping
@@ -256,6 +262,9 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
         <Neighbours title="Used by" rows={d.usedBy} win={win} self={a.id} outgoing={false} />
       </div>
       {d.internal > 0 && <p className="muted">{count(d.internal, 'dependency', 'dependencies')} between its own workloads (see them on the map at workload level).</p>}
+      {(!hasRecord || states.data) && (
+        <NextStep step={applicationNext({ id: a.id, name: a.name, hasRecord, rules: { proposed: a.rules.proposed ?? 0, approved: a.rules.approved ?? 0 }, enforcement: envStates })} />
+      )}
     </>
   );
 }

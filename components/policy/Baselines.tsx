@@ -10,6 +10,8 @@ import { portText, selectorText } from '../data/rules';
 import { num, utc } from '../format';
 import type { BaselineDoc } from '../../lib/export/baseline';
 import type { BaselineDiff, BaselineInfo } from '../../lib/policy/baselines';
+import { NextStep } from '../journey/NextStep';
+import { exportNext } from '../../lib/read/next-step';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
 import { TableHead } from '../ui/TableHead';
@@ -274,6 +276,8 @@ interface ExportResult {
   files: Array<{ name: string; content: string }>;
   exported: number;
   warnings: string[];
+  /** what the export would drop of the enforced applications' observed traffic (null: nothing) */
+  wouldBlock: { flows: number; dependencies: number; message: string } | null;
 }
 
 const PREVIEW_LIMIT = 200_000;
@@ -382,6 +386,12 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
             Download
           </a>
         )}
+        {/* a directory of files (one per host) downloads as one archive, the names as the directory export writes them */}
+        {f?.directory && (
+          <a className="btn btn-secondary" href={withParams('/api/v1/export', { ...params, archive: 'tar.gz' })} download>
+            Download (.tar.gz)
+          </a>
+        )}
       </form>
       {f && <p className="muted">{f.description}</p>}
       {preview.error && <ErrorBox error={preview.error} />}
@@ -422,6 +432,7 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
               </pre>
             </>
           )}
+          <NextStep step={exportNext({ source, wouldBlock: preview.data.wouldBlock })} />
         </>
       )}
     </section>

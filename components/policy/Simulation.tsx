@@ -13,6 +13,8 @@ import { bytes, compact, duration, num, pct, portLabel, utc } from '../format';
 import { endpointKindNote } from '../../lib/words';
 import type { MonitorResult } from '../../lib/policy/monitor';
 import type { EnforcementMode, SimulationResult } from '../../lib/policy/simulate';
+import { NextStep } from '../journey/NextStep';
+import { simulationNext } from '../../lib/read/next-step';
 import { ErrorBox, Loading } from '../ui/States';
 import { useUrlState } from '../url-state';
 import { DISCOVERY_PRESET, isPreset, PRESETS, type Preset } from '../window';
@@ -113,7 +115,7 @@ export function Simulation() {
           ) : running ? (
             <Loading what="Evaluating the policy against every observed connection" detail="In ClickHouse: each flow of the window is matched against the rules by the labels its workloads had then." />
           ) : data ? (
-            <Result r={data} />
+            <Result r={data} focus={url.get('app')} />
           ) : policy === 'file' ? (
             <p className="muted">Choose a baseline file to simulate it without storing it.</p>
           ) : null}
@@ -123,7 +125,8 @@ export function Simulation() {
   );
 }
 
-function Result({ r }: { r: SimulationResult }) {
+/** `focus`: the application whose page opened the simulation (?app=), which the next step leads back to. */
+function Result({ r, focus }: { r: SimulationResult; focus: string | null }) {
   const t = r.totals;
   const apps = [...r.applications].sort((a, b) => b.blockedFlows - a.blockedFlows);
   const hits = new Map(r.ruleHits.map((h) => [h.id, h]));
@@ -255,6 +258,7 @@ function Result({ r }: { r: SimulationResult }) {
         {num(unused)} of {num(r.ruleHits.length)} rules allowed nothing in this window{unused ? ' (see monitor mode for rules without hits over a longer time)' : ''}.
         {hits.size === 0 && (r.enforcement.mode === 'all' ? ' This policy has no rules: everything would be blocked.' : ' This policy has no rules: everything to or from an enforced application would be blocked.')}
       </p>
+      <NextStep step={simulationNext({ mode: r.enforcement.mode, enforced: r.enforcement.enforced, applications: r.applications, focus })} />
     </>
   );
 }

@@ -9,6 +9,7 @@ import type { Role } from '../../../../lib/auth/permissions';
 import { createApiToken } from '../../../../lib/auth/tokens';
 import { createUser } from '../../../../lib/auth/users';
 import { serializeBaseline } from '../../../../lib/export/baseline';
+import { unpackArchive } from '../../../../test/archive';
 import { parsePortsText } from '../../../../lib/policy/model';
 import { findRule } from '../../../../lib/policy/rules';
 import { createRules } from '../../../../lib/policy/workflow';
@@ -135,6 +136,25 @@ describe('policy routes', () => {
     const broken = await call(baselineImport.POST, 'architect', '/api/v1/baselines/import', { body: { document: 'apiVersion: bulkhead/v2\n' } });
     expect(broken.status).toBe(400);
     expect(broken.body.error).toMatch(/document:1: apiVersion/);
+  });
+
+  it('downloads a directory export (nftables) as one .tar.gz holding the files the JSON answer lists', async () => {
+    const json = await call(exportRoute.GET, 'architect', '/api/v1/export?format=nftables');
+    expect(json.status).toBe(200);
+    const files = json.body.files as Array<{ name: string; content: string }>;
+    const req = new NextRequest(new URL('/api/v1/export?format=nftables&archive=tar.gz', 'http://127.0.0.1:3000'), {
+      headers: { authorization: `Bearer ${token.architect}`, 'x-bulkhead-peer': '127.0.0.1', 'user-agent': 'policy-routes-test' },
+    });
+    const res = await exportRoute.GET(req, { params: Promise.resolve({}) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/gzip');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="nftables.tar.gz"');
+    const entries = await unpackArchive(new Uint8Array(await res.arrayBuffer()));
+    expect(entries.map(({ name, content }) => ({ name, content }))).toEqual(files);
+    expect((await call(exportRoute.GET, 'architect', '/api/v1/export?format=nftables&archive=zip')).status).toBe(400);
+    expect((await call(exportRoute.GET, 'owner', '/api/v1/export?format=nftables&archive=tar.gz')).status).toBe(403);
+    const last = (await queryAudit(rt.db.prisma, { action: 'policy.export' })).events[0]!;
+    expect(last.summary).toMatch(/as nftables \(one archive\) through the API/);
   });
 
   it('simulates and measures blast radius on whatever the stores hold', async () => {

@@ -1,0 +1,206 @@
+// The README's first five minutes, in the browser, as far as the pages lead: the demo estate,
+// the map, one application with labels, its review, the simulation, the readiness decisions and
+// enforcement on its page, and the export of nftables, Kubernetes and Cilium, moving on through
+// each page's "Next step" links. The downloaded files are then checked: every other application
+// is left open, and the exported policy, simulated as exported, blocks no legitimate observed
+// flow. Runs after the other specs (its own project in playwright.config.ts): it enforces.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { parseAllDocuments } from 'yaml';
+import { unpackArchive } from '../test/archive';
+import { cli, stateOf } from './accounts';
+import { E2E } from './env';
+
+test.use({ viewport: { width: 1600, height: 1000 } });
+
+/** An API answer over a window's analysis (the route answers 202 while the analysis runs). */
+async function apiReady<T>(page: Page, path: string): Promise<T> {
+  for (let i = 0; i < 240; i++) {
+    const res = await page.request.get(path);
+    if (res.status() === 200) return (await res.json()) as T;
+    expect(res.status(), await res.text()).toBe(202);
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`${path} did not get ready`);
+}
+
+const nextStep = (page: Page) => page.getByRole('navigation', { name: 'Next step' });
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function download(page: Page, link: string) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: link, exact: true }).click()]);
+  return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
+}
+
+type AppRow = { id: string; name: string; kind: string; source: string; environment: string | null; dependsOn: number; usedBy: number; record: { id: string } | null };
+type K8sObject = { kind: string; metadata: { name: string }; spec: { podSelector?: { matchLabels?: Record<string, string> }; endpointSelector?: { matchLabels?: Record<string, string> } } };
+
+test('the first five minutes: map, application, review, simulate, decide, enforce, export; every other application left open', async ({ page, browser }) => {
+  test.setTimeout(900_000);
+  page.on('dialog', (d) => void d.accept());
+
+  // the demo estate (the other specs may have loaded it already)
+  await page.goto('/');
+  if (await page.getByText('No flows yet.').isVisible()) {
+    const r = cli(['demo', '--json']);
+    expect(r.code, r.err).toBe(0);
+    await page.reload();
+  }
+  // the overview leads to the map
+  await page.getByRole('region', { name: 'What next' }).getByRole('link', { name: 'Open the dependency map' }).click();
+  await expect(page).toHaveURL(/\/map$/, { timeout: 60_000 });
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-painted', 'true', { timeout: 120_000 });
+
+  // proposals to review (the other specs may have made them; propose makes nothing twice)
+  const proposed = (await (await page.request.get('/api/v1/rules?status=proposed')).json()) as { rules: unknown[] };
+  if (!proposed.rules.length) {
+    const r = cli(['propose']);
+    expect(r.code, r.err).toBe(0);
+  }
+
+  // an application its labels name (not inferred) in one environment, with rules to review and
+  // few dependencies of its own: the one a person would start with
+  const list = await apiReady<{ applications: AppRow[] }>(page, '/api/v1/applications?window=30d');
+  const enforcedBefore = (await (await page.request.get('/api/v1/enforcement')).json()) as { enforcement: Array<{ state: string }> };
+  expect(enforcedBefore.enforcement.filter((e) => e.state !== 'visibility'), 'the journey starts with nothing enforced').toEqual([]);
+  const candidates = list.applications.filter((a) => a.kind === 'application' && a.source === 'label' && a.environment && a.record && a.usedBy > 0);
+  const app = candidates.sort((a, b) => a.dependsOn + a.usedBy - (b.dependsOn + b.usedBy) || a.id.localeCompare(b.id))[0]!;
+  expect(app, 'a labelled application').toBeTruthy();
+  const pair = `${app.name}@${app.environment}`;
+  expect(app.id).toBe(pair);
+
+  // the map: select it, and its next step opens its page
+  await page.getByLabel('Find').fill(app.id);
+  await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: new RegExp(`^${escape(app.id)}\\b`) }).click();
+  await expect(nextStep(page).getByRole('link', { name: `Open ${app.id}` })).toBeVisible();
+  await nextStep(page).getByRole('link', { name: `Open ${app.id}` }).click();
+  await expect(page.getByRole('heading', { name: app.id, level: 1 })).toBeVisible();
+
+  // its page leads to its review
+  await expect(nextStep(page)).toBeVisible({ timeout: 60_000 });
+  await nextStep(page).getByRole('link', { name: `Review the rules of ${app.name}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/rules\\?app=${escape(encodeURIComponent(app.name))}`), { timeout: 60_000 });
+  const group = page.getByRole('region', { name: `Rules of ${app.name}` });
+  await expect(group).toBeVisible({ timeout: 30_000 });
+  await group.getByRole('button', { name: /^Approve all [\d,]+ proposed$/ }).click();
+  const dialog = page.getByRole('dialog', { name: /^Approve \d+ rules?$/ });
+  await dialog.getByLabel(/^Comment/).fill('the journey: reviewed');
+  await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByText(`Every proposed rule of ${app.name} is reviewed. Next:`, { exact: false })).toBeVisible();
+
+  // back on its page: simulate its approved rules, enforced everywhere
+  // (the page's data is cached for half a minute in the browser: reload for the approvals)
+  await page.goBack();
+  await page.reload();
+  await expect(nextStep(page)).toContainText('Its rules are reviewed', { timeout: 60_000 });
+  await nextStep(page).getByRole('link', { name: 'Simulate its approved rules' }).click();
+  await expect(page).toHaveURL(/\/simulation\?policy=approved&enforcement=all&app=/, { timeout: 60_000 });
+  await expect(page.getByText(/flows would be blocked/)).toBeVisible({ timeout: 120_000 });
+  // the simulation leads back to its decisions and enforcement
+  await nextStep(page).getByRole('link', { name: `Decide and enforce ${app.id}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/applications/${escape(encodeURIComponent(app.id))}#enforcement$`), { timeout: 60_000 });
+
+  // the readiness gate: allow what its rules would block (rules proposed for it)
+  const card = page.locator('#enforcement');
+  const readiness = card.getByRole('region', { name: `Readiness in ${app.environment}` });
+  await expect(readiness.getByRole('status').first()).toContainText(/Ready|would block/, { timeout: 120_000 });
+  const allow = readiness.getByRole('button', { name: /^Allow the [\d,]+ undecided$/ });
+  if (await allow.isVisible()) {
+    await readiness.getByLabel('Comment').fill('the journey: keep what it uses');
+    await allow.click();
+    await expect(readiness.getByText(/allowed: [\d,]+ rules? proposed for/)).toBeVisible({ timeout: 120_000 });
+    await expect(readiness.getByRole('status').first()).toContainText('Ready', { timeout: 120_000 });
+
+    // the rules the allow decisions name go to review; nobody approves their own (separation of
+    // duties), so an architect approves them. Through the API: an allow reuses an existing
+    // proposal when there is one (often filed under the other side's application), and the rules
+    // page lists rules under the application that receives them, so no one page shows them all.
+    await page.reload();
+    const architect = await browser.newContext({ storageState: stateOf('architect'), viewport: { width: 1600, height: 1000 } });
+    const csrf = (await architect.cookies()).find((c) => c.name === 'bulkhead_csrf')!.value;
+    // the rules the allow decisions name (an allow finds an existing proposal of the other side's application when there is one)
+    const gate = (await (await page.request.get(`/api/v1/enforcement/${encodeURIComponent(app.record!.id)}/readiness?environment=${encodeURIComponent(app.environment!)}`)).json()) as { dependencies: Array<{ decision: { ruleId: string | null } | null }> };
+    const named = new Set(gate.dependencies.map((d) => d.decision?.ruleId).filter((x): x is string => !!x));
+    const proposedNow = (await (await architect.request.get('/api/v1/rules?status=proposed')).json()) as { rules: Array<{ id: string }> };
+    const ids = proposedNow.rules.map((r) => r.id).filter((id) => named.has(id));
+    expect(named.size).toBeGreaterThan(0);
+    if (ids.length) {
+      const approved = await architect.request.post('/api/v1/rules/approve', { data: { ids, comment: 'the journey: its readiness decisions, reviewed' }, headers: { origin: E2E.baseURL, 'x-csrf-token': csrf } });
+      expect(approved.status(), await approved.text()).toBe(200);
+    }
+    await architect.close();
+    await page.reload();
+  }
+
+  // test, then enforced, on its enforcement card
+  const state = card.getByRole('combobox', { name: `Enforcement of ${app.name} in ${app.environment}` });
+  await state.selectOption('test');
+  await expect(card.getByText(`${app.name} in ${app.environment}: visibility → test`)).toBeVisible({ timeout: 60_000 });
+  await state.selectOption('enforced');
+  await expect(card.getByText(`${app.name} in ${app.environment}: test → enforced`)).toBeVisible({ timeout: 120_000 });
+  const rows = (await (await page.request.get('/api/v1/enforcement')).json()) as { enforcement: Array<{ application: string; environment: string; state: string; workloads: number }> };
+  const enforced = rows.enforcement.filter((e) => e.state !== 'visibility');
+  expect(enforced.map((e) => `${e.application}@${e.environment}:${e.state}`)).toEqual([`${pair}:enforced`]);
+  const hosts = enforced[0]!.workloads;
+
+  // its page now leads to the export
+  await page.reload();
+  await nextStep(page).getByRole('link', { name: 'Export the policy' }).click();
+  await expect(page).toHaveURL(/\/baselines\?format=nftables/, { timeout: 60_000 });
+
+  // nftables: one archive; the enforced application's hosts drop, every other host accepts
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByText(/rules exported into [\d,]+ files/)).toBeVisible({ timeout: 120_000 });
+  // nothing observed would be dropped, so the export page leads to monitoring, not back to the simulation
+  await expect(nextStep(page)).toContainText('Nothing observed of the enforced applications would be dropped');
+  const nft = await download(page, 'Download (.tar.gz)');
+  expect(nft.name).toBe('nftables.tar.gz');
+  const files = await unpackArchive(nft.body);
+  expect(files.length).toBeGreaterThan(100);
+  const dropping = files.filter((f) => /policy drop/.test(f.content));
+  expect(dropping).toHaveLength(hosts);
+  for (const f of dropping) expect(f.content).toContain(`# Enforcement: enforced for ${pair}`);
+  for (const f of files.filter((x) => !dropping.includes(x))) {
+    expect(f.content, f.name).not.toMatch(/drop/);
+    expect(f.content, f.name).toMatch(/hook input priority filter; policy accept;/);
+  }
+
+  // Kubernetes and Cilium: isolation (and every policy) only for the enforced application's pods
+  for (const [format, file, selector] of [
+    ['kubernetes', 'networkpolicies.yaml', 'podSelector'],
+    ['cilium', 'cilium-policies.yaml', 'endpointSelector'],
+  ] as const) {
+    await page.getByRole('combobox', { name: 'Format' }).selectOption(format);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect(page.getByLabel(`Preview of ${file}`)).toBeVisible({ timeout: 120_000 });
+    const got = await download(page, 'Download');
+    expect(got.name).toBe(file);
+    const objs = parseAllDocuments(got.body.toString('utf8')).map((d) => d.toJS() as K8sObject);
+    expect(objs.length, format).toBeGreaterThan(0);
+    for (const o of objs) {
+      const labels = Object.entries(o.spec[selector]?.matchLabels ?? {});
+      expect(labels.some(([k, v]) => /(^|\/)app$/.test(k) && v === app.name), `${format} ${o.metadata.name} selects ${app.name}`).toBe(true);
+      expect(labels.some(([k, v]) => /(^|\/)env$/.test(k) && v === app.environment), `${format} ${o.metadata.name} selects env ${app.environment}`).toBe(true);
+    }
+  }
+
+  // the exported policy simulated as exported: no legitimate observed flow of the enforced
+  // application (the export's own check: scanners and never-answered attempts left out) ...
+  const exported = (await (await page.request.get('/api/v1/export?format=nftables')).json()) as { wouldBlock: unknown };
+  expect(exported.wouldBlock).toBeNull();
+  // ... and of the others: as exported, nothing between two applications that are not enforced
+  // is blocked, and what reaches the enforced one from them is allowed (answered flows)
+  const sim = await apiReady<{ enforcement: { enforced: string[] }; blocked: Array<{ from: { key: string }; to: { key: string } }>; blockedDependencies: number }>(page, '/api/v1/simulation?policy=approved&top=1000');
+  expect(sim.enforcement.enforced).toEqual([pair]);
+  const members = new Set((await apiReady<{ members: Array<{ id: string }> }>(page, `/api/v1/applications/${encodeURIComponent(app.id)}?window=30d`)).members.map((m) => m.id));
+  expect(sim.blocked.length).toBe(Math.min(sim.blockedDependencies, 1000));
+  expect(sim.blocked.filter((b) => !members.has(b.from.key) && !members.has(b.to.key)), 'blocked between applications that are not enforced').toEqual([]);
+
+  // the export page's way back to the simulation of the same policy, as exported
+  await page.getByRole('combobox', { name: 'Format' }).selectOption('nftables');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await nextStep(page).getByRole('link', { name: 'Simulate this policy as exported' }).click();
+  await expect(page).toHaveURL(/\/simulation\?policy=approved$/, { timeout: 60_000 });
+  await expect(page.getByText(`Enforced: ${pair}`, { exact: false })).toBeVisible({ timeout: 120_000 });
+});
