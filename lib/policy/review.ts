@@ -18,7 +18,6 @@ import { describeRule, isLabels, type Rule, type RuleStatus, type Selector } fro
 import { loadPolicyView, type PolicyView } from './labels';
 import { listRules } from './rules';
 import { labelsMatch, type PolicyWorkload } from './selectors';
-import type { ReviewOutcome } from './workflow';
 
 export type ReviewDirection = 'inbound' | 'outbound' | 'within';
 export const REVIEW_DIRECTIONS: readonly ReviewDirection[] = ['inbound', 'outbound', 'within'];
@@ -143,8 +142,8 @@ export interface UnitApprovalPlan {
   approve: string[];
   /** outbound rules of another application: the actor, owning this unit, agrees as the sending side */
   endorse: Set<string>;
-  /** rules neither side of which is the actor's: refused here, with who approves them */
-  refused: ReviewOutcome[];
+  /** rules neither side of which is the actor's: refused here, with who approves them (as ./workflow.ts's ReviewOutcome) */
+  refused: Array<{ id: string; rule: string; outcome: 'refused'; fromStatus: RuleStatus; toStatus: RuleStatus; note: string; reason: 'duties' }>;
 }
 
 /**
