@@ -27,12 +27,13 @@ test('review one application in one environment, both directions, with the uncon
   let unit: ReviewUnitJson | null = null;
   for (const u of both) {
     const d = (await (await page.request.get(`/api/v1/rules/review?unit=${encodeURIComponent(u.unit)}&status=proposed`)).json()) as UnitReviewJson;
-    if (d.unconfirmed.length && d.rules.some((r) => !r.blocked)) {
+    const free = (dir: string) => d.rules.some((r) => !r.blocked && r.direction === dir);
+    if (d.unconfirmed.length && free('inbound') && free('outbound')) {
       unit = u;
       break;
     }
   }
-  expect(unit, 'a demo application with inbound and outbound proposals, some over an unconfirmed inferred application').not.toBeNull();
+  expect(unit, 'a demo application with approvable inbound and outbound proposals and some over an unconfirmed inferred application').not.toBeNull();
   const name = unit!.unit;
 
   // the page lists the units; one opens at a time

@@ -9,7 +9,7 @@ import { compact, num, utc } from '../format';
 import { ErrorBox, Loading } from '../ui/States';
 import type { ReviewAction } from './ReviewDialog';
 
-/** One rule with its evidence and history; `blocked` (the unconfirmed gate) replaces its Approve button with why; `extra` says more about its sides. */
+/** One rule with its evidence and history; `blocked` (the unconfirmed gate; the rule's own `blocked` when not given) replaces its Approve button with why; `extra` says more about its sides. */
 export function RuleItem({
   r,
   canReview,
@@ -18,6 +18,7 @@ export function RuleItem({
   onAction,
   blocked,
   extra,
+  choosable = true,
 }: {
   r: RuleJson;
   canReview: boolean;
@@ -26,8 +27,11 @@ export function RuleItem({
   onAction(a: ReviewAction): void;
   blocked?: string | null;
   extra?: ReactNode;
+  /** offer the checkbox that chooses it for a bulk action */
+  choosable?: boolean;
 }) {
   const e = r.evidence;
+  const gate = blocked !== undefined ? blocked : r.blocked;
   const [showHistory, setShowHistory] = useState(false);
   const history = useQuery({
     queryKey: ['rule-history', r.id, r.updatedAt],
@@ -37,7 +41,7 @@ export function RuleItem({
   const expired = r.expires && new Date(r.expires).getTime() < Date.now();
   return (
     <article className="rule" aria-label={`Rule ${r.shortId}: ${r.rule}`}>
-      <div>{canReview && <input type="checkbox" checked={chosen} onChange={(ev) => onChoose(ev.target.checked)} aria-label={`Choose rule ${r.shortId}`} />}</div>
+      <div>{canReview && choosable && <input type="checkbox" checked={chosen} onChange={(ev) => onChoose(ev.target.checked)} aria-label={`Choose rule ${r.shortId}`} />}</div>
       <div>
         <p className="actions" style={{ margin: 0 }}>
           <span className={`status-badge status-${r.status}`}>{r.status}</span>
@@ -108,20 +112,21 @@ export function RuleItem({
       <div className="rule-actions">
         {canReview && (r.status === 'proposed' || r.status === 'approved' || r.status === 'expired' || r.status === 'rejected') && (
           <>
-            {r.status !== 'approved' &&
-              (blocked ? (
-                <span className="muted" style={{ fontSize: '0.85rem', maxWidth: '14rem' }}>
-                  Cannot be approved yet: {blocked}
-                </span>
-              ) : r.review?.notYours ? (
-                <span className="muted" style={{ fontSize: '0.85rem', maxWidth: '14rem' }}>
-                  Not yours to approve: {r.review.notYours}
-                </span>
-              ) : (
-                <button type="button" className="btn btn-small btn-ok" onClick={() => onAction('approve')} aria-label={`Approve rule ${r.shortId}`}>
-                  Approve
-                </button>
-              ))}
+            {r.status !== 'approved' && gate && (
+              <span className="muted" style={{ fontSize: '0.85rem', maxWidth: '14rem' }}>
+                Cannot be approved yet: {gate}
+              </span>
+            )}
+            {r.status !== 'approved' && r.review?.notYours && (
+              <span className="muted" style={{ fontSize: '0.85rem', maxWidth: '14rem' }}>
+                Not yours to approve: {r.review.notYours}
+              </span>
+            )}
+            {r.status !== 'approved' && !gate && !r.review?.notYours && (
+              <button type="button" className="btn btn-small btn-ok" onClick={() => onAction('approve')} aria-label={`Approve rule ${r.shortId}`}>
+                Approve
+              </button>
+            )}
             {(r.status === 'proposed' || r.status === 'approved') && (
               <button type="button" className="btn btn-small" onClick={() => onAction('narrow')} aria-label={`Narrow rule ${r.shortId}`}>
                 Narrow

@@ -218,6 +218,7 @@ export function UnitReview({ unit, role }: { unit: string; role: string }) {
                 r={r}
                 canReview={r.mayApprove}
                 chosen={false}
+                choosable={false}
                 onChoose={() => {}}
                 onAction={(action) => setDialog({ rules: [r], action })}
                 blocked={r.blocked}
