@@ -469,9 +469,11 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'review allow rules: list, show (evidence, history), approve, reject, narrow, add',
     details:
       'Actions:\n' +
-      '  rules list [--status proposed,approved|all] [--app APP] [--json]\n' +
+      '  rules list [--status proposed,approved|all] [--app APP [--env ENV [--direction in|out|both]]] [--json]\n' +
       '  rules show ID                         evidence, intent and history\n' +
-      '  rules approve ID... | --app APP | --all [--comment C] [--expires TIME]   (--expires: a temporary exception)\n' +
+      '  rules approve ID... | --app APP [--env ENV] | --all [--comment C] [--expires TIME]   (--expires: a temporary exception)\n' +
+      '  With --env: the application in that environment, both directions (what reaches it and what it\n' +
+      '  reaches); rules over applications discovery inferred and nobody confirmed are refused.\n' +
       '  rules reject ID... --comment C\n' +
       '  rules narrow ID [--from SEL] [--to SEL] [--ports P] [--intent T] [--expires TIME|never] --comment C\n' +
       '  rules add --from SEL --to SEL --ports P --intent T [--app APP]\n' +
@@ -481,6 +483,8 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--status <list>', description: 'list: statuses, comma separated, or all (default proposed,approved)' },
       { flags: '--app <app>', description: 'the rules of one application (name or id)' },
+      { flags: '--env <env>', description: 'with --app: the application in this environment (env label; "" for none), rules in both directions' },
+      { flags: '--direction <d>', description: 'list with --app --env: in (reaching it), out (it reaches), both (default)', choices: ['in', 'out', 'both'] },
       { flags: '--kind <kind>', description: 'list: core-service, core-agent, management, intra-app, cross-app, ingress, egress, environment' },
       { flags: '--all', description: 'approve/reject: every proposed rule you may review' },
       { flags: '--comment <text>', description: 'why (required to reject and narrow)' },

@@ -2,13 +2,16 @@
 import { describeRule, formatPorts, formatSelector, parsePortsText, parseSelectorText, PolicyError, RULE_STATUSES, type Rule, type RuleStatus } from '../../lib/policy/model';
 import { findRule, listRules, ruleHistory, shortId } from '../../lib/policy/rules';
 import { applicationNames } from '../../lib/read/rules';
-import { approveRules, createRules, narrowRule, rejectRules, type NarrowChange } from '../../lib/policy/workflow';
+import { approveRules, createRules, narrowRule, rejectRules, type NarrowChange, type ReviewOutcome } from '../../lib/policy/workflow';
+import { applicationScope } from '../../lib/auth/ownership';
+import { loadUnitRules, matchesDirection, planUnitApproval, unitName, type ReviewDirection } from '../../lib/policy/review';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption, requireReview, timeOption, who } from './policy-common';
 
 const USAGE =
-  'bulkhead rules list [--status S] [--app APP] [--json] | show ID | approve ID...|--app APP|--all [--comment C] [--expires T]\n' +
+  'bulkhead rules list [--status S] [--app APP [--env ENV [--direction in|out|both]]] [--json] | show ID\n' +
+  '               | approve ID...|--app APP [--env ENV]|--all [--comment C] [--expires T]\n' +
   '               | reject ID... --comment C | narrow ID [--from SEL] [--to SEL] [--ports P] [--expires T|never] --comment C\n' +
   '               | add --from SEL --to SEL --ports P --intent TEXT [--app APP]';
 
@@ -25,6 +28,8 @@ export interface RulesOptions {
   ports?: string;
   intent?: string;
   limit?: string;
+  env?: string;
+  direction?: string;
 }
 
 export async function run(ctx: CommandContext, opts: RulesOptions, args: string[]) {
@@ -55,13 +60,33 @@ function statuses(text: string | undefined): RuleStatus[] {
   return s;
 }
 
+/** The direction to list (--direction), only with --app and --env. */
+function directionOption(opts: RulesOptions): 'in' | 'out' | 'both' | null {
+  if (opts.env === undefined) {
+    if (opts.direction) throw new UserError('--direction lists one application in one environment: give --app APP --env ENV');
+    return null;
+  }
+  if (!opts.app) throw new UserError('--env goes with --app APP');
+  const d = opts.direction ?? 'both';
+  if (d !== 'in' && d !== 'out' && d !== 'both') throw new UserError(`--direction: "${d}" is not one of in, out, both`);
+  return d;
+}
+
 async function list(ctx: CommandContext, opts: RulesOptions) {
   const db = (await ctx.runtime()).db.prisma;
-  let rules = await listRules(db, { status: statuses(opts.status), application: opts.app });
+  const direction = directionOption(opts);
+  const directions = new Map<string, ReviewDirection>();
+  let rules: Rule[];
+  if (direction) {
+    const unit = await loadUnitRules(db, { application: opts.app!, environment: opts.env! }, statuses(opts.status));
+    const kept = unit.rules.filter((i) => matchesDirection(i.direction, direction));
+    for (const i of kept) directions.set(i.rule.id, i.direction);
+    rules = kept.map((i) => i.rule);
+  } else rules = await listRules(db, { status: statuses(opts.status), application: opts.app });
   if (opts.kind) rules = rules.filter((r) => r.evidence?.kind === opts.kind);
   const apps = await applicationNames((await ctx.runtime()).db.prisma);
   if (opts.json) {
-    ctx.io.out(JSON.stringify(rules.map((r) => ({ ...r, application: r.applicationId ? (apps.get(r.applicationId) ?? null) : null, rule: describeRule(r) })), null, 2));
+    ctx.io.out(JSON.stringify(rules.map((r) => ({ ...r, application: r.applicationId ? (apps.get(r.applicationId) ?? null) : null, rule: describeRule(r), ...(direction ? { direction: directions.get(r.id) } : {}) })), null, 2));
     return 0;
   }
   if (!rules.length) {
@@ -71,6 +96,7 @@ async function list(ctx: CommandContext, opts: RulesOptions) {
   const limit = numberOption(opts.limit, '--limit', { min: 1, integer: true }) ?? rules.length;
   const rows = rules.slice(0, limit).map((r) => [
     shortId(r.id),
+    ...(direction ? [directions.get(r.id)!] : []),
     r.status,
     r.applicationId ? (apps.get(r.applicationId) ?? '?') : '-',
     r.evidence?.kind ?? r.origin,
@@ -80,7 +106,7 @@ async function list(ctx: CommandContext, opts: RulesOptions) {
     r.evidence ? n(r.evidence.flows) : '-',
     r.expires ? r.expires.toISOString().slice(0, 10) : '',
   ]);
-  ctx.io.out(table([['ID', 'STATUS', 'APP', 'KIND', 'FROM', 'TO', 'PORTS', 'FLOWS', 'EXPIRES'], ...rows]));
+  ctx.io.out(table([['ID', ...(direction ? ['DIRECTION'] : []), 'STATUS', 'APP', 'KIND', 'FROM', 'TO', 'PORTS', 'FLOWS', 'EXPIRES'], ...rows]));
   const by: Record<string, number> = {};
   for (const r of rules) by[r.status] = (by[r.status] ?? 0) + 1;
   ctx.io.out(
@@ -142,6 +168,7 @@ async function target(ctx: CommandContext, opts: RulesOptions, ids: string[], st
 }
 
 async function approve(ctx: CommandContext, opts: RulesOptions, ids: string[]) {
+  if (opts.env !== undefined) return approveUnit(ctx, opts, ids);
   const rules = await target(ctx, opts, ids, ['proposed']);
   if (!rules.length) {
     ctx.io.out('Nothing to approve.');
@@ -151,6 +178,34 @@ async function approve(ctx: CommandContext, opts: RulesOptions, ids: string[]) {
   const db = (await ctx.runtime()).db.prisma;
   const out = await approveRules(db, rules.map((r) => r.id), who(ctx, 'rules approve'), { comment: opts.comment ?? null, expires, separationOfDuties: (await ctx.runtime()).config.review.separationOfDuties });
   return report(ctx, opts, out, 'approved', 'Next: bulkhead baselines create NAME (snapshot the approved rules) · bulkhead export --format F -o FILE');
+}
+
+/**
+ * Every proposed rule of app@env in both directions (lib/policy/review.ts): the actor approves
+ * those of their applications and agrees, as the sending side, to the unit's outbound rules of
+ * others; the rest, and rules over unconfirmed inferred applications, are refused with why.
+ */
+async function approveUnit(ctx: CommandContext, opts: RulesOptions, ids: string[]) {
+  if (ids.length || !opts.app) throw new UserError('bulkhead rules approve --app APP --env ENV (every proposed rule of APP in ENV, both directions)');
+  await ctx.authorize('rules:review');
+  const db = (await ctx.runtime()).db.prisma;
+  const { rules: items } = await loadUnitRules(db, { application: opts.app, environment: opts.env! }, ['proposed']);
+  if (!items.length) {
+    ctx.io.out(`Nothing to approve: ${unitName(opts.app, opts.env!)} has no proposed rules in either direction.`);
+    return 0;
+  }
+  const scope = await applicationScope(db, ctx.actor, 'rules:review');
+  const app = await db.application.findUnique({ where: { name: opts.app }, select: { id: true } });
+  const plan = planUnitApproval(items, scope, app?.id ?? null, await applicationNames(db));
+  const expires = opts.expires === undefined ? undefined : opts.expires === 'never' ? null : timeOption(opts.expires, '--expires');
+  const done: ReviewOutcome[] = plan.approve.length || plan.endorse.size
+    ? await approveRules(db, [...plan.approve, ...plan.endorse], who(ctx, 'rules approve'), { comment: opts.comment ?? null, expires, endorse: plan.endorse, separationOfDuties: (await ctx.runtime()).config.review.separationOfDuties })
+    : [];
+  const out = [...done, ...plan.refused];
+  const code = report(ctx, opts, out, 'approved', 'Next: bulkhead simulate --policy approved · bulkhead enforce APP --env ENV --readiness');
+  const gated = out.filter((o) => o.reason === 'unconfirmed').length;
+  if (!opts.json && gated) ctx.io.err(`${gated} rules rely on applications discovery inferred and nobody confirmed: confirm them (bulkhead applications, or the Applications page) or rewrite the rules (bulkhead rules narrow ID --from/--to).`);
+  return code;
 }
 
 async function reject(ctx: CommandContext, opts: RulesOptions, ids: string[]) {
@@ -208,6 +263,7 @@ function report(ctx: CommandContext, opts: RulesOptions, out: Array<{ id: string
   for (const o of out) ctx.io.out(`${shortId(o.id)}  ${o.outcome.padEnd(9)}  ${o.rule}${o.note ? `  (${o.note})` : ''}`);
   const done = out.filter((o) => o.outcome === verb).length;
   const refused = out.filter((o) => o.outcome === 'refused').length;
-  ctx.io.out(`${done} rules ${verb}, ${refused ? `${refused} refused, ` : ''}${out.length - done - refused} unchanged.\n${next}`);
+  const endorsed = out.filter((o) => o.outcome === 'endorsed').length;
+  ctx.io.out(`${done} rules ${verb}, ${endorsed ? `${endorsed} agreed to as the sending side, ` : ''}${refused ? `${refused} refused, ` : ''}${out.length - done - refused - endorsed} unchanged.\n${next}`);
   return refused ? 1 : 0;
 }

@@ -11,6 +11,8 @@ import { ErrorBox } from '../ui/States';
 /** What POST /api/v1/rules/approve answers. */
 interface BulkApproval {
   approved: number;
+  /** outbound rules of other applications the reviewer agreed to as the sending side */
+  endorsed?: number;
   refused: number;
   rules: Array<{ rule: string; outcome: string; note?: string }>;
 }
@@ -20,7 +22,11 @@ export type ReviewAction = 'approve' | 'reject' | 'narrow';
 /** Datetime-local text (UTC) to ISO, or undefined. */
 const isoOf = (local: string) => (local ? `${local}:00Z` : undefined);
 
-export function ReviewDialog({ rules, action, onClose }: { rules: RuleJson[]; action: ReviewAction; onClose(done: boolean): void }) {
+/**
+ * `unit`: approve every proposed rule of app@env in both directions through the server's plan
+ * (lib/policy/review.ts) rather than these ids, so the sending side's agreement is recorded.
+ */
+export function ReviewDialog({ rules, action, onClose, unit }: { rules: RuleJson[]; action: ReviewAction; onClose(done: boolean): void; unit?: { application: string; environment: string } }) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const qc = useQueryClient();
@@ -40,6 +46,7 @@ export function ReviewDialog({ rules, action, onClose }: { rules: RuleJson[]; ac
   const run = useMutation({
     mutationFn: async () => {
       if (action === 'approve') {
+        if (unit) return apiSend<BulkApproval>('POST', '/api/v1/rules/approve', { ...unit, comment: comment || undefined, expires: isoOf(expires) });
         if (one) return apiSend<{ outcome: string }>('POST', `/api/v1/rules/${one.id}/approve`, { comment: comment || undefined, expires: isoOf(expires) });
         return apiSend<BulkApproval>('POST', '/api/v1/rules/approve', { ids: rules.map((r) => r.id), comment: comment || undefined, expires: isoOf(expires) });
       }
@@ -50,13 +57,18 @@ export function ReviewDialog({ rules, action, onClose }: { rules: RuleJson[]; ac
       return apiSend('PATCH', `/api/v1/rules/${one!.id}`, { from, to, ports, intent, expires: expires ? isoOf(expires) : undefined, comment });
     },
     onSuccess: async (data) => {
-      // a bulk approval approves what it may and refuses the rest (widened past their evidence, or
-      // last changed by this reviewer): say which and why, and stay open so it is read
+      // a bulk approval approves what it may and refuses the rest (widened past their evidence,
+      // last changed by this reviewer, another application's, or relying on an application nobody
+      // confirmed): say which and why, and stay open so it is read
       const bulk = data as Partial<BulkApproval> | undefined;
       const refused = bulk?.refused ? (bulk.rules ?? []).filter((r) => r.outcome === 'refused') : [];
       await qc.invalidateQueries();
-      if (refused.length) {
-        setResult(`Approved ${bulk?.approved ?? 0}. Not yours to approve (${refused.length}): ${refused.slice(0, 3).map((r) => `${r.rule}: ${r.note ?? ''}`).join('; ')}${refused.length > 3 ? '; …' : ''}`);
+      if (refused.length || bulk?.endorsed) {
+        setResult(
+          `Approved ${bulk?.approved ?? 0}.` +
+            (bulk?.endorsed ? ` Agreed to ${bulk.endorsed} as the sending side (their receiving side approves them).` : '') +
+            (refused.length ? ` Refused ${refused.length}: ${refused.slice(0, 3).map((r) => `${r.rule}: ${r.note ?? ''}`).join('; ')}${refused.length > 3 ? '; …' : ''}` : ''),
+        );
         return;
       }
       setResult(action === 'approve' ? `Approved ${rules.length} rule${rules.length > 1 ? 's' : ''}.` : action === 'reject' ? `Rejected ${rules.length}.` : 'Narrowed.');

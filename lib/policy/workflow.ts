@@ -8,6 +8,7 @@ import { normalizePorts, portsMissing, portsWithin } from './ports';
 import { approvalRefusal } from './duties';
 import { proposalKey, type Proposal, type ProposalSet } from './propose';
 import { findRule, listRules, reviewStatesOf, shortId, toRule } from './rules';
+import { loadUnconfirmed, unconfirmedRefusal } from './review';
 import { selectorWithin } from './selectors';
 
 /** Who acts, through which door (recorded in RuleEvent and the audit log). */
@@ -228,29 +229,42 @@ export async function createRules(db: Db, drafts: Array<RuleDraft & { status?: '
 export interface ReviewOutcome {
   id: string;
   rule: string;
-  /** refused: this actor may not approve it (lib/policy/duties.ts); the note says why */
-  outcome: 'approved' | 'rejected' | 'narrowed' | 'edited' | 'unchanged' | 'refused';
+  /**
+   * refused: this actor may not approve it (lib/policy/duties.ts), or nobody may yet (it relies on
+   * an unconfirmed inferred application, ./review.ts); the note says why. endorsed: the sending
+   * side's owner agreed; the rule awaits its receiving side (docs/policy.md).
+   */
+  outcome: 'approved' | 'rejected' | 'narrowed' | 'edited' | 'unchanged' | 'refused' | 'endorsed';
   fromStatus: RuleStatus;
   toStatus: RuleStatus;
   note?: string;
+  /** for a refusal: duties (not this actor's to approve) or unconfirmed (nobody's until the application is confirmed or the rule rewritten) */
+  reason?: 'duties' | 'unconfirmed';
 }
 
 /**
  * Approve rules (with an optional expiry: a temporary exception). Already approved rules are left
  * as they are. A rule this actor may not approve (widened past its evidence without being a
- * security reviewer, or last changed by them: lib/policy/duties.ts) is left as it is, its
- * outcome `refused` with the reason, and the refusal audited; the others are approved.
+ * security reviewer, or last changed by them: lib/policy/duties.ts), or that relies on an
+ * application discovery inferred and nobody confirmed (./review.ts), is left as it is, its
+ * outcome `refused` with the reason, and the refusal audited; the others are approved. Rules in
+ * `endorse` are the sending side's agreement (the caller decided the actor owns that side and
+ * not the receiving one): recorded in the rule's history, the status unchanged.
+ * System actors (evaluations approving every proposal to measure them) pass the unconfirmed gate:
+ * they review nothing.
  */
 export async function approveRules(
   db: Db,
   ids: readonly string[],
   who: Who,
-  opts: { comment?: string | null; expires?: Date | null; now?: Date; separationOfDuties?: boolean } = {},
+  opts: { comment?: string | null; expires?: Date | null; now?: Date; separationOfDuties?: boolean; endorse?: ReadonlySet<string> } = {},
 ): Promise<ReviewOutcome[]> {
   const now = opts.now ?? new Date();
   if (opts.expires && opts.expires <= now) throw new PolicyError(`the expiry ${opts.expires.toISOString()} is not in the future`);
   const out: ReviewOutcome[] = [];
   const refused: Array<{ r: Rule; why: string }> = [];
+  const unconfirmed = who.actor.type === 'system' ? new Map<string, Set<string>>() : await loadUnconfirmed(db);
+  const endorsed: Rule[] = [];
   await db.$transaction(async (tx) => {
     // read all, decide all, then write in few statements: bulk approval of a whole application is
     // one click and must not take a statement per rule per table
@@ -267,11 +281,22 @@ export async function approveRules(
         out.push({ id, rule: describeRule(r), outcome: 'unchanged', fromStatus: r.status, toStatus: r.status, note: 'already approved' });
         continue;
       }
+      const gated = unconfirmedRefusal(r, unconfirmed);
+      if (gated) {
+        refused.push({ r, why: gated });
+        out.push({ id, rule: describeRule(r), outcome: 'refused', fromStatus: r.status, toStatus: r.status, note: gated, reason: 'unconfirmed' });
+        continue;
+      }
       const state = states.get(id);
       const why = state ? approvalRefusal(state, who.actor, { separationOfDuties: opts.separationOfDuties ?? true }) : null;
       if (why) {
         refused.push({ r, why });
-        out.push({ id, rule: describeRule(r), outcome: 'refused', fromStatus: r.status, toStatus: r.status, note: why });
+        out.push({ id, rule: describeRule(r), outcome: 'refused', fromStatus: r.status, toStatus: r.status, note: why, reason: 'duties' });
+        continue;
+      }
+      if (opts.endorse?.has(id)) {
+        endorsed.push(r);
+        out.push({ id, rule: describeRule(r), outcome: 'endorsed', fromStatus: r.status, toStatus: r.status, note: 'your agreement as the sending side is recorded; the receiving side approves it' });
         continue;
       }
       if (r.status === 'superseded') throw new PolicyError(`rule ${shortId(id)} was superseded by a newer proposal; approve that one (bulkhead rules list)`);
@@ -298,7 +323,13 @@ export async function approveRules(
       after: snapshot({ ...r, status: 'approved', expires }) as never,
       comment: opts.comment ?? null,
     }));
+    for (const r of endorsed) {
+      events.push({ ruleId: r.id, actorId: actorId(who.actor), actorName: who.actor.name, action: 'endorse', fromStatus: r.status, toStatus: r.status, before: undefined as never, after: undefined as never, comment: opts.comment ?? null });
+    }
     for (let i = 0; i < events.length; i += 500) await tx.ruleEvent.createMany({ data: events.slice(i, i + 500) });
+    for (const r of endorsed) {
+      await record(tx, who, { action: 'rule.approve', target: { type: 'rule', id: r.id }, summary: `agreed, as the sending side, to rule ${shortId(r.id)}: ${describeRule(r)} (awaits its receiving side)${opts.comment ? ` (${opts.comment})` : ''}` });
+    }
     for (const { r, expires } of changes) {
       await record(tx, who, {
         action: 'rule.approve',

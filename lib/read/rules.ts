@@ -37,6 +37,8 @@ export interface RuleJson {
   updatedAt: string;
   /** for a rule a person changed: whether it now reaches past its evidence, who changed it, and why the reader may not approve it (null when they may) */
   review: RuleReviewJson | null;
+  /** why nobody may approve it yet: it names an application discovery inferred and nobody confirmed (lib/policy/review.ts); null when it may be, or when not read */
+  blocked: string | null;
 }
 
 /** Application names by id (rules carry the id). */
@@ -55,7 +57,7 @@ export async function ruleReviews(db: Db, config: Pick<Config, 'review'>, reader
   return out;
 }
 
-export function ruleJson(r: Rule, apps: Map<string, string>, review: RuleReviewJson | null = null): RuleJson {
+export function ruleJson(r: Rule, apps: Map<string, string>, review: RuleReviewJson | null = null, blocked: string | null = null): RuleJson {
   return {
     id: r.id,
     shortId: shortId(r.id),
@@ -74,5 +76,6 @@ export function ruleJson(r: Rule, apps: Map<string, string>, review: RuleReviewJ
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     review,
+    blocked,
   };
 }

@@ -1,6 +1,8 @@
-// GET /api/v1/rules?status=proposed,approved&application=APP&kind=K: the allow rules, with evidence.
+// GET /api/v1/rules?status=proposed,approved&application=APP&kind=K: the allow rules, with evidence
+// and, for those not approved, why the unconfirmed gate holds them back (`blocked`).
 // POST: a rule written by hand ({ from, to, ports, intent, application?, expires? }), proposed.
 import { describeRule, portSpecSchema, RULE_STATUSES, selectorSchema, type RuleStatus } from '../../../../lib/policy/model';
+import { loadUnconfirmed, unconfirmedRefusal } from '../../../../lib/policy/review';
 import { listRules } from '../../../../lib/policy/rules';
 import { createRules } from '../../../../lib/policy/workflow';
 import { apiRoute, ApiError, z } from '../../_lib/route';
@@ -21,7 +23,8 @@ export const GET = apiRoute({ permission: 'map:read', query }, async (ctx) => {
   if (query.kind) rules = rules.filter((r) => r.evidence?.kind === query.kind);
   const apps = await applicationNames(rt.db.prisma);
   const reviews = await reviewsFor(ctx, rules);
-  return { rules: rules.map((r) => ruleJson(r, apps, reviews.get(r.id))) };
+  const unconfirmed = await loadUnconfirmed(rt.db.prisma);
+  return { rules: rules.map((r) => ruleJson(r, apps, reviews.get(r.id), r.status === 'approved' ? null : unconfirmedRefusal(r, unconfirmed))) };
 });
 
 const body = z
