@@ -39,12 +39,12 @@ export default defineConfig({
   // signed in as admin unless they choose another role's state (e2e/accounts.ts).
   projects: [
     { name: 'setup', testMatch: /.*\.setup\.ts/ },
-    { name: 'chromium', dependencies: ['setup'], testIgnore: [/.*\.setup\.ts/, /map\.spec\.ts/, /journey\.spec\.ts/], use: { storageState: 'test-results/e2e-auth/admin.json' } },
-    // The map's layout spec reads the demo estate: it loads the demo when it runs alone, and in a
-    // full run comes after the journeys of ui.spec.ts (which begin on an empty estate). The
-    // five-minute journey enforces an application, so it comes last. With one worker, projects
-    // run in this order.
-    { name: 'map', dependencies: ['setup'], testMatch: /map\.spec\.ts/, use: { storageState: 'test-results/e2e-auth/admin.json' } },
+    { name: 'chromium', dependencies: ['setup'], testIgnore: [/.*\.setup\.ts/, /(map|review|journey)\.spec\.ts/], use: { storageState: 'test-results/e2e-auth/admin.json' } },
+    // The map's layout spec and the review by application read the demo estate: they load it
+    // when they run alone, and in a full run come after ui.spec.ts (which begins on an empty
+    // estate). The five-minute journey enforces an application, so it comes last. With one
+    // worker, projects run in this order.
+    { name: 'on-the-demo', dependencies: ['setup'], testMatch: /(map|review)\.spec\.ts/, use: { storageState: 'test-results/e2e-auth/admin.json' } },
     { name: 'journey', dependencies: ['setup'], testMatch: /journey\.spec\.ts/, use: { storageState: 'test-results/e2e-auth/admin.json' } },
   ],
   webServer: {
