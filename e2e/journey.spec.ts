@@ -33,7 +33,7 @@ async function download(page: Page, link: string) {
 }
 
 type AppRow = { id: string; name: string; kind: string; source: string; environment: string | null; dependsOn: number; usedBy: number; record: { id: string } | null };
-type K8sObject = { kind: string; metadata: { name: string }; spec: { podSelector?: { matchLabels?: Record<string, string> }; endpointSelector?: { matchLabels?: Record<string, string> } } };
+type K8sObject = { kind: string; metadata: { name: string } };
 
 test('the first five minutes: map, application, review, simulate, decide, enforce, export; every other application left open', async ({ page, browser }) => {
   test.setTimeout(900_000);
@@ -182,23 +182,23 @@ test('the first five minutes: map, application, review, simulate, decide, enforc
     expect(f.content, f.name).toMatch(/hook input priority filter; policy accept;/);
   }
 
-  // Kubernetes and Cilium: isolation (and every policy) only for the enforced application's pods
-  for (const [format, file, selector] of [
-    ['kubernetes', 'networkpolicies.yaml', 'podSelector'],
-    ['cilium', 'cilium-policies.yaml', 'endpointSelector'],
+  // Kubernetes and Cilium select pods by the labels Kubernetes inventory gave them, and only pods:
+  // the demo's workloads are VMs and addresses (no Kubernetes inventory), so neither file may hold
+  // a policy, and each says that its rules are left to nftables, NSX or AWS. (Pod groups selected
+  // by their own labels are tested with Kubernetes inventory in lib/export/export.test.ts.)
+  for (const [format, file] of [
+    ['kubernetes', 'networkpolicies.yaml'],
+    ['cilium', 'cilium-policies.yaml'],
   ] as const) {
     await page.getByRole('combobox', { name: 'Format' }).selectOption(format);
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect(page.getByLabel(`Preview of ${file}`)).toBeVisible({ timeout: 120_000 });
     const got = await download(page, 'Download');
     expect(got.name).toBe(file);
-    const objs = parseAllDocuments(got.body.toString('utf8')).map((d) => d.toJS() as K8sObject);
-    expect(objs.length, format).toBeGreaterThan(0);
-    for (const o of objs) {
-      const labels = Object.entries(o.spec[selector]?.matchLabels ?? {});
-      expect(labels.some(([k, v]) => /(^|\/)app$/.test(k) && v === app.name), `${format} ${o.metadata.name} selects ${app.name}`).toBe(true);
-      expect(labels.some(([k, v]) => /(^|\/)env$/.test(k) && v === app.environment), `${format} ${o.metadata.name} selects env ${app.environment}`).toBe(true);
-    }
+    const objs = parseAllDocuments(got.body.toString('utf8')).map((d) => d.toJS() as K8sObject | null).filter((o) => o !== null);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`), `${format}: policies for workloads that are not pods`).toEqual([]);
+    const answer = (await (await page.request.get(`/api/v1/export?format=${format}`)).json()) as { warnings: string[] };
+    expect(answer.warnings.join('\n'), format).toMatch(/rules left out: the workloads they protect are not Kubernetes pods/);
   }
 
   // the exported policy simulated as exported: no legitimate observed flow of the enforced
