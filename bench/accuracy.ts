@@ -1,6 +1,7 @@
 // Discovery and policy on estates Bulkhead was not written for: every zoo estate (eval/shapes.ts,
 // generated from docs/estate-zoo.md) and the demo, each run as a user would through the CLI
-// (import -> analyze --json -> propose -> rules approve --all -> export --format baseline),
+// (import -> analyze --json -> propose -> applications confirm --inferred -> rules approve --all ->
+// export --format baseline),
 // trained on two weeks and judged on the third (eval/score/score.ts). Prints one row per estate
 // and the worst case, writes bench/results/accuracy-<time>.json, exits 1 when a target is missed.
 //

@@ -373,14 +373,18 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'applications',
-    usage: 'applications [action] [id]',
-    summary: 'applications of a window: list, show ID (members, roles, owners, rules, what they depend on and who uses them)',
+    usage: 'applications [action] [ids...]',
+    summary: 'applications of a window: list, show ID (members, roles, owners, rules, what they depend on and who uses them), confirm',
     details:
       'Actions:\n' +
       '  applications list             every application discovery found, with its owners and neighbours\n' +
       '  applications show ID          one application (ID as listed: name@environment)\n' +
+      '  applications confirm ID...    make discovery\'s grouping a fact, as Confirm on its page does:\n' +
+      '                                rules naming an inferred application wait for it (admins, architects)\n' +
+      '  applications confirm --inferred   every inferred application of the window nobody confirmed\n' +
       'The same reader as the applications page (docs/ui.md).',
     options: [
+      { flags: '--inferred', description: 'with confirm: every inferred application not yet confirmed' },
       { flags: '--from <time>', description: 'window start (ISO 8601; default: --days before --to)' },
       { flags: '--to <time>', description: 'window end (default now)' },
       { flags: '--days <n>', description: `window length when --from is not given (default ${DISCOVERY_DAYS})` },

@@ -1,6 +1,6 @@
 // Running `bulkhead` as a user does: a child process per command, on a home of its own. The
 // evaluation drives Bulkhead only through its command line, so that what it measures is what a
-// new user gets (import -> analyze --json -> propose -> rules approve --all -> export).
+// new user gets (import -> analyze --json -> propose -> applications confirm --inferred -> rules approve --all -> export).
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 

@@ -45,6 +45,9 @@ async function discoverAndPolicy(cli: BulkheadCli, w: Windows, timings: Record<s
   timings.analyzeMs = analyzed.ms;
   const proposed = await cli.run(['propose', ...window]);
   timings.proposeMs = proposed.ms;
+  // a person who accepts discovery's proposals as a whole accepts its applications too: rules
+  // naming an inferred application wait for its confirmation (docs/policy.md)
+  timings.confirmMs = (await cli.run(['applications', 'confirm', '--inferred', ...window])).ms;
   timings.approveMs = (await cli.run(['rules', 'approve', '--all'])).ms;
   const out = join(cli.home, 'baseline.json');
   // the policy as it would be enforced over the held-out week: the workloads of its first hour

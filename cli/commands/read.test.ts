@@ -195,3 +195,32 @@ describe('bulkhead map', () => {
     expect(after.counts.proposed).toBeGreaterThan(result.edges.length * 0.9);
   });
 });
+
+describe('bulkhead applications confirm', () => {
+  // last in this file: confirming writes labels
+  it('confirms one inferred application, then every other, audited; and lifts the gate on rules naming them', async () => {
+    const list = async () => JSON.parse((await cli('applications', '--from', FROM, '--to', TO, '--json')).out).applications as Array<{ id: string; source: string; record: { confirmed: boolean } | null }>;
+    const inferred = (await list()).filter((a) => a.source === 'inferred' && !a.record?.confirmed);
+    expect(inferred.length).toBeGreaterThan(1);
+    const bare = await cli('applications', 'confirm', '--from', FROM, '--to', TO);
+    expect(bare.code, 'confirm needs an ID or --inferred').toBe(1);
+    expect(bare.err).toContain('confirm ID... | confirm --inferred');
+    expect((await cli('applications', 'confirm', 'no-such-app@prod', '--from', FROM, '--to', TO)).code).toBe(4);
+
+    const one = await cli('applications', 'confirm', inferred[0]!.id, '--from', FROM, '--to', TO);
+    expect(one.code, one.err).toBe(0);
+    expect(one.out).toMatch(new RegExp(`^confirmed ${inferred[0]!.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ workloads?, \\d+ labels? changed\\n$`));
+    expect((await list()).find((a) => a.id === inferred[0]!.id)?.record?.confirmed).toBe(true);
+
+    const rest = await cli('applications', 'confirm', '--inferred', '--from', FROM, '--to', TO, '--json');
+    expect(rest.code, rest.err).toBe(0);
+    expect((JSON.parse(rest.out).confirmed as Array<{ application: string }>).map((c) => c.application).sort()).toEqual(inferred.slice(1).map((a) => a.id).sort());
+    expect((await cli('applications', 'confirm', '--inferred', '--from', FROM, '--to', TO)).out).toBe('No inferred application left to confirm in this window.\n');
+    const events = await rt.db.prisma.auditEvent.count({ where: { action: 'application.confirm', userAgent: 'bulkhead applications confirm' } });
+    expect(events).toBe(inferred.length);
+
+    // the rules proposed in the map test name only confirmed applications now: none is refused as unconfirmed
+    const approve = await cli('rules', 'approve', '--all', '--json');
+    expect(approve.err).not.toMatch(/discovery inferred and nobody confirmed/);
+  });
+});

@@ -204,7 +204,7 @@ async function approveUnit(ctx: CommandContext, opts: RulesOptions, ids: string[
   const out = [...done, ...plan.refused];
   const code = report(ctx, opts, out, 'approved', 'Next: bulkhead simulate --policy approved · bulkhead enforce APP --env ENV --readiness');
   const gated = out.filter((o) => o.reason === 'unconfirmed').length;
-  if (!opts.json && gated) ctx.io.err(`${gated} rules rely on applications discovery inferred and nobody confirmed: confirm them (bulkhead applications, or the Applications page) or rewrite the rules (bulkhead rules narrow ID --from/--to).`);
+  if (!opts.json && gated) ctx.io.err(`${gated} rules rely on applications discovery inferred and nobody confirmed: confirm them (bulkhead applications confirm ID, or --inferred for all; or Confirm on the application's page) or rewrite the rules (bulkhead rules narrow ID --from/--to).`);
   return code;
 }
 

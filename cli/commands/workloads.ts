@@ -2,7 +2,11 @@
 // the workloads and applications pages from the terminal, through the readers their routes use
 // (lib/read/apps.ts), over the window's shared analysis.
 import type { NeighbourRow } from '../../lib/read/apps';
-import { applicationDetail, listApplications, listWorkloads, workloadDetail } from '../../lib/read/apps';
+import { applicationDetail, appRef, listApplications, listWorkloads, workloadDetail } from '../../lib/read/apps';
+import { confirmApplication } from '../../lib/applications/edit';
+import { audit } from '../../lib/audit';
+import type { AnalysisResult } from '../../lib/analysis/types';
+import type { Db } from '../../lib/db';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption } from './policy-common';
@@ -82,11 +86,40 @@ export async function run(ctx: CommandContext, opts: WorkloadsCliOptions, args: 
   return 0;
 }
 
-export async function runApplications(ctx: CommandContext, opts: WindowOptions & { json?: boolean }, args: string[]) {
+const APPLICATIONS_USAGE = 'bulkhead applications [list] | show ID | confirm ID... | confirm --inferred';
+
+/**
+ * Confirm applications discovery inferred (the applications page's Confirm): their members' app
+ * and env labels become facts, so rules naming them can be approved. `ids` null: every inferred
+ * application of the window nobody confirmed yet, for a person who accepts discovery's grouping
+ * as a whole (as `rules approve --all` accepts its proposals).
+ */
+async function confirmApplications(ctx: CommandContext, db: Db, result: AnalysisResult, ids: string[] | null, json: boolean) {
+  const list = ids ?? (await listApplications(db, result)).applications.filter((a) => a.source === 'inferred' && !a.record?.confirmed).map((a) => a.id);
+  const refs = list.map((x) => {
+    const ref = appRef(result, x);
+    if (!ref) throw notFound(`no application ${x} in this window (bulkhead applications list names them)`);
+    return ref;
+  });
+  const done = [];
+  for (const ref of refs) {
+    const r = await confirmApplication(db, ref, (e, tx) => audit(tx, { actor: ctx.actor, via: 'cli', ip: null, userAgent: 'bulkhead applications confirm', ...e }).then(() => undefined));
+    done.push({ application: ref.id, workloads: r.workloads, labelsChanged: r.labelsChanged });
+  }
+  if (json) ctx.io.out(JSON.stringify({ confirmed: done }, null, 2));
+  else if (!done.length) ctx.io.out('No inferred application left to confirm in this window.');
+  else for (const d of done) ctx.io.out(`confirmed ${d.application}: ${count(d.workloads, 'workload')}, ${count(d.labelsChanged, 'label')} changed`);
+  return 0;
+}
+
+export async function runApplications(ctx: CommandContext, opts: WindowOptions & { json?: boolean; inferred?: boolean }, args: string[]) {
   const [action = 'list', id, ...rest] = args;
-  if (rest.length || (action === 'show' && !id) || (action === 'list' && id) || !['list', 'show'].includes(action)) throw new UserError('bulkhead applications [list] | show ID');
+  const confirming = action === 'confirm' && (opts.inferred ? !id : !!id);
+  if (!confirming && (rest.length || (action === 'show' && !id) || (action === 'list' && id) || !['list', 'show'].includes(action) || opts.inferred)) throw new UserError(APPLICATIONS_USAGE);
+  if (confirming) await ctx.authorize('inventory:write');
   const { rt, result } = await analysisOf(ctx, opts);
   const db = rt.db.prisma;
+  if (confirming) return confirmApplications(ctx, db, result, opts.inferred ? null : [id!, ...rest], !!opts.json);
   if (action === 'show') {
     const d = await applicationDetail(db, result, id!);
     if (!d) throw notFound(`no application ${id} in this window (bulkhead applications list names them)`);
