@@ -10,7 +10,7 @@ import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
 import { n, numberOption, pct, timeOption } from './policy-common';
 import { portLabel } from '../../lib/flow/ports';
-import { endpointText } from '../../lib/words';
+import { count, endpointText } from '../../lib/words';
 
 export interface SimulateOptions {
   from?: string;
@@ -63,6 +63,10 @@ export async function run(ctx: CommandContext, opts: SimulateOptions) {
   return 0;
 }
 
+/** The probes of the scanners discovery found, set apart from the figures above. */
+const scannerLine = (x: NonNullable<SimulationResult['scanners']>) =>
+  `${n(x.flows)} flows from ${count(x.sources, 'scanning source')} set apart (discovery's verdict): ${n(x.blockedFlows)} would be blocked over ${count(x.blockedDependencies, 'probed port')}, which breaks nothing; not counted above`;
+
 export function formatSimulation(r: SimulationResult): string {
   const t = r.totals;
   const e = r.enforcement;
@@ -75,6 +79,7 @@ export function formatSimulation(r: SimulationResult): string {
     `  bytes    ${n(t.bytes)} observed: ${n(t.allowedBytes)} allowed, ${n(t.blockedBytes)} would be blocked`,
     `  coverage ${pct(r.coverage.ratio, 1)} of ${n(r.coverage.connections)} connections; ${pct(r.coverage.answered.ratio, 1)} of the ${n(r.coverage.answered.connections)} answered ones`,
   ];
+  if (r.scanners?.flows) lines.push(`  scanners ${scannerLine(r.scanners)}`);
   if (!t.flows) lines.push('', 'No traffic in this window: choose another (--from, --to, --days) or check the collectors (bulkhead doctor).');
   if (!r.policy.rules) lines.push('', `This policy has no rules, so everything ${e.mode === 'all' ? '' : 'to or from an enforced application '}would be blocked: approve rules (bulkhead rules approve), or simulate the proposals (--policy proposed).`);
   if (e.mode === 'as-set' && !e.enforced.length && t.flows) lines.push('', 'No application is enforced, so nothing is blocked: --enforcement all shows what the rules alone would block.');

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { apiGet, apiSend } from '../api/client';
 import { Bars } from '../charts/Bars';
 import { bytes, compact, duration, num, pct, portLabel, utc } from '../format';
-import { endpointKindNote } from '../../lib/words';
+import { count, endpointKindNote } from '../../lib/words';
 import type { MonitorResult } from '../../lib/policy/monitor';
 import type { EnforcementMode, SimulationResult } from '../../lib/policy/simulate';
 import { NextStep } from '../journey/NextStep';
@@ -161,6 +161,14 @@ function Result({ r, focus }: { r: SimulationResult; focus: string | null }) {
           <span className="value">{num(r.blockedDependencies)}</span>
           <span className="label">would-block dependencies</span>
         </div>
+        {r.scanners && r.scanners.flows > 0 && (
+          <div className="stat" aria-label="Scanners set apart">
+            <span className="value">{num(r.scanners.flows)}</span>
+            <span className="label">
+              flows from {count(r.scanners.sources, 'scanning source')} set apart (discovery found them sweeping): {num(r.scanners.blockedFlows)} would be blocked, which breaks nothing; not counted in the other figures
+            </span>
+          </div>
+        )}
       </div>
       <div className="grid-2">
         <section className="card" aria-label="Allowed and would-block">

@@ -11,11 +11,9 @@
 // Dependencies none of whose attempts was ever answered are left out too (counted): they do not
 // work today, so enforcing breaks nothing of them.
 import { createHash } from 'node:crypto';
-import type { AnalysisResult } from '../analysis/types';
 import { DISCOVERY_DAYS } from '../analysis/window';
 import { audit } from '../audit';
 import { activeBaselineRules, overlayView, type BaselineDoc } from '../export/baseline';
-import { analysisFor } from '../read/analysis';
 import type { Runtime } from '../runtime';
 import { invalid, notFound } from '../errors';
 import { portLabel } from '../flow/ports';
@@ -24,7 +22,8 @@ import { resolveEnvironment, setEnforcement, type EnforcementChange, type Enforc
 import { isEnforcementState, DEFAULT_ENFORCEMENT, type EnforcementState } from './enforcement-states';
 import { WORKLOAD_KEY, type PortSpec, type Selector } from './model';
 import { loadPolicyView, type PolicyView } from './labels';
-import { resolvePolicy } from './service';
+import { resolvePolicy, scannersOver } from './service';
+import { isProbe, type ScannerTraffic } from './scanner-traffic';
 import { simulatePolicy, type BlockedDependency, type SimEndpoint, type SimRule } from './simulate';
 import { createRules, type Who } from './workflow';
 
@@ -84,37 +83,14 @@ const dependencyId = (b: Pick<BlockedDependency, 'from' | 'to' | 'protocol' | 'p
 export const describeDependency = (d: Pick<ReadinessDependency, 'from' | 'to' | 'service'>) => `${endpointText(d.from)} -> ${endpointText(d.to)} ${d.service}`;
 
 /**
- * Which blocked dependencies a scanner workload sent, by discovery's verdict over the same window,
- * and the outside addresses discovery calls scanners (their probes are counted per address below).
+ * Which blocked dependencies a scanner workload sent, by discovery's verdict over the same window
+ * (./scanner-traffic.ts), and the outside addresses discovery calls scanners (their probes are
+ * counted per address below).
  */
-function scannersOf(analysis: AnalysisResult): { test: (b: BlockedDependency) => boolean; addrs: Set<string> } {
-  const sources = new Set<string>();
-  const probing = new Set<string>();
-  const addrs = new Set<string>();
-  for (const w of analysis.workloads) if (w.scanner) sources.add(w.id);
-  for (const s of analysis.coverage.excluded.scanners) {
-    if (!s.workloadId) addrs.add(s.id);
-    else if (s.scope === 'probes') probing.add(s.workloadId);
-    else sources.add(s.workloadId);
-  }
-  for (const id of probing) sources.delete(id);
-  const endpointName = new Map(analysis.endpoints.map((e) => [e.id, e.name]));
-  // what a probing service keeps coming back to stays a dependency: discovery kept it as an edge
-  const kept = new Set(analysis.edges.filter((e) => probing.has(e.from) && !e.fromScanner).map((e) => `${e.from}\n${endpointName.get(e.to) ?? e.to}\n${e.protocol}\n${e.port}`));
-  const test = (b: BlockedDependency) => {
-    if (b.from.kind !== 'workload') return false;
-    if (sources.has(b.from.key)) return true;
-    if (probing.has(b.from.key)) return !kept.has(`${b.from.key}\n${b.to.kind === 'workload' ? b.to.key : b.to.name}\n${b.protocol}\n${b.port}`);
-    return false;
-  };
-  return { test, addrs };
-}
-
-/** The discovery analysis of a window, shared with the pages of the process (lib/read/analysis.ts). */
-async function discovery(rt: Runtime, window: { from: string; to: string }): Promise<AnalysisResult> {
-  const a = await analysisFor(rt, { from: window.from, to: window.to }, { waitMs: 30 * 60_000 });
-  if (!a.ready) throw new Error('the discovery analysis did not finish');
-  return a.result;
+function scannersOf(t: ScannerTraffic): { test: (b: BlockedDependency) => boolean; addrs: Set<string> } {
+  const test = (b: BlockedDependency) =>
+    b.from.kind === 'workload' && isProbe(t, { clientWorkload: b.from.key, clientAddress: '', serverWorkload: b.to.kind === 'workload' ? b.to.key : null, protocol: b.protocol, port: b.port });
+  return { test, addrs: new Set(t.addresses) };
 }
 
 /**
@@ -132,7 +108,7 @@ async function wouldBlock(rt: Runtime, rules: readonly SimRule[], view: PolicyVi
     detail: true,
   });
   const touching = sim.blocked.filter((b) => touches(b.from) || touches(b.to));
-  const found = touching.length ? scannersOf(await discovery(rt, sim.window)) : null;
+  const found = touching.length ? scannersOf(await scannersOver(rt, { from: new Date(sim.window.from), to: new Date(sim.window.to) })) : null;
   // blocked flows outside scanners sent to each (server workload, protocol, port), in all and per address
   const probes = new Map<string, number>();
   for (const d of sim.detail ?? []) {

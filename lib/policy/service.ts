@@ -3,7 +3,11 @@
 // flat / proposed / approved. Thin shells call these; nothing here knows HTTP or terminals.
 import { analyze } from '../analysis/analyze';
 import { saveSuggestions } from '../analysis/suggestions';
-import type { AnalysisResult, AnalysisStep } from '../analysis/types';
+import type { AnalysisResult, AnalysisStep, AnalysisWindow } from '../analysis/types';
+import { DISCOVERY_DAYS, resolveWindow } from '../analysis/window';
+import { analysisFor } from '../read/analysis';
+import type { Runtime } from '../runtime';
+import { scannerTraffic, type ScannerTraffic } from './scanner-traffic';
 import type { Db } from '../db';
 import { activeBaselineRules, baselineView, buildBaseline, overlayView, parseBaseline, type BaselineDoc } from '../export/baseline';
 import type { Store } from '../store';
@@ -101,7 +105,12 @@ export async function resolvePolicy(rt: PolicyStores, ref: PolicyRef, opts: { no
   return { name: ref.kind === 'file' ? ref.name : `${doc.metadata.name} v${doc.metadata.version ?? '?'}`, rules, view: overlayView(doc, dbView), doc };
 }
 
-export async function simulate(rt: PolicyStores, ref: PolicyRef, opts: SimulateOptions = {}): Promise<SimulationResult> {
+/**
+ * A policy against the observed traffic of a window, as the page, the API and `bulkhead simulate`
+ * show it: as exported (enforcement states), scanners' probes set apart by discovery's verdict over
+ * the same window (the analysis the map shows, shared; computed when it is not there yet).
+ */
+export async function simulate(rt: Runtime, ref: PolicyRef, opts: SimulateOptions = {}): Promise<SimulationResult> {
   // every workload: traffic of the window is resolved to whoever held the address then, including
   // workloads gone since (labels decide, addresses do not)
   const p = await resolvePolicy(rt, ref, { view: { all: true } });
@@ -110,7 +119,15 @@ export async function simulate(rt: PolicyStores, ref: PolicyRef, opts: SimulateO
   // A document brings its own states, as its export would use them; the rules, today's.
   const enforcement = opts.enforcement ?? 'as-set';
   const states = enforcement === 'all' ? undefined : (opts.states ?? (p.doc ? (p.doc.enforcement ?? []) : await enforcementStates(rt.db.prisma)));
-  return simulatePolicy(rt.store, rt.db.prisma, p.rules, p.view, { ...opts, enforcement, states, policyName: opts.policyName ?? p.name });
+  const scanners = opts.scanners ?? (await scannersOver(rt, resolveWindow({ from: opts.from, to: opts.to, days: opts.days ?? DISCOVERY_DAYS })));
+  return simulatePolicy(rt.store, rt.db.prisma, p.rules, p.view, { ...opts, enforcement, states, scanners, policyName: opts.policyName ?? p.name });
+}
+
+/** What discovery set apart as scanning over a window (the shared analysis of the pages). */
+export async function scannersOver(rt: Runtime, window: AnalysisWindow): Promise<ScannerTraffic> {
+  const a = await analysisFor(rt, window, { waitMs: 30 * 60_000 });
+  if (!a.ready) throw new Error('the discovery analysis did not finish');
+  return scannerTraffic(a.result);
 }
 
 export interface BlastReport {

@@ -21,7 +21,7 @@ export function simulationResult(
   rules: readonly SimRule[],
   view: PolicyView,
   window: AnalysisWindow,
-  opts: Pick<SimulateOptions, 'policyName' | 'enforcement' | 'states'>,
+  opts: Pick<SimulateOptions, 'policyName' | 'enforcement' | 'states' | 'scanners'>,
   { tot, cov, apps, blockedRows, blockedTotal, hits, detail }: Aggregates,
   timings: SimulationResult['timings'],
 ): SimulationResult {
@@ -37,11 +37,14 @@ export function simulationResult(
       bytes: tot?.totalBytes ?? 0,
       allowedFlows,
       allowedBytes: tot?.allowedBytes ?? 0,
-      blockedFlows: flows - allowedFlows,
-      blockedBytes: (tot?.totalBytes ?? 0) - (tot?.allowedBytes ?? 0),
+      blockedFlows: tot?.blockedFlows ?? flows - allowedFlows,
+      blockedBytes: tot?.blockedBytes ?? (tot?.totalBytes ?? 0) - (tot?.allowedBytes ?? 0),
       blockedAnsweredFlows: tot?.blockedAnsweredFlows ?? 0,
       loggedFlows: tot?.loggedFlows ?? 0,
     },
+    scanners: opts.scanners
+      ? { sources: tot?.scanSources ?? 0, flows: tot?.scanFlows ?? 0, blockedFlows: tot?.scanBlockedFlows ?? 0, blockedDependencies: tot?.scanBlockedDependencies ?? 0 }
+      : null,
     enforcement: enforcementOf(opts),
     coverage: {
       connections: cov?.connections ?? 0,

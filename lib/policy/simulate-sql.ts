@@ -6,6 +6,8 @@ import { chTime } from '../analysis/window';
 import type { Store } from '../store';
 import type { SimulateOptions, SimulationResult } from './simulate-types';
 import { ENFORCE_LEVEL, KIND, type MemberRow, type RuleRow } from './simulate-rules';
+import { addressValue, valueText } from '../identity/networks';
+import { NO_SCANNERS, type ScannerTraffic } from './scanner-traffic';
 
 /** Scratch table names of one simulation (a random tag keeps concurrent simulations apart). */
 export interface ScratchTables {
@@ -15,20 +17,37 @@ export interface ScratchTables {
   M: string;
   /** decided conversations */
   E: string;
+  /** what discovery set apart as scanning (./scanner-traffic.ts) */
+  P: string;
 }
 
 export function scratchTables(store: Store, tag: string): ScratchTables {
-  return { R: store.t(`policy_sim_${tag}_rules`), M: store.t(`policy_sim_${tag}_members`), E: store.t(`policy_sim_${tag}_eval`) };
+  return { R: store.t(`policy_sim_${tag}_rules`), M: store.t(`policy_sim_${tag}_members`), E: store.t(`policy_sim_${tag}_eval`), P: store.t(`policy_sim_${tag}_probes`) };
 }
 
-export async function loadScratchTables(store: Store, T: ScratchTables, rows: readonly RuleRow[], members: readonly MemberRow[]): Promise<void> {
+/** Scanner rows: kind (1 source workload, 2 probing workload, 3 kept conversation, 4 outside address), workload, address, server workload, protocol, port. */
+export function probeRows(t: ScannerTraffic): Array<[number, string, string, string, number, number]> {
+  const addr = (a: string) => valueText(addressValue(a) ?? 0n);
+  return [
+    ...t.sources.map((w): [number, string, string, string, number, number] => [PROBE.source, w, '::', '', 0, 0]),
+    ...t.probing.map((w): [number, string, string, string, number, number] => [PROBE.probing, w, '::', '', 0, 0]),
+    ...t.kept.map(([w, sw, proto, port]): [number, string, string, string, number, number] => [PROBE.kept, w, '::', sw, proto, port]),
+    ...t.addresses.filter((a) => addressValue(a) !== null).map((a): [number, string, string, string, number, number] => [PROBE.address, '', addr(a), '', 0, 0]),
+  ];
+}
+const PROBE = { source: 1, probing: 2, kept: 3, address: 4 } as const;
+
+export async function loadScratchTables(store: Store, T: ScratchTables, rows: readonly RuleRow[], members: readonly MemberRow[], scanners: ScannerTraffic = NO_SCANNERS): Promise<void> {
   await store.command(
     `CREATE TABLE ${T.R} (j UInt32, rid UInt32, fk UInt8, flo IPv6, fhi IPv6, fex Array(Tuple(IPv6, IPv6)), tk UInt8, tlo IPv6, thi IPv6, tex Array(Tuple(IPv6, IPv6)), proto UInt8, plo UInt16, phi UInt16) ENGINE = Memory`,
   );
   await store.command(`CREATE TABLE ${T.M} (workload_id String, fj Array(UInt32), tj Array(UInt32), app String, enf UInt8) ENGINE = Memory`);
   await store.command(
-    `CREATE TABLE ${T.E} (cw String, ca IPv6, sw String, sa IPv6, protocol UInt8, port UInt16, flows UInt64, bytes UInt64, failed UInt64, fs DateTime64(3, 'UTC'), ls DateTime64(3, 'UTC'), rids Array(UInt32), capp String, sapp String, enf UInt8, blk UInt8) ENGINE = Memory`,
+    `CREATE TABLE ${T.E} (cw String, ca IPv6, sw String, sa IPv6, protocol UInt8, port UInt16, flows UInt64, bytes UInt64, failed UInt64, fs DateTime64(3, 'UTC'), ls DateTime64(3, 'UTC'), rids Array(UInt32), capp String, sapp String, enf UInt8, blk UInt8, scan UInt8) ENGINE = Memory`,
   );
+  await store.command(`CREATE TABLE ${T.P} (kind UInt8, w String, a IPv6, sw String, proto UInt8, port UInt16) ENGINE = Memory`);
+  const probes = probeRows(scanners);
+  if (probes.length) await store.client.insert({ table: T.P, format: 'JSONCompactEachRow', values: probes });
   for (let i = 0; i < rows.length; i += 20_000) {
     await store.client.insert({ table: T.R, format: 'JSONCompactEachRow', values: rows.slice(i, i + 20_000) });
   }
@@ -43,9 +62,10 @@ const endpointSql = (x: string) =>
 
 /**
  * Every conversation of the window into T.E, with the rules that allow it (rids), the higher
- * enforcement level of its two sides (enf; an address that is no workload is 0) and whether it is
+ * enforcement level of its two sides (enf; an address that is no workload is 0), whether it is
  * blocked (blk): no rule allows it and, unless every endpoint enforces (`all`), an enforced side
- * would drop it (its egress for the client, its ingress for the server).
+ * would drop it (its egress for the client, its ingress for the server); and whether it is a
+ * scanner's probe (scan, by T.P): the aggregations count probes apart from what would break.
  */
 export async function decideConversations(store: Store, T: ScratchTables, window: AnalysisWindow, all: boolean): Promise<void> {
   // Candidates first, with small arrays only: the rule rows whose `from` may hold the client (its
@@ -57,7 +77,11 @@ export async function decideConversations(store: Store, T: ScratchTables, window
     `INSERT INTO ${T.E}
 WITH
 (SELECT groupArray(j) FROM ${T.R} WHERE fk != ${KIND.labels}) AS NONLABEL_FROM,
-(SELECT groupArray(j) FROM ${T.R} WHERE tk != ${KIND.labels}) AS NONLABEL_TO
+(SELECT groupArray(j) FROM ${T.R} WHERE tk != ${KIND.labels}) AS NONLABEL_TO,
+(SELECT groupArray(w) FROM ${T.P} WHERE kind = ${PROBE.source}) AS SCAN_SOURCES,
+(SELECT groupArray(w) FROM ${T.P} WHERE kind = ${PROBE.probing}) AS SCAN_PROBING,
+(SELECT groupArray(tuple(w, sw, proto, port)) FROM ${T.P} WHERE kind = ${PROBE.kept}) AS SCAN_KEPT,
+(SELECT groupArray(a) FROM ${T.P} WHERE kind = ${PROBE.address}) AS SCAN_ADDRESSES
 SELECT cw, ca, sw, sa, protocol, port, any(flows), any(bytes), any(failed), any(fs), any(ls),
 arrayDistinct(groupArrayIf(r.rid,
   r.j != 0
@@ -65,7 +89,10 @@ arrayDistinct(groupArrayIf(r.rid,
   AND (r.tk != ${KIND.cidr} OR ${inRange('sa', 't')})
   AND (r.proto = 0 OR (r.proto = 1 AND protocol IN (1, 58)) OR (r.proto = protocol AND port >= r.plo AND port <= r.phi)))) AS rids,
 any(capp), any(sapp), any(xenf) AS enf,
-empty(rids) AND ({all:UInt8} = 1 OR enf = ${ENFORCE_LEVEL.enforced}) AS blk
+empty(rids) AND ({all:UInt8} = 1 OR enf = ${ENFORCE_LEVEL.enforced}) AS blk,
+if(cw != '',
+   has(SCAN_SOURCES, cw) OR (has(SCAN_PROBING, cw) AND sw != '' AND NOT has(SCAN_KEPT, tuple(cw, sw, toUInt8(protocol), toUInt16(port)))),
+   has(SCAN_ADDRESSES, ca)) AS scan
 FROM (
 SELECT conv.*, mc.app AS capp, ms.app AS sapp, greatest(mc.enf, ms.enf) AS xenf, arrayIntersect(arrayConcat(mc.fj, NONLABEL_FROM), arrayConcat(ms.tj, NONLABEL_TO)) AS cand
 FROM (
@@ -117,25 +144,30 @@ export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<
   const [tot] = await store.rows<Record<string, number>>(
     `SELECT sum(flows) AS totalFlows, sum(bytes) AS totalBytes,
             sumIf(flows, NOT blk) AS allowedFlows, sumIf(bytes, NOT blk) AS allowedBytes,
-            sumIf(flows - least(failed, flows), blk) AS blockedAnsweredFlows,
-            sumIf(flows, empty(rids) AND NOT blk AND enf = ${ENFORCE_LEVEL.test}) AS loggedFlows
+            sumIf(flows, blk AND NOT scan) AS blockedFlows, sumIf(bytes, blk AND NOT scan) AS blockedBytes,
+            sumIf(flows - least(failed, flows), blk AND NOT scan) AS blockedAnsweredFlows,
+            sumIf(flows, empty(rids) AND NOT blk AND enf = ${ENFORCE_LEVEL.test} AND NOT scan) AS loggedFlows,
+            sumIf(flows, scan) AS scanFlows, sumIf(flows, blk AND scan) AS scanBlockedFlows,
+            uniqExactIf(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port), blk AND scan) AS scanBlockedDependencies,
+            uniqExactIf(if(cw != '', cw, toString(ca)), scan) AS scanSources
      FROM ${T.E}`,
   );
   const [cov] = await store.rows<Record<string, number>>(
     `SELECT count() AS connections, countIf(ok) AS covered, countIf(answered) AS answeredConnections, countIf(answered AND ok) AS answeredCovered FROM (
        SELECT if(cw != '', cw, toString(ca)) AS c, if(sw != '', sw, toString(sa)) AS s, protocol, port,
               min(notEmpty(rids)) AS ok, sum(flows) > sum(failed) AS answered
-       FROM ${T.E} GROUP BY c, s, protocol, port)`,
+       FROM ${T.E} WHERE NOT scan GROUP BY c, s, protocol, port)`,
   );
-  const appRows = await store.rows<{ application: string; appFlows: number; appBytes: number; allowedFlows: number; blockedFlows: number; blockedBytes: number; blockedAnsweredFlows: number; blockedDependencies: number }>(
+  const appRows = await store.rows<{ application: string; appFlows: number; appBytes: number; allowedFlows: number; blockedFlows: number; blockedBytes: number; blockedAnsweredFlows: number; blockedDependencies: number; scanBlockedFlows: number }>(
     `SELECT application, sum(flows) AS appFlows, sum(bytes) AS appBytes, sumIf(flows, NOT blk) AS allowedFlows,
-            sumIf(flows, blk) AS blockedFlows, sumIf(bytes, blk) AS blockedBytes,
-            sumIf(flows - least(failed, flows), blk) AS blockedAnsweredFlows,
-            uniqExactIf(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port), blk) AS blockedDependencies
+            sumIf(flows, blk AND NOT scan) AS blockedFlows, sumIf(bytes, blk AND NOT scan) AS blockedBytes,
+            sumIf(flows - least(failed, flows), blk AND NOT scan) AS blockedAnsweredFlows,
+            uniqExactIf(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port), blk AND NOT scan) AS blockedDependencies,
+            sumIf(flows, blk AND scan) AS scanBlockedFlows
      FROM ${T.E} ARRAY JOIN arrayDistinct(arrayFilter(a -> a != '', [capp, sapp])) AS application
      GROUP BY application ORDER BY blockedAnsweredFlows DESC, blockedFlows DESC, application`,
   );
-  const apps = appRows.map(({ appFlows, appBytes, ...a }) => ({ ...a, flows: appFlows, bytes: appBytes }));
+  const apps = appRows.map(({ appFlows, appBytes, scanBlockedFlows, ...a }) => ({ ...a, flows: appFlows, bytes: appBytes, scannerBlockedFlows: scanBlockedFlows }));
   const top = Math.max(0, opts.top ?? 20);
   const nExamples = Math.max(1, opts.examples ?? 3);
   const blockedRows = await store.rows<BlockedRow>(
@@ -151,7 +183,7 @@ export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<
               if(sw != '', concat('w:', sw), ${endpointSql('sa')}) AS sk,
               replaceRegexpOne(IPv6NumToString(ca), '^::ffff:([0-9.]+)$', '\\\\1') AS ct,
               replaceRegexpOne(IPv6NumToString(sa), '^::ffff:([0-9.]+)$', '\\\\1') AS st
-       FROM ${T.E} WHERE blk)
+       FROM ${T.E} WHERE blk AND NOT scan)
      GROUP BY ck, sk, protocol, port
      ORDER BY depFlows DESC, ck, sk, protocol, port
      LIMIT {top:UInt32}`,
@@ -162,7 +194,7 @@ export async function readAggregates(store: Store, T: ScratchTables, opts: Pick<
   );
   let blockedTotal = blockedRows[0]?.total ?? 0;
   if (!blockedRows.length) {
-    const [b] = await store.rows<{ n: number }>(`SELECT uniqExact(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port)) AS n FROM ${T.E} WHERE blk`);
+    const [b] = await store.rows<{ n: number }>(`SELECT uniqExact(tuple(if(cw != '', cw, toString(ca)), if(sw != '', sw, toString(sa)), protocol, port)) AS n FROM ${T.E} WHERE blk AND NOT scan`);
     blockedTotal = b?.n ?? 0;
   }
   let detail: SimulationResult['detail'];

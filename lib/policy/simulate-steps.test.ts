@@ -4,7 +4,9 @@ import { makeView } from './labels';
 import type { PolicyWorkload } from './selectors';
 import { simEndpoint, simulationResult } from './simulate-result';
 import { KIND, portColumns, ruleRows, sideColumns } from './simulate-rules';
-import type { Aggregates } from './simulate-sql';
+import { probeRows, type Aggregates } from './simulate-sql';
+import { isProbe, scannerTraffic } from './scanner-traffic';
+import type { AnalysisResult } from '../analysis/types';
 
 const w = (id: string, labels: Record<string, string>): PolicyWorkload => ({ id, name: `${id}-host`, labels, suggested: [], addresses: [] });
 const view = makeView([w('a', { app: 'shop', env: 'prod', role: 'web' }), w('b', { app: 'shop', env: 'prod', role: 'api' }), w('c', {})]);
@@ -74,5 +76,49 @@ describe('simulation result', () => {
     expect(r.blocked[0]).toMatchObject({ from: { key: 'a' }, to: { kind: 'address' }, failedFlows: 3, firstSeen: '2026-01-01T00:00:00.000Z' });
     expect(r.ruleHits).toEqual([{ id: 'x', flows: 0, bytes: 0, lastHit: null }, { id: 'y', flows: 7, bytes: 600, lastHit: '2026-01-02T00:00:00.000Z' }]);
     expect(r.policy).toEqual({ name: 'policy', rules: 2 });
+  });
+});
+
+describe('scanner traffic', () => {
+  // discovery's verdict: a whole source, a service that also sweeps (with what it keeps), an outside address
+  const analysis = {
+    workloads: [{ id: 'nessus', scanner: true }, { id: 'zabbix', scanner: false }, { id: 'db', scanner: false }],
+    coverage: {
+      excluded: {
+        scanners: [
+          { id: 'nessus', workloadId: 'nessus', scope: 'source' },
+          { id: 'zabbix', workloadId: 'zabbix', scope: 'probes' },
+          { id: '203.0.113.9', workloadId: null, scope: 'source' },
+        ],
+      },
+    },
+    edges: [
+      { from: 'zabbix', to: 'db', protocol: 6, port: 10050, fromScanner: false },
+      { from: 'zabbix', to: 'internet', protocol: 6, port: 443, fromScanner: false },
+      { from: 'nessus', to: 'db', protocol: 17, port: 53, fromScanner: true },
+    ],
+  } as unknown as AnalysisResult;
+  const t = scannerTraffic(analysis);
+  const probe = (clientWorkload: string | null, clientAddress: string, serverWorkload: string | null, protocol: number, port: number) => isProbe(t, { clientWorkload, clientAddress, serverWorkload, protocol, port });
+
+  it('reads sources, probing services with what they keep, and outside addresses', () => {
+    expect(t).toEqual({ sources: ['nessus'], probing: ['zabbix'], kept: [['zabbix', 'db', 6, 10050]], addresses: ['203.0.113.9'] });
+    expect(probe('nessus', '', 'db', 6, 22)).toBe(true);
+    expect(probe('zabbix', '', 'db', 6, 10050)).toBe(false);
+    expect(probe('zabbix', '', 'db', 6, 22)).toBe(true);
+    // a probing service's outside peers are its own dependencies
+    expect(probe('zabbix', '', null, 6, 443)).toBe(false);
+    expect(probe(null, '203.0.113.9', 'db', 6, 22)).toBe(true);
+    expect(probe(null, '203.0.113.10', 'db', 6, 22)).toBe(false);
+    expect(probe('db', '', 'nessus', 6, 22)).toBe(false);
+  });
+
+  it('goes to the engine as rows, addresses as the rule rows write them', () => {
+    expect(probeRows(t)).toEqual([
+      [1, 'nessus', '::', '', 0, 0],
+      [2, 'zabbix', '::', '', 0, 0],
+      [3, 'zabbix', '::', 'db', 6, 10050],
+      [4, '', '203.0.113.9', '', 0, 0],
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 // (./simulate.ts) so that the steps can name them without importing it.
 import type { EnforcementState } from './enforcement-states';
 import type { PortSpec, Selector } from './model';
+import type { ScannerTraffic } from './scanner-traffic';
 
 /** What simulation needs of a rule. */
 export interface SimRule {
@@ -34,6 +35,12 @@ export interface SimulateOptions {
   enforcement?: EnforcementMode;
   /** the states `as-set` uses; a pair not listed is in visibility (as in a baseline document) */
   states?: ReadonlyArray<{ application: string; environment: string; state: EnforcementState }>;
+  /**
+   * what discovery set apart as scanning over the window (./scanner-traffic.ts): their probes are
+   * counted apart (`scanners`), not as blocked traffic, blocked dependencies or coverage. Not given:
+   * nothing is set apart (the engine's default; `simulate` in ./service.ts gives discovery's).
+   */
+  scanners?: ScannerTraffic;
 }
 
 export const ENFORCEMENT_MODES = ['as-set', 'all'] as const;
@@ -71,6 +78,7 @@ export interface SimulationResult {
     bytes: number;
     allowedFlows: number;
     allowedBytes: number;
+    /** flows the policy would block, scanners' probes left out (they are in `scanners`) */
     blockedFlows: number;
     blockedBytes: number;
     /** blocked flows that had an answer (real traffic that would break), versus refused/unanswered attempts */
@@ -78,6 +86,12 @@ export interface SimulationResult {
     /** flows the rules do not allow that are let through and logged: no side enforced, one in test (counted in allowedFlows) */
     loggedFlows: number;
   };
+  /**
+   * scanners' probes, set apart from the figures above (null: nothing was set apart): how many
+   * scanning sources sent them, their flows, and the flows and dependencies the policy would block
+   * (blocking a sweep breaks nothing)
+   */
+  scanners: { sources: number; flows: number; blockedFlows: number; blockedDependencies: number } | null;
   /** which workloads enforced: every one (`all`), or the application and environment pairs in each state (`as-set`) */
   enforcement: { mode: EnforcementMode; enforced: string[]; test: string[] };
   /**
@@ -87,7 +101,7 @@ export interface SimulationResult {
    */
   coverage: { connections: number; covered: number; ratio: number; answered: { connections: number; covered: number; ratio: number } };
   /** per application (app label, @env when known): traffic it sends or receives */
-  applications: Array<{ application: string; flows: number; bytes: number; allowedFlows: number; blockedFlows: number; blockedBytes: number; blockedAnsweredFlows: number; blockedDependencies: number }>;
+  applications: Array<{ application: string; flows: number; bytes: number; allowedFlows: number; blockedFlows: number; blockedBytes: number; blockedAnsweredFlows: number; blockedDependencies: number; scannerBlockedFlows: number }>;
   /** the largest would-block dependencies */
   blocked: BlockedDependency[];
   /** how many would-block dependencies there are in all */

@@ -121,6 +121,24 @@ describe('simulation in ClickHouse', () => {
     expect(row('10.0.0.4', '10.1.0.1', 0)).toEqual([expect.objectContaining({ protocol: 1, flows: 1, allowedFlows: 1 })]);
   });
 
+  it('sets scanners\' probes apart: an outside address, and a service that also sweeps (what it keeps coming back to stays)', async () => {
+    const view = await loadPolicyView(rt.db.prisma, { window: { from: new Date(T), to: new Date(END) } });
+    const id = (name: string) => view.byName.get(name)!.id;
+    const scanners = { sources: [], probing: [id('api-1')], kept: [[id('api-1'), id('db-1'), 6, 5432] as [string, string, number, number]], addresses: ['192.0.2.66'] };
+    const r = await simulatePolicy(rt.store, rt.db.prisma, RULES, view, { from: new Date(T), to: new Date(END), scanners });
+    // 192.0.2.66's three unanswered probes of web-1 and api-1's two of db-1:5433 are set apart
+    expect(r.scanners).toEqual({ sources: 2, flows: 5, blockedFlows: 5, blockedDependencies: 2 });
+    expect(r.totals).toMatchObject({ flows: 43, allowedFlows: 32, blockedFlows: 6, blockedAnsweredFlows: 6 });
+    expect(r.blocked.map((b) => `${b.from.name} -> ${b.to.name} ${b.port}`)).toEqual(['intruder -> db-1 5432', '10.200.0.5 -> web-1 443']);
+    expect(r.blockedDependencies).toBe(2);
+    // api-1 -> db-1:5432 is what it keeps coming back to: still allowed, still a connection
+    expect(r.ruleHits.find((h) => h.id === 'r2')!.flows).toBe(8);
+    expect(r.coverage).toMatchObject({ connections: 8, covered: 6 });
+    expect(r.applications.find((a) => a.application === 'shop@prod')).toMatchObject({ flows: 43, blockedFlows: 6, scannerBlockedFlows: 5 });
+    // without scanners nothing is set apart
+    expect((await simulatePolicy(rt.store, rt.db.prisma, RULES, view, { from: new Date(T), to: new Date(END) })).scanners).toBeNull();
+  });
+
   it('as set: blocks only what an enforced side would drop, at the client\'s egress or the server\'s ingress', async () => {
     const view = await loadPolicyView(rt.db.prisma, { window: { from: new Date(T), to: new Date(END) } });
     const run = (states: Array<{ application: string; environment: string; state: 'visibility' | 'test' | 'enforced' }>) =>
@@ -157,6 +175,8 @@ describe('simulation in ClickHouse', () => {
     const r = await simulate(rt, { kind: 'file', text: serializeBaseline(doc, 'yaml'), name: 'shop.yaml' }, { from: new Date(T), to: new Date(END) });
     expect(r.enforcement).toEqual({ mode: 'as-set', enforced: ['other'], test: [] });
     expect(r.totals.blockedFlows).toBe(4);
+    // discovery's verdict over the window was asked for (this estate has no sweeping source)
+    expect(r.scanners).toEqual({ sources: 0, flows: 0, blockedFlows: 0, blockedDependencies: 0 });
     const rules = await simulate(rt, { kind: 'rules', which: 'approved' }, { from: new Date(T), to: new Date(END) });
     expect(rules.totals.blockedFlows).toBe(0);
   });

@@ -17,6 +17,9 @@
 // a workload of an enforced application and environment (docs/policy.md, "Simulation and
 // enforcement"). Each workload's level rides on its membership row.
 //
+// Scanners (`opts.scanners`, discovery's verdict over the window: ./scanner-traffic.ts): their
+// probes are marked in the engine and counted apart, so a sweep is never "traffic that would break".
+//
 // The steps: rule and membership rows (./simulate-rules.ts), the scratch tables loaded, every
 // conversation decided and the aggregations read (./simulate-sql.ts), the result assembled
 // (./simulate-result.ts).
@@ -41,7 +44,7 @@ export async function simulatePolicy(store: Store, db: Db, rules: readonly SimRu
   const [nn] = await store.rows<{ n: number }>(`SELECT count() AS n FROM ${store.t('named_networks')}`);
   if (!nn?.n) await syncNamedNetworks(db, store);
   try {
-    await loadScratchTables(store, T, rows, members);
+    await loadScratchTables(store, T, rows, members, opts.scanners);
     const t1 = performance.now();
     await decideConversations(store, T, window, all);
     const t2 = performance.now();
@@ -51,6 +54,6 @@ export async function simulatePolicy(store: Store, db: Db, rules: readonly SimRu
       prepareMs: Math.round(t1 - t0), evaluateMs: Math.round(t2 - t1), aggregateMs: Math.round(t3 - t2), totalMs: Math.round(performance.now() - t0),
     });
   } finally {
-    for (const t of [T.E, T.M, T.R]) await store.command(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+    for (const t of [T.E, T.M, T.R, T.P]) await store.command(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
 }
