@@ -9,7 +9,6 @@ import { expect, test, type Page } from '@playwright/test';
 import { parseAllDocuments } from 'yaml';
 import { unpackArchive } from '../test/archive';
 import { cli, stateOf } from './accounts';
-import { E2E } from './env';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 
@@ -76,34 +75,27 @@ test('the first five minutes: map, application, review, simulate, decide, enforc
   await nextStep(page).getByRole('link', { name: `Open ${app.id}` }).click();
   await expect(page.getByRole('heading', { name: app.id, level: 1 })).toBeVisible();
 
-  // its page leads to its review
+  // its page leads to its review by application and environment: what reaches it and what it reaches
   await expect(nextStep(page)).toBeVisible({ timeout: 60_000 });
-  await nextStep(page).getByRole('link', { name: `Review the rules of ${app.name}` }).click();
-  await expect(page).toHaveURL(new RegExp(`/rules\\?app=${escape(encodeURIComponent(app.name))}`), { timeout: 60_000 });
-  const group = page.getByRole('region', { name: `Rules of ${app.name}` });
-  await expect(group).toBeVisible({ timeout: 30_000 });
-  await expect(group.getByRole('article').first()).toBeVisible({ timeout: 30_000 });
-  if (await group.getByText(/^Cannot be approved yet: it relies on/).count()) {
-    // rules over applications discovery inferred and nobody confirmed wait for their
-    // confirmation: its review by application and environment confirms them
-    await page.goto(`/rules?unit=${encodeURIComponent(pair)}`);
-    const confirm = page.getByRole('region', { name: 'Unconfirmed applications' }).getByRole('button', { name: /^Confirm / });
-    await expect(confirm.first()).toBeVisible({ timeout: 30_000 });
-    while (await confirm.count()) {
-      const name = (await confirm.first().textContent())!.replace(/^Confirm /, '');
-      await confirm.first().click();
-      await expect(page.getByRole('button', { name: `Confirm ${name}`, exact: true })).toHaveCount(0, { timeout: 180_000 });
-    }
-    await page.goBack();
-    await page.reload();
-    await expect(group.getByRole('article').first()).toBeVisible({ timeout: 30_000 });
+  await nextStep(page).getByRole('link', { name: `Review the rules of ${pair}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/rules\\?unit=${escape(encodeURIComponent(pair))}`), { timeout: 60_000 });
+  const review = page.getByRole('region', { name: `Review of ${pair}` });
+  await expect(review.getByRole('article').first()).toBeVisible({ timeout: 30_000 });
+  // rules over applications discovery inferred and nobody confirmed wait for their confirmation,
+  // which the review offers in place
+  const confirm = page.getByRole('region', { name: 'Unconfirmed applications' }).getByRole('button', { name: /^Confirm / });
+  while (await confirm.count()) {
+    const name = (await confirm.first().textContent())!.replace(/^Confirm /, '');
+    await confirm.first().click();
+    await expect(page.getByRole('button', { name: `Confirm ${name}`, exact: true })).toHaveCount(0, { timeout: 180_000 });
   }
-  await group.getByRole('button', { name: /^Approve all [\d,]+ proposed$/ }).click();
+  await expect(page.getByText(/^Cannot be approved yet: it relies on/)).toHaveCount(0, { timeout: 60_000 });
+  await review.getByRole('button', { name: /^Approve all [\d,]+ proposed$/ }).click();
   const dialog = page.getByRole('dialog', { name: /^Approve \d+ rules?$/ });
   await dialog.getByLabel(/^Comment/).fill('the journey: reviewed');
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
-  await expect(page.getByText(`Every proposed rule of ${app.name} is reviewed. Next:`, { exact: false })).toBeVisible();
+  await expect(page.getByText(`Every proposed rule of ${pair} is reviewed. Next:`, { exact: false })).toBeVisible({ timeout: 60_000 });
 
   // back on its page: simulate its approved rules, enforced everywhere
   // (the page's data is cached for half a minute in the browser: reload for the approvals)
@@ -129,22 +121,23 @@ test('the first five minutes: map, application, review, simulate, decide, enforc
     await expect(readiness.getByRole('status').first()).toContainText('Ready', { timeout: 120_000 });
 
     // the rules the allow decisions name go to review; nobody approves their own (separation of
-    // duties), so an architect approves them. Through the API: an allow reuses an existing
-    // proposal when there is one (often filed under the other side's application), and the rules
-    // page lists rules under the application that receives them, so no one page shows them all.
-    await page.reload();
-    const architect = await browser.newContext({ storageState: stateOf('architect'), viewport: { width: 1600, height: 1000 } });
-    const csrf = (await architect.cookies()).find((c) => c.name === 'bulkhead_csrf')!.value;
-    // the rules the allow decisions name (an allow finds an existing proposal of the other side's application when there is one)
+    // duties), so an architect approves them in the same review by application and environment,
+    // which holds them all whichever side's application owns them (both directions)
     const gate = (await (await page.request.get(`/api/v1/enforcement/${encodeURIComponent(app.record!.id)}/readiness?environment=${encodeURIComponent(app.environment!)}`)).json()) as { dependencies: Array<{ decision: { ruleId: string | null } | null }> };
-    const named = new Set(gate.dependencies.map((d) => d.decision?.ruleId).filter((x): x is string => !!x));
-    const proposedNow = (await (await architect.request.get('/api/v1/rules?status=proposed')).json()) as { rules: Array<{ id: string }> };
-    const ids = proposedNow.rules.map((r) => r.id).filter((id) => named.has(id));
-    expect(named.size).toBeGreaterThan(0);
-    if (ids.length) {
-      const approved = await architect.request.post('/api/v1/rules/approve', { data: { ids, comment: 'the journey: its readiness decisions, reviewed' }, headers: { origin: E2E.baseURL, 'x-csrf-token': csrf } });
-      expect(approved.status(), await approved.text()).toBe(200);
-    }
+    const named = [...new Set(gate.dependencies.map((d) => d.decision?.ruleId).filter((x): x is string => !!x))];
+    expect(named.length).toBeGreaterThan(0);
+    const architect = await browser.newContext({ storageState: stateOf('architect'), viewport: { width: 1600, height: 1000 } });
+    const ap = await architect.newPage();
+    await ap.goto(`/rules?unit=${encodeURIComponent(pair)}`);
+    const unit = ap.getByRole('region', { name: `Review of ${pair}` });
+    await expect(unit.getByRole('article').first()).toBeVisible({ timeout: 60_000 });
+    await unit.getByRole('button', { name: /^Approve all [\d,]+ proposed$/ }).click();
+    const approve = ap.getByRole('dialog', { name: /^Approve \d+ rules?$/ });
+    await approve.getByLabel(/^Comment/).fill('the journey: its readiness decisions, reviewed');
+    await approve.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(approve).toBeHidden({ timeout: 60_000 });
+    const statuses = await Promise.all(named.map(async (id) => ((await (await ap.request.get(`/api/v1/rules/${id}`)).json()) as { rule: { status: string } }).rule.status));
+    expect(statuses, 'every rule the decisions name, approved from the review').toEqual(named.map(() => 'approved'));
     await architect.close();
     await page.reload();
   }

@@ -7,6 +7,7 @@ import type { AnalysisEdge, AnalysisResult } from '../../lib/analysis/types';
 import { loadDemo } from '../../lib/demo/load';
 import { portLabel } from '../../lib/flow/ports';
 import { readFlows } from '../../lib/read/flows';
+import { reviewUnits } from '../../lib/read/review';
 import { openRuntime, type Runtime } from '../../lib/runtime';
 import { bufferIO } from '../io';
 import { runCli } from '../main';
@@ -222,5 +223,11 @@ describe('bulkhead applications confirm', () => {
     // the rules proposed in the map test name only confirmed applications now: none is refused as unconfirmed
     const approve = await cli('rules', 'approve', '--all', '--json');
     expect(approve.err).not.toMatch(/discovery inferred and nobody confirmed/);
+
+    // its page counts its rules as its review by application and environment does (both directions)
+    const shown = JSON.parse((await cli('applications', 'show', inferred[0]!.id, '--from', FROM, '--to', TO, '--json')).out);
+    const unit = (await reviewUnits(rt.db.prisma)).find((u) => u.unit === inferred[0]!.id)!;
+    expect(unit.approved + unit.toReview).toBeGreaterThan(0);
+    expect(shown.review).toEqual({ toReview: unit.toReview, approved: unit.approved });
   });
 });

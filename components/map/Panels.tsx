@@ -217,7 +217,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
             Application page
           </Link>
           {a.kind === 'application' && (
-            <Link className="btn btn-small" href={`/rules?app=${encodeURIComponent(a.name)}`}>
+            <Link className="btn btn-small" href={`/rules?unit=${encodeURIComponent(a.id)}`}>
               Its rules
             </Link>
           )}

@@ -2,6 +2,8 @@
 // /api/v1/workloads and their details): what discovery found in a window (members, roles,
 // confidence, dependencies) joined with what the database holds (labels with their source,
 // address history, owners, confirmation, rules), in the JSON shapes below.
+import { reviewUnits } from './review';
+import { unitName } from '../policy/review';
 import { estateCounts, type EstateCounts } from '../analysis/counts';
 import type { AnalysisApplication, AnalysisEdge, AnalysisResult, Periodicity } from '../analysis/types';
 import type { AppRef } from '../applications/edit';
@@ -74,6 +76,12 @@ export interface ApplicationDetail {
   internal: number;
   /** other applications (for merge targets) */
   others: Array<{ id: string; name: string; environment: string | null }>;
+  /**
+   * its rules as its review by application and environment counts them (both directions, this
+   * environment: ./review.ts), which the page's next step and the Rules page agree on; null when
+   * no workload of it carries its labels now
+   */
+  review: { toReview: number; approved: number } | null;
 }
 
 export interface WorkloadRow {
@@ -220,6 +228,7 @@ export async function applicationDetail(db: Db, r: AnalysisResult, id: string): 
   const members = new Set(a.members);
   const labels = await labelsOf(db, a.members);
   const n = neighbours(r, members, 'application');
+  const unit = (await reviewUnits(db)).find((u) => u.unit === unitName(a.name, a.environment ?? ''));
   return {
     window: win(r),
     application: appRow(a, records, deps),
@@ -242,6 +251,7 @@ export async function applicationDetail(db: Db, r: AnalysisResult, id: string): 
       .sort((x, y) => x.role.localeCompare(y.role) || x.name.localeCompare(y.name)),
     ...n,
     others: r.applications.filter((x) => x.id !== a.id && x.kind === 'application').map((x) => ({ id: x.id, name: x.name, environment: x.environment })),
+    review: unit ? { toReview: unit.toReview, approved: unit.approved } : null,
   };
 }
 

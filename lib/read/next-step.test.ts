@@ -41,15 +41,15 @@ describe('an application', () => {
   });
   it('with proposals: their review, then simulation and the enforcement card', () => {
     const s = applicationNext({ ...app, rules: { proposed: 4, approved: 2 } });
-    expect(hrefs(s)).toEqual(['/rules?app=orders', '/simulation?policy=approved&enforcement=all&app=orders%40prod', '#enforcement']);
+    expect(hrefs(s)).toEqual(['/rules?unit=orders%40prod', '/simulation?policy=approved&enforcement=all&app=orders%40prod', '#enforcement']);
     expect(s.say).toMatch(/^4 proposed rules of orders/);
   });
   it('without rules: to the review, where rules are proposed', () => {
-    expect(hrefs(applicationNext(app))).toEqual(['/rules?app=orders']);
+    expect(hrefs(applicationNext(app))).toEqual(['/rules?unit=orders%40prod']);
   });
   it('reviewed and not enforced everywhere: simulate, then the enforcement card', () => {
     const s = applicationNext({ ...app, rules: { proposed: 0, approved: 12 }, enforcement: [{ environment: 'prod', state: 'enforced' }, { environment: 'dev', state: 'test' }] });
-    expect(hrefs(s)).toEqual(['/simulation?policy=approved&enforcement=all&app=orders%40prod', '#enforcement', '/rules?app=orders']);
+    expect(hrefs(s)).toEqual(['/simulation?policy=approved&enforcement=all&app=orders%40prod', '#enforcement', '/rules?unit=orders%40prod']);
     expect(s.say).toContain('(dev not yet)');
   });
   it('enforced: export', () => {

@@ -69,7 +69,8 @@ export type StateName = 'visibility' | 'test' | 'enforced';
  * belongs to an application record.
  */
 export function applicationNext(a: { id: string; name: string; hasRecord: boolean; rules: { proposed: number; approved: number }; enforcement: ReadonlyArray<{ environment: string; state: StateName }> }): NextStep {
-  const review = { href: `/rules?app=${enc(a.name)}`, label: `Review the rules of ${a.name}` };
+  // its review by application and environment: what reaches it and what it reaches (lib/policy/review.ts)
+  const review = { href: `/rules?unit=${enc(a.id)}`, label: `Review the rules of ${a.id}` };
   const simulate = { href: `/simulation?policy=approved&enforcement=all&app=${enc(a.id)}`, label: 'Simulate its approved rules' };
   const card = { href: '#enforcement', label: 'Its enforcement' };
   if (!a.hasRecord) return { say: `${a.name} is inferred from traffic: confirm the grouping on this page first; rules and enforcement need a confirmed application.`, links: [{ href: '#grouping', label: 'Correct the grouping' }, review] };
