@@ -4,7 +4,7 @@
 // preview before the download.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { apiGet, apiSend, withParams } from '../api/client';
 import { portText, selectorText } from '../data/rules';
 import { num, utc } from '../format';
@@ -282,10 +282,27 @@ interface ExportResult {
 
 const PREVIEW_LIMIT = 200_000;
 
+/** A choice kept in state and in the address (`key`), following the address when a link or Back changes it. */
+function useMirrored(url: ReturnType<typeof useUrlState>, key: string, fallback: string): [string, (v: string) => void] {
+  const inUrl = url.get(key) ?? fallback;
+  const [value, setValue] = useState(inUrl);
+  useEffect(() => setValue(inUrl), [inUrl]);
+  const set = useCallback(
+    (v: string) => {
+      setValue(v);
+      url.set({ [key]: v });
+    },
+    [url, key],
+  );
+  return [value, set];
+}
+
 function Export({ formats, baselines }: { formats: Array<{ id: string; description: string; directory: boolean }>; baselines: Info[] }) {
   const url = useUrlState();
-  const source = url.get('source') ?? 'approved';
-  const format = url.get('format') ?? 'baseline';
+  // the choices live here and are mirrored to the address: the address changes a moment after the
+  // select does (a router transition), and a Preview pressed in that moment must use the new choice
+  const [source, setSource] = useMirrored(url, 'source', 'approved');
+  const [format, setFormat] = useMirrored(url, 'format', 'baseline');
   const [namespace, setNamespace] = useState('');
   const [labelPrefix, setLabelPrefix] = useState('');
   const [domain, setDomain] = useState('');
@@ -331,7 +348,7 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
       >
         <label>
           Rules
-          <select value={source} onChange={(e) => url.set({ source: e.target.value })}>
+          <select value={source} onChange={(e) => setSource(e.target.value)}>
             <option value="approved">approved rules (now)</option>
             <option value="proposed">proposed rules</option>
             <option value="all">approved and proposed</option>
@@ -344,7 +361,7 @@ function Export({ formats, baselines }: { formats: Array<{ id: string; descripti
         </label>
         <label>
           Format
-          <select value={format} onChange={(e) => url.set({ format: e.target.value })}>
+          <select value={format} onChange={(e) => setFormat(e.target.value)}>
             {formats.map((x) => (
               <option key={x.id} value={x.id}>
                 {x.id}
