@@ -12,6 +12,7 @@ import { windowAnalysis, windowOption, type WindowOptions } from './read-common'
 import { count } from '../../lib/words';
 import { estateCounts } from '../../lib/analysis/counts';
 import { DISCOVERY_DAYS } from '../../lib/analysis/window';
+import { enforcementStates } from '../../lib/policy/enforcement';
 
 export interface MapCliOptions extends WindowOptions {
   policy?: boolean;
@@ -31,7 +32,7 @@ export async function run(ctx: CommandContext, opts: MapCliOptions) {
   await ctx.authorize('map:read');
   const rt = await ctx.runtime();
   const result = await windowAnalysis(ctx, rt, windowOption(opts, DISCOVERY_DAYS));
-  const data = toMapData(result);
+  const data = toMapData(result, await enforcementStates(rt.db.prisma));
   const title = `Map of ${minute(data.window.from)} to ${minute(data.window.to)} UTC`;
   if (!opts.policy) {
     if (opts.json) return void ctx.io.out(JSON.stringify(data, null, 2));

@@ -173,6 +173,8 @@ describe('bulkhead map', () => {
     expect(j.code, j.err).toBe(0);
     const data = JSON.parse(j.out);
     expect(data.edges).toHaveLength(result.edges.length);
+    // every application in visibility until someone enforces it (the confirm test below enforces one)
+    expect(new Set(data.applications.map((a: { enforcement: string }) => a.enforcement))).toEqual(new Set(['visibility']));
     expect(data.workloads).toHaveLength(result.workloads.length);
     const t = await cli('map', '--from', FROM, '--to', TO);
     expect(t.out).toMatch(new RegExp(`^Map of 2026-03-26 00:00 to 2026-03-30 00:00 UTC: ${result.workloads.length} workloads in \\d+ applications`));
@@ -229,5 +231,13 @@ describe('bulkhead applications confirm', () => {
     const unit = (await reviewUnits(rt.db.prisma)).find((u) => u.unit === inferred[0]!.id)!;
     expect(unit.approved + unit.toReview).toBeGreaterThan(0);
     expect(shown.review).toEqual({ toReview: unit.toReview, approved: unit.approved });
+
+    // a confirmed application has a record, so it may be enforced: the map says which state it is in
+    const [appName, env] = inferred[0]!.id.split('@') as [string, string];
+    const enforce = async (state: string) => expect((await cli('enforce', appName, ...(env ? ['--env', env] : []), '--state', state, '--force')).code).toBe(0);
+    await enforce('test');
+    const states = JSON.parse((await cli('map', '--from', FROM, '--to', TO, '--json')).out).applications.filter((a: { enforcement: string }) => a.enforcement !== 'visibility');
+    expect(states.map((a: { id: string; enforcement: string }) => `${a.id}:${a.enforcement}`)).toEqual([`${inferred[0]!.id}:test`]);
+    await enforce('visibility');
   });
 });

@@ -87,6 +87,7 @@ export function toElements(view: MapView, layout: LayoutResult, extra: Record<st
         kind: n.kind,
         zone: n.zone ?? '',
         endpointKind: n.endpointKind ?? '',
+        enforcement: n.enforcement ?? '',
         color: nodeColor(n),
         size: n.collapsed ? collapsedSize(n) : undefined,
         w: box?.w,

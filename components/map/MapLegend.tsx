@@ -1,5 +1,5 @@
 // What the colours and line styles of the map mean.
-import { EDGE_COLORS, POLICY_LEGEND, ROLE_COLORS } from './style';
+import { EDGE_COLORS, ENFORCEMENT_COLORS, POLICY_LEGEND, ROLE_COLORS } from './style';
 
 export function MapLegend({ overlay }: { overlay: 'none' | 'policy' | 'blast' }) {
   return (
@@ -42,6 +42,15 @@ export function MapLegend({ overlay }: { overlay: 'none' | 'policy' | 'blast' })
             </li>
           </ul>
         )}
+        <ul aria-label="Enforcement">
+          <li>
+            <span className="swatch line" style={{ background: ENFORCEMENT_COLORS.enforced }} aria-hidden="true" /> thick border: application enforced (exports drop what no rule allows)
+          </li>
+          <li>
+            <span className="swatch line dashed" style={{ borderColor: ENFORCEMENT_COLORS.test }} aria-hidden="true" /> dashed border: in test (logged, let through)
+          </li>
+          <li>plain border: visibility (left open)</li>
+        </ul>
         <ul aria-label="Shapes">
           <li>Small circles: workloads; squares: a collapsed group (double-click or “Expand” to open)</li>
           <li>Diamonds: networks and addresses; hexagons: the internet</li>

@@ -17,6 +17,8 @@ import type { Overlay } from './overlays';
 import { OverlayNodeDetails, OverlayEdgeDetails } from './overlays';
 import { numCol, TableHead } from '../ui/TableHead';
 
+const ENFORCEMENT_TEXT = { visibility: 'visibility: left open', test: 'test: what no rule allows is logged, let through', enforced: 'enforced: what no rule allows is dropped' } as const;
+
 interface PanelProps {
   ix: MapIndex;
   view: MapView;
@@ -204,6 +206,12 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
           </dd>
           <dt>Grouping</dt>
           <dd>{a.source === 'label' ? 'every member carries its app label' : `inferred, confidence ${pct(a.confidence, 0)}`}</dd>
+          {a.kind === 'application' && (
+            <>
+              <dt>Enforcement</dt>
+              <dd>{ENFORCEMENT_TEXT[a.enforcement]}</dd>
+            </>
+          )}
           {internal > 0 && (
             <>
               <dt>Inside</dt>

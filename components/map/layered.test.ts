@@ -22,6 +22,7 @@ function node(id: string, kind: NodeKind, parent: string | null, extra: Partial<
     role: null,
     appKind: null,
     endpointKind: kind === 'endpoint' ? 'internet' : null,
+    enforcement: kind === 'app' ? 'visibility' : null,
     focus: true,
     ...extra,
   };

@@ -20,6 +20,9 @@ export const ROLE_COLORS: Record<string, string> = {
 };
 export const roleColor = (r: string | null | undefined) => (r && ROLE_COLORS[r]) || '#566573';
 
+/** Borders of applications by enforcement state (visibility keeps the plain border). */
+export const ENFORCEMENT_COLORS = { enforced: '#1f6f43', test: '#b7791f' } as const;
+
 export const EDGE_COLORS = {
   normal: '#7b8794',
   core: '#b9a7c9',
@@ -117,6 +120,9 @@ export function mapStyle(opts: { large: boolean }): StylesheetJson {
     { selector: 'node.box[kind = "zone"]', style: { 'background-color': '#f6f1fa', 'border-color': '#9b86b0', 'font-size': 28, 'border-width': 2, 'border-style': 'dashed' } },
     { selector: 'node.box[zone = "external"]', style: { 'background-color': '#fdf3e6', 'border-color': '#c89a5a' } },
     { selector: 'node.box[kind = "app"]', style: { 'font-size': 14, 'border-color': '#6b7a89', 'border-width': 1.5, 'z-index': 1 } },
+    // an application's enforcement state, as a box or a collapsed node: its border (MapLegend)
+    { selector: 'node[kind = "app"][enforcement = "enforced"]', style: { 'border-color': ENFORCEMENT_COLORS.enforced, 'border-width': 4, 'border-style': 'solid' } },
+    { selector: 'node[kind = "app"][enforcement = "test"]', style: { 'border-color': ENFORCEMENT_COLORS.test, 'border-width': 3, 'border-style': 'dashed' } },
     { selector: 'node.box[kind = "role"]', style: { 'background-color': '#f7f9fb', 'border-color': '#d0d7de', 'font-size': 9, 'font-weight': 400, 'border-style': 'dotted', color: '#57606a', 'z-index': 2 } },
     { selector: 'node.leaf, node.collapsed', style: { 'z-index': 20 } },
     // the layered layout (./layered.ts) keeps room for a leaf's label on its right, and for a

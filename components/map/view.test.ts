@@ -53,11 +53,11 @@ function fixture(): MapData {
     coverage: { days: 30, daysWithData: 30, firstData: null, lastData: null, shorterThanCycle: false, converged: true, notes: [], scanners: 0 },
     workloads,
     applications: [
-      { id: 'shop@prod', name: 'shop', env: 'prod', kind: 'application', source: 'inferred', confidence: 0.9, members: 4, roles: { web: 2, api: 1, db: 1 } },
-      { id: 'pay@prod', name: 'pay', env: 'prod', kind: 'application', source: 'label', confidence: 1, members: 2, roles: { api: 1, db: 1 } },
-      { id: 'shop@dev', name: 'shop', env: 'dev', kind: 'application', source: 'inferred', confidence: 0.9, members: 1, roles: { web: 1 } },
-      { id: 'dns', name: 'dns', env: null, kind: 'core-service', source: 'inferred', confidence: 0.8, members: 1, roles: { core: 1 } },
-      { id: 'management', name: 'management', env: null, kind: 'management', source: 'inferred', confidence: 0.8, members: 1, roles: { management: 1 } },
+      { id: 'shop@prod', name: 'shop', env: 'prod', kind: 'application', source: 'inferred', confidence: 0.9, members: 4, roles: { web: 2, api: 1, db: 1 }, enforcement: 'enforced' },
+      { id: 'pay@prod', name: 'pay', env: 'prod', kind: 'application', source: 'label', confidence: 1, members: 2, roles: { api: 1, db: 1 }, enforcement: 'test' },
+      { id: 'shop@dev', name: 'shop', env: 'dev', kind: 'application', source: 'inferred', confidence: 0.9, members: 1, roles: { web: 1 }, enforcement: 'visibility' },
+      { id: 'dns', name: 'dns', env: null, kind: 'core-service', source: 'inferred', confidence: 0.8, members: 1, roles: { core: 1 }, enforcement: 'visibility' },
+      { id: 'management', name: 'management', env: null, kind: 'management', source: 'inferred', confidence: 0.8, members: 1, roles: { management: 1 }, enforcement: 'visibility' },
     ],
     endpoints: [{ id: '0.0.0.0/0', kind: 'internet', name: 'internet', networkKind: 'internet', addresses: 5 }],
     edges: [
@@ -123,7 +123,11 @@ describe('buildView', () => {
     // web -> api and api -> db happen inside shop: folded into the node, not drawn
     expect(v.internal['app:shop@prod']).toBe(3);
     const shop = v.nodes.find((n) => n.id === 'app:shop@prod')!;
-    expect(shop).toMatchObject({ collapsed: true, workloads: 4, label: 'shop (4)' });
+    expect(shop).toMatchObject({ collapsed: true, workloads: 4, label: 'shop (4)', enforcement: 'enforced' });
+    // each application node carries its own environment's state; nodes that are no application none
+    expect(v.nodes.find((n) => n.id === 'app:pay@prod')?.enforcement).toBe('test');
+    expect(v.nodes.find((n) => n.id === 'app:shop@dev')?.enforcement).toBe('visibility');
+    expect(v.nodes.filter((n) => n.kind !== 'app').map((n) => n.enforcement)).toEqual(v.nodes.filter((n) => n.kind !== 'app').map(() => null));
     expect(v.nodes.some((n) => n.kind === 'workload')).toBe(false);
   });
 
@@ -203,7 +207,7 @@ describe('computeLayout', () => {
     big.edges = [];
     for (let a = 0; a < 250; a++) {
       const env = ['prod', 'staging', 'dev'][a % 3]!;
-      big.applications.push({ id: `app${a}@${env}`, name: `app${a}`, env, kind: 'application', source: 'inferred', confidence: 0.9, members: 20, roles: {} });
+      big.applications.push({ id: `app${a}@${env}`, name: `app${a}`, env, kind: 'application', source: 'inferred', confidence: 0.9, members: 20, roles: {}, enforcement: 'visibility' });
       for (let i = 0; i < 20; i++) big.workloads.push(wl(`a${a}w${i}`, `app${a}@${env}`, ['web', 'api', 'worker', 'db'][i % 4]!, env));
     }
     for (let i = 0; i < 10_000; i++) big.edges.push(edge(`a${i % 250}w${i % 20}`, `a${(i * 7) % 250}w${(i * 3) % 20}`, 443));

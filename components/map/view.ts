@@ -92,6 +92,8 @@ export interface ViewNode {
   role: string | null;
   appKind: MapData['applications'][number]['kind'] | null;
   endpointKind: 'network' | 'internet' | 'address' | null;
+  /** an application's enforcement state in its environment (null: not an application node) */
+  enforcement: MapData['applications'][number]['enforcement'] | null;
   /** in focus of the env/app/label filters (or no such filter is set) */
   focus: boolean;
 }
@@ -326,6 +328,7 @@ function makeNode(
     role: null,
     appKind: ctx.app?.kind ?? null,
     endpointKind: null,
+    enforcement: null,
     focus: false,
   };
   const [prefix, ...rest] = id.split(':');
@@ -336,7 +339,7 @@ function makeNode(
     case 'env':
       return { ...base, kind: 'env', label: name || 'No environment', title: name ? `environment ${name}` : 'no environment', app: null, appKind: null };
     case 'app':
-      return { ...base, kind: 'app', label: ctx.app?.name ?? name, title: name, zone: zoneFromParent(parent) };
+      return { ...base, kind: 'app', label: ctx.app?.name ?? name, title: name, zone: zoneFromParent(parent), enforcement: ctx.app?.enforcement ?? null };
     case 'role': {
       const role = name.slice(name.lastIndexOf('/') + 1);
       return { ...base, kind: 'role', label: role, title: `${name.slice(0, name.lastIndexOf('/'))} · ${role}`, role };

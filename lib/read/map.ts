@@ -4,6 +4,7 @@
 // which workloads and endpoints a node of the folded map stands for (MapIndex), shared by the
 // page's folding (components/map/view.ts) and the server's readers (./sides.ts) so both agree.
 // Pure and browser-safe: only type imports.
+import { DEFAULT_ENFORCEMENT, type EnforcementState } from '../policy/enforcement-states';
 import type { AnalysisResult, CoreServiceKind, EdgeFlags, Periodicity } from '../analysis/types';
 
 export interface MapWorkload {
@@ -36,6 +37,8 @@ export interface MapApplication {
   confidence: number;
   members: number;
   roles: Record<string, number>;
+  /** its enforcement state in its environment (lib/policy/enforcement.ts; visibility unless set) */
+  enforcement: EnforcementState;
 }
 
 export interface MapEndpoint {
@@ -174,7 +177,12 @@ export function decodeMap(wire: MapWire): MapData {
 /** The analysis of a window as map data. */
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export function toMapData(r: AnalysisResult): MapData {
+/**
+ * The map of an analysis, each application with its enforcement state (`states`, as
+ * enforcementStates lists them; a pair not listed is in visibility).
+ */
+export function toMapData(r: AnalysisResult, states: ReadonlyArray<{ application: string; environment: string; state: EnforcementState }> = []): MapData {
+  const stateOf = new Map(states.map((s) => [`${s.application}\n${s.environment}`, s.state]));
   return {
     status: 'ready',
     window: { from: iso(r.window.from)!, to: iso(r.window.to)! },
@@ -218,6 +226,7 @@ export function toMapData(r: AnalysisResult): MapData {
       confidence: a.confidence,
       members: a.members.length,
       roles: a.roles,
+      enforcement: stateOf.get(`${a.name}\n${a.environment ?? ''}`) ?? DEFAULT_ENFORCEMENT,
     })),
     endpoints: r.endpoints.map((e) => ({ ...e })),
     edges: r.edges.map((e) => ({

@@ -6,6 +6,7 @@
 import { NextResponse } from 'next/server';
 import { analysisFor } from '../../../../lib/read/analysis';
 import { encodeMap, toMapData } from '../../../../lib/read/map';
+import { enforcementStates } from '../../../../lib/policy/enforcement';
 import { apiRoute } from '../../_lib/route';
 import { windowQuery, windowOf } from '../../../_data/window';
 
@@ -15,5 +16,5 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ permission: 'map:read', query: windowQuery }, async ({ rt, query }) => {
   const s = await analysisFor(rt, windowOf(query));
   if (!s.ready) return NextResponse.json({ status: 'running', progress: s.progress }, { status: 202 });
-  return encodeMap(toMapData(s.result));
+  return encodeMap(toMapData(s.result, await enforcementStates(rt.db.prisma)));
 });
