@@ -163,6 +163,39 @@ test('selecting a node highlights its lines and neighbours and dims the rest; se
   expect(line).toEqual({ lit: true, ends: 2, rest: line.rest, restDim: line.rest });
 });
 
+test('focus on a workload: it and what it talks to directly, laid out in layers; back to the whole map', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openMap(page, '?level=workload');
+  const whole = await page.evaluate(() => (window as unknown as { __bulkheadMap: Core }).__bulkheadMap.nodes('.leaf').length);
+  // the busiest workload, through search
+  const target = await page.evaluate(() => {
+    const cy = (window as unknown as { __bulkheadMap: Core }).__bulkheadMap;
+    const lines = (x: unknown) => (x as cytoscape.NodeSingular).connectedEdges().length;
+    const n = cy.nodes('.leaf').filter((x) => x.id().startsWith('w:')).sort((a, b) => lines(b) - lines(a)).first();
+    return { id: n.id(), lines: lines(n) };
+  });
+  await page.goto(`/map?level=workload&sel=${encodeURIComponent(target.id)}`);
+  await page.getByRole('button', { name: 'Focus on its neighbourhood' }).click();
+  await expect(page).toHaveURL(new RegExp(`around=${encodeURIComponent(target.id.slice(2))}`));
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-painted', 'true', { timeout: 120_000 });
+  await expect
+    .poll(() => page.evaluate((id) => (window as unknown as { __bulkheadMap: Core }).__bulkheadMap.getElementById(id).length, target.id))
+    .toBe(1);
+  const focused = await page.evaluate((id) => {
+    const cy = (window as unknown as { __bulkheadMap: Core }).__bulkheadMap;
+    const me = cy.getElementById(id);
+    const leaves = cy.nodes('.leaf, .collapsed');
+    // every other drawn leaf is a direct neighbour of the focused workload
+    const strangers = leaves.filter((n) => n.id() !== id && me.edgesWith(n).length === 0).length;
+    return { leaves: leaves.length, strangers, routed: cy.edges('.routed').length + cy.edges('.straight').length === cy.edges().length };
+  }, target.id);
+  expect(focused.strangers).toBe(0);
+  expect(focused.leaves).toBeLessThan(whole);
+  expect(focused.routed).toBe(true);
+  await page.getByRole('button', { name: 'Show the whole map' }).click();
+  await expect(page).not.toHaveURL(/around=/);
+});
+
 for (const viewport of [
   { width: 1600, height: 1000 },
   { width: 1280, height: 800 },

@@ -60,6 +60,7 @@ export function MapExplorer() {
     env: url.list('env'),
     app: url.list('app'),
     labels: url.list('label'),
+    around: url.list('around'),
     ports: url.list('port'),
     protocols: url.list('proto'),
     core: url.flag('core', DEFAULT_FILTERS.core),
@@ -117,7 +118,7 @@ export function MapExplorer() {
       pendingReveal.current = null;
     }
   }, [view]);
-  const activeFilters = filters.env.length + filters.app.length + filters.labels.length + filters.ports.length + filters.protocols.length;
+  const activeFilters = filters.env.length + filters.app.length + filters.labels.length + filters.around.length + filters.ports.length + filters.protocols.length;
   const [showFilters, setShowFilters] = useState(activeFilters > 0);
 
   const overlay = useOverlay({ data, view, window: win });
@@ -132,6 +133,16 @@ export function MapExplorer() {
   }, [overlay.classes, hits, view, deferred]);
 
   const select = useCallback((id: string | null) => url.set({ sel: id }), [url]);
+  // the selection's neighbourhood at workload level: an application by the app filter, a workload
+  // by `around`; the selection stays, everything else goes
+  const focusOn = useCallback(
+    (id: string) => {
+      if (id.startsWith('app:')) url.set({ app: [id.slice(4)], around: null, level: 'workload' });
+      else if (id.startsWith('w:')) url.set({ around: [id.slice(2)], app: null, level: 'workload' });
+    },
+    [url],
+  );
+  const unfocus = useCallback(() => url.set({ app: null, around: null }), [url]);
   const toggle = useCallback(
     (id: string) => {
       if (!view) return;
@@ -258,6 +269,12 @@ export function MapExplorer() {
         <span className="muted">analysed {utc(data.computedAt)} in {compact(data.analysisMs)} ms</span>
       </p>
       <OverlayStatus overlay={overlay} />
+      {layout && layout.routes === undefined && level === 'workload' && !filters.app.length && !filters.around.length && !empty && (
+        <p className="notice">
+          {count(view.nodes.length, 'node')} are too many to lay out in layers, so they stand on a grid where lines may cross them: select an application or a workload and
+          choose <strong>Focus on its neighbourhood</strong> to see it with what it talks to directly.
+        </p>
+      )}
       {(data.coverage.shorterThanCycle || !data.coverage.converged) && !empty && (
         <p className="notice">
           {data.coverage.shorterThanCycle && `The data covers ${data.coverage.daysWithData} of the ${data.coverage.days.toFixed(0)} days: monthly jobs, patch cycles and backups may be missing. `}
@@ -287,7 +304,7 @@ export function MapExplorer() {
             />
             <MapLegend overlay={overlay.kind} />
           </div>
-          <DetailsPanel ix={ix} view={view} selected={selected} onSelect={select} onToggle={toggle} window={win} overlay={overlay} />
+          <DetailsPanel ix={ix} view={view} selected={selected} onSelect={select} onToggle={toggle} onFocus={focusOn} onUnfocus={filters.app.length || filters.around.length ? unfocus : null} window={win} overlay={overlay} />
         </div>
       )}
       {!empty && <DependencyList view={view} onSelect={select} selected={selected} />}

@@ -18,7 +18,7 @@ export function MapFiltersForm({ data, filters }: { data: MapData; filters: MapF
   }, [data]);
   const [label, setLabel] = useState('');
   const [port, setPort] = useState('');
-  const active = filters.env.length + filters.app.length + filters.labels.length + filters.ports.length + filters.protocols.length;
+  const active = filters.env.length + filters.app.length + filters.labels.length + filters.around.length + filters.ports.length + filters.protocols.length;
 
   const toggleIn = (key: 'env' | 'app' | 'proto', list: string[], v: string) => set({ [key]: list.includes(v) ? list.filter((x) => x !== v) : [...list, v], sel: null });
 
@@ -115,7 +115,12 @@ export function MapFiltersForm({ data, filters }: { data: MapData; filters: MapF
               port {p} ×
             </button>
           ))}
-          <button type="button" className="btn btn-link" onClick={() => set({ env: null, app: null, label: null, port: null, proto: null })}>
+          {filters.around.map((w) => (
+            <button key={`w${w}`} type="button" className="chip" onClick={() => set({ around: filters.around.filter((x) => x !== w) })} aria-label={`Remove the focus on ${data.workloads.find((x) => x.id === w)?.name ?? w}`}>
+              around {data.workloads.find((x) => x.id === w)?.name ?? w} ×
+            </button>
+          ))}
+          <button type="button" className="btn btn-link" onClick={() => set({ env: null, app: null, label: null, around: null, port: null, proto: null })}>
             Clear filters
           </button>
         </div>

@@ -25,6 +25,10 @@ interface PanelProps {
   selected: string | null;
   onSelect(id: string | null): void;
   onToggle(id: string): void;
+  /** show only the node's neighbourhood (an application or a workload) at workload level */
+  onFocus(id: string): void;
+  /** back from a focus to the whole map (null: no focus) */
+  onUnfocus: (() => void) | null;
   window: WindowSpec;
   overlay: Overlay;
 }
@@ -119,10 +123,24 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
   const { ix, node, onToggle, onSelect, view, window: win } = props;
   const wp = new URLSearchParams(windowParams(win)).toString();
   const internal = view.internal[node.id] ?? 0;
-  const toggle = node.group && (
-    <button type="button" className="btn btn-small" onClick={() => onToggle(node.id)}>
-      {node.collapsed ? 'Expand' : 'Collapse'}
-    </button>
+  const toggle = (
+    <>
+      {node.group && (
+        <button type="button" className="btn btn-small" onClick={() => onToggle(node.id)}>
+          {node.collapsed ? 'Expand' : 'Collapse'}
+        </button>
+      )}
+      {(node.kind === 'app' || node.kind === 'workload') && (
+        <button type="button" className="btn btn-small" onClick={() => props.onFocus(node.id)}>
+          Focus on its neighbourhood
+        </button>
+      )}
+      {props.onUnfocus && (
+        <button type="button" className="btn btn-small btn-secondary" onClick={props.onUnfocus}>
+          Show the whole map
+        </button>
+      )}
+    </>
   );
 
   if (node.kind === 'workload') {
@@ -175,6 +193,7 @@ function NodeDetails(props: PanelProps & { node: ViewNode }) {
           <Link className="btn btn-small" href={`/blast-radius?workload=${encodeURIComponent(w.id)}`}>
             Blast radius
           </Link>
+          {toggle}
         </p>
         <OverlayNodeDetails overlay={props.overlay} nodeId={node.id} />
         <Links view={view} node={node} onSelect={onSelect} />

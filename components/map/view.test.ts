@@ -154,6 +154,15 @@ describe('buildView', () => {
     expect(v.nodes.find((n) => n.id === 'w:papi')?.focus).toBe(true);
   });
 
+  it('focuses on one workload: it and what it talks to directly, nothing else', () => {
+    const v = buildView(ix, opts({ filters: { around: ['api1'] } }));
+    expect(v.nodes.filter((n) => !n.group).map((n) => n.id).sort()).toEqual(['w:api1', 'w:db1', 'w:papi', 'w:web1', 'w:web2']);
+    expect(v.nodes.filter((n) => n.focus && !n.group).map((n) => n.id)).toEqual(['w:api1']);
+    expect(v.edges.map((e) => e.id).sort()).toEqual(['e:w:api1->w:db1', 'e:w:api1->w:papi', 'e:w:web1->w:api1', 'e:w:web2->w:api1']);
+    // with an application filter too: both must hold
+    expect(buildView(ix, opts({ filters: { around: ['api1'], app: ['pay'] } })).nodes.filter((n) => !n.group)).toEqual([]);
+  });
+
   it('filters by port and protocol, and by label', () => {
     const v = buildView(ix, opts({ filters: { ports: ['5432'] } }));
     expect(v.edges.map((e) => e.id).sort()).toEqual(['e:w:api1->w:db1', 'e:w:papi->w:pdb']);

@@ -45,6 +45,8 @@ export interface MapFilters {
   app: string[];
   /** "key=value" labels a focused workload must all carry */
   labels: string[];
+  /** workload ids whose neighbourhood alone is shown: they and what they talk to directly */
+  around: string[];
   /** "tcp/443", "443", "udp/53", "8000-8100" */
   ports: string[];
   /** protocol names or numbers */
@@ -59,7 +61,7 @@ export interface MapFilters {
   scanners: boolean;
 }
 
-export const DEFAULT_FILTERS: MapFilters = { env: [], app: [], labels: [], ports: [], protocols: [], core: false, external: true, management: false, scanners: false };
+export const DEFAULT_FILTERS: MapFilters = { env: [], app: [], labels: [], around: [], ports: [], protocols: [], core: false, external: true, management: false, scanners: false };
 
 export interface ViewOptions {
   level: Level;
@@ -165,11 +167,12 @@ export function buildView(ix: MapIndex, opts: ViewOptions): MapView {
     const i = l.indexOf('=');
     return i === -1 ? [l, null] : [l.slice(0, i), l.slice(i + 1)];
   }) as Array<[string, string | null]>;
-  const focusActive = f.env.length > 0 || f.app.length > 0 || labelPairs.length > 0;
+  const focusActive = f.env.length > 0 || f.app.length > 0 || labelPairs.length > 0 || f.around.length > 0;
   const inFocus = (id: string): boolean => {
     if (!focusActive) return true;
     const w = workloads.get(id);
     if (!w) return false;
+    if (f.around.length && !f.around.includes(id)) return false;
     const app = w.app ? apps.get(w.app) : undefined;
     if (f.env.length && !f.env.includes(app?.env ?? w.env ?? '')) return false;
     if (f.app.length && !(w.app && (f.app.includes(w.app) || (app && f.app.includes(app.name))))) return false;
