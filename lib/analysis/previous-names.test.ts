@@ -63,6 +63,18 @@ describe('keepPreviousNames', () => {
     expect(keepPreviousNames([...even].reverse(), q, new Set(), host)).toEqual(['app-x', null]);
   });
 
+  it('gives a name the group it is its own anyway before others with as many bearers (members that joined it later)', () => {
+    // a hypervisor joined the application anchored by "lnx" after it was named, so it bore the
+    // name too; alone in its own group now, with a hostname that sorts first, it must not take it
+    const groups = [{ members: ['esx'], name: 'app-esx' }, { members: ['lnx'], name: 'app-lnx' }];
+    const p = prev({ esx: 'app-lnx', lnx: 'app-lnx' });
+    expect(keepPreviousNames(groups, p, new Set(), host)).toEqual([null, 'app-lnx']);
+    expect(keepPreviousNames([...groups].reverse(), p, new Set(), host)).toEqual(['app-lnx', null]);
+    // more bearers still win: a split application keeps its name on its larger part
+    const split = [{ members: ['a', 'b', 'c'], name: 'app-a' }, { members: ['x'], name: 'app-x' }];
+    expect(keepPreviousNames(split, prev({ a: 'app-x', b: 'app-x', c: 'app-x', x: 'app-x' }), new Set(), host)).toEqual(['app-x', null]);
+  });
+
   it('does not keep a name that labels or hostnames give to an application of this analysis', () => {
     expect(keepPreviousNames([{ members: ['a', 'b'] }], prev({ a: 'orders', b: 'orders' }), new Set(['orders']), host)).toEqual([null]);
   });
