@@ -35,6 +35,8 @@ describe('an estate Bulkhead was not written for', () => {
     expect(s.legitimate.ratio).toBeGreaterThanOrEqual(TARGETS.legitimateAllowed);
     expect(s.blast.gap).toBeLessThanOrEqual(TARGETS.blastGap);
     expect(s.rules.ratio).toBeLessThanOrEqual(TARGETS.ruleRatio);
+    // the proposals' names are the names the workloads carry once confirmed (no "app-x-2" drift)
+    expect(s.rules.selectingNobody).toBe(0);
     expect(s.misses).toEqual([]);
   });
 

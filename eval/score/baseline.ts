@@ -131,6 +131,13 @@ export class BaselinePolicy {
     return matcher ? matcher(addr) : false;
   }
 
+  /** Rules with a labels side no workload of the document matches: they allow nothing and protect nothing. */
+  selectingNobody(): number {
+    const workloads = [...this.byName];
+    const selectsSome = (s: BaselineSelector) => !s.labels || workloads.some(([name, w]) => Object.entries(s.labels!).every(([k, v]) => (k === 'workload' ? name : w.labels[k]) === v));
+    return this.rules.filter((r) => !selectsSome(r.from) || !selectsSome(r.to)).length;
+  }
+
   /** The rules whose side (0 from, 1 to) selects this endpoint: a workload (by name) at this address, or a bare address. */
   rulesFor(side: 0 | 1, workload: string | null, addr: string): Bits {
     const key = `${side}|${workload ?? ''}|${addr}`;
