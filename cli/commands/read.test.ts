@@ -230,7 +230,10 @@ describe('bulkhead applications confirm', () => {
     const shown = JSON.parse((await cli('applications', 'show', inferred[0]!.id, '--from', FROM, '--to', TO, '--json')).out);
     const unit = (await reviewUnits(rt.db.prisma)).find((u) => u.unit === inferred[0]!.id)!;
     expect(unit.approved + unit.toReview).toBeGreaterThan(0);
-    expect(shown.review).toEqual({ toReview: unit.toReview, approved: unit.approved });
+    expect(shown.application.review).toEqual({ toReview: unit.toReview, approved: unit.approved });
+    // and so does its row in the list (the table's "Rules to review" links to that review)
+    const listed = JSON.parse((await cli('applications', 'list', '--from', FROM, '--to', TO, '--json')).out);
+    expect(listed.applications.find((a: { id: string }) => a.id === inferred[0]!.id).review).toEqual(shown.application.review);
 
     // a confirmed application has a record, so it may be enforced: the map says which state it is in
     const [appName, env] = inferred[0]!.id.split('@') as [string, string];

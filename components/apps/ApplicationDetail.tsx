@@ -100,7 +100,7 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
             Show on the map
           </Link>
           <Link className="btn btn-secondary" href={`/rules?unit=${encodeURIComponent(a.id)}`}>
-            {d.review ? `Rules in both directions (${num(d.review.approved + d.review.toReview)}, ${num(d.review.toReview)} to review)` : `Rules (${num(Object.values(a.rules).reduce((s, n) => s + n, 0))}, ${num(a.rules.proposed ?? 0)} to review)`}
+            {a.review ? `Rules in both directions (${num(a.review.approved + a.review.toReview)}, ${num(a.review.toReview)} to review)` : `Rules (${num(Object.values(a.rules).reduce((s, n) => s + n, 0))}, ${num(a.rules.proposed ?? 0)} to review)`}
           </Link>
           <Link className="btn btn-secondary" href={`/flows?${wp}&endpoint=${encodeURIComponent(`app:${a.id}`)}`}>
             Flows
@@ -263,7 +263,7 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
       </div>
       {d.internal > 0 && <p className="muted">{count(d.internal, 'dependency', 'dependencies')} between its own workloads (see them on the map at workload level).</p>}
       {(!hasRecord || states.data) && (
-        <NextStep step={applicationNext({ id: a.id, name: a.name, hasRecord, rules: d.review ? { proposed: d.review.toReview, approved: d.review.approved } : { proposed: a.rules.proposed ?? 0, approved: a.rules.approved ?? 0 }, enforcement: envStates })} />
+        <NextStep step={applicationNext({ id: a.id, name: a.name, hasRecord, rules: a.review ? { proposed: a.review.toReview, approved: a.review.approved } : { proposed: a.rules.proposed ?? 0, approved: a.rules.approved ?? 0 }, enforcement: envStates })} />
       )}
     </>
   );

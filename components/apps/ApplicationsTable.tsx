@@ -73,7 +73,7 @@ export function ApplicationsTable() {
                 (status === '' ||
                   (status === 'unconfirmed' && a.source === 'inferred' && !a.record?.confirmed) ||
                   (status === 'confirmed' && (a.source === 'label' || a.record?.confirmed)) ||
-                  (status === 'review' && (a.rules.proposed ?? 0) > 0) ||
+                  (status === 'review' && (a.review?.toReview ?? 0) > 0) ||
                   (status === 'unowned' && a.owners.length === 0))
               }
               sort={sort}
@@ -92,7 +92,7 @@ function AppsBody(props: { data: ApplicationsList; envs: string[]; env: string; 
   const { data, sort, desc } = props;
   const rows = useMemo(() => {
     const val = (a: AppRow): string | number =>
-      sort === 'members' ? a.members : sort === 'confidence' ? a.confidence : sort === 'dependsOn' ? a.dependsOn : sort === 'usedBy' ? a.usedBy : sort === 'pending' ? (a.rules.proposed ?? 0) : a.id;
+      sort === 'members' ? a.members : sort === 'confidence' ? a.confidence : sort === 'dependsOn' ? a.dependsOn : sort === 'usedBy' ? a.usedBy : sort === 'pending' ? (a.review?.toReview ?? 0) : a.id;
     return data.applications.filter(props.filter).sort((a, b) => {
       const x = val(a);
       const y = val(b);
@@ -180,7 +180,7 @@ function AppsBody(props: { data: ApplicationsList; envs: string[]; env: string; 
                 <td>{a.owners.length ? a.owners.map((o) => o.name).join(', ') : <span className="muted">none</span>}</td>
                 <td className="num">{num(a.dependsOn)}</td>
                 <td className="num">{num(a.usedBy)}</td>
-                <td className="num">{a.rules.proposed ? <Link href={`/rules?app=${encodeURIComponent(a.name)}&status=proposed`}>{num(a.rules.proposed)}</Link> : <span className="muted">0</span>}</td>
+                <td className="num">{a.review?.toReview ? <Link href={`/rules?unit=${encodeURIComponent(a.id)}`}>{num(a.review.toReview)}</Link> : <span className="muted">0</span>}</td>
               </tr>
             ))}
           </tbody>

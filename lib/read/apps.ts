@@ -26,7 +26,14 @@ export interface AppRow {
   /** the Application row (owners, confirmation), when there is one */
   record: { id: string; confirmed: boolean; description: string | null } | null;
   owners: Array<{ id: string; name: string; email: string }>;
+  /** rules by status over the application's record (every environment) */
   rules: Record<string, number>;
+  /**
+   * its rules as its review by application and environment counts them (both directions, this
+   * environment: ./review.ts), which the pages' links, the next step and the Rules page agree on;
+   * null when no workload of it carries its labels now
+   */
+  review: { toReview: number; approved: number } | null;
   /** dependencies to and from other applications or networks */
   dependsOn: number;
   usedBy: number;
@@ -76,12 +83,6 @@ export interface ApplicationDetail {
   internal: number;
   /** other applications (for merge targets) */
   others: Array<{ id: string; name: string; environment: string | null }>;
-  /**
-   * its rules as its review by application and environment counts them (both directions, this
-   * environment: ./review.ts), which the page's next step and the Rules page agree on; null when
-   * no workload of it carries its labels now
-   */
-  review: { toReview: number; approved: number } | null;
 }
 
 export interface WorkloadRow {
@@ -136,8 +137,11 @@ async function appRecords(db: Db): Promise<Records> {
   );
 }
 
-function appRow(a: AnalysisApplication, records: Records, deps: Map<string, { out: Set<string>; in: Set<string> }>): AppRow {
+type Units = Awaited<ReturnType<typeof reviewUnits>>;
+
+function appRow(a: AnalysisApplication, records: Records, deps: Map<string, { out: Set<string>; in: Set<string> }>, units: Units): AppRow {
   const rec = records.get(a.name);
+  const unit = units.find((u) => u.unit === unitName(a.name, a.environment ?? ''));
   return {
     id: a.id,
     name: a.name,
@@ -151,6 +155,7 @@ function appRow(a: AnalysisApplication, records: Records, deps: Map<string, { ou
     record: rec ? { id: rec.id, confirmed: rec.confirmed, description: rec.description } : null,
     owners: rec?.owners ?? [],
     rules: rec?.rules ?? {},
+    review: unit ? { toReview: unit.toReview, approved: unit.approved } : null,
     dependsOn: deps.get(a.id)?.out.size ?? 0,
     usedBy: deps.get(a.id)?.in.size ?? 0,
   };
@@ -173,9 +178,9 @@ function appDependencies(r: AnalysisResult) {
 }
 
 export async function listApplications(db: Db, r: AnalysisResult): Promise<ApplicationsList> {
-  const records = await appRecords(db);
+  const [records, units] = await Promise.all([appRecords(db), reviewUnits(db)]);
   const deps = appDependencies(r);
-  return { window: win(r), counts: estateCounts(r), applications: r.applications.map((a) => appRow(a, records, deps)) };
+  return { window: win(r), counts: estateCounts(r), applications: r.applications.map((a) => appRow(a, records, deps, units)) };
 }
 
 export function appRef(r: AnalysisResult, id: string): AppRef | null {
@@ -223,15 +228,14 @@ function neighbours(r: AnalysisResult, inside: Set<string>, by: 'application' | 
 export async function applicationDetail(db: Db, r: AnalysisResult, id: string): Promise<ApplicationDetail | null> {
   const a = r.applications.find((x) => x.id === id);
   if (!a) return null;
-  const records = await appRecords(db);
+  const [records, units] = await Promise.all([appRecords(db), reviewUnits(db)]);
   const deps = appDependencies(r);
   const members = new Set(a.members);
   const labels = await labelsOf(db, a.members);
   const n = neighbours(r, members, 'application');
-  const unit = (await reviewUnits(db)).find((u) => u.unit === unitName(a.name, a.environment ?? ''));
   return {
     window: win(r),
-    application: appRow(a, records, deps),
+    application: appRow(a, records, deps, units),
     members: r.workloads
       .filter((w) => members.has(w.id))
       .map((w) => ({
@@ -251,7 +255,6 @@ export async function applicationDetail(db: Db, r: AnalysisResult, id: string): 
       .sort((x, y) => x.role.localeCompare(y.role) || x.name.localeCompare(y.name)),
     ...n,
     others: r.applications.filter((x) => x.id !== a.id && x.kind === 'application').map((x) => ({ id: x.id, name: x.name, environment: x.environment })),
-    review: unit ? { toReview: unit.toReview, approved: unit.approved } : null,
   };
 }
 
