@@ -1,5 +1,6 @@
 // `bulkhead blast-radius [WORKLOAD] [--json]`: what a compromised workload can reach under the
-// flat network, the proposed policy and the approved policy, in one hop and over many.
+// flat network, the proposed policy, the approved policy and the approved policy as the
+// enforcement states apply it today, in one hop and over many.
 import { blastReport } from '../../lib/policy/service';
 import { UserError, type CommandContext } from '../context';
 import { table } from '../table';
@@ -29,6 +30,7 @@ export async function run(ctx: CommandContext, opts: { json?: boolean; top?: str
         ['flat network', String(r.flat.oneHop), String(r.flat.multiHop)],
         ['proposed policy', String(p.oneHop.length), String(p.multiHop.length)],
         ['approved policy', String(a.oneHop.length), String(a.multiHop.length)],
+        ['approved, as enforced now', String(r.enforced.workload!.oneHop.length), String(r.enforced.workload!.multiHop.length)],
       ]).replace(/^/gm, '  '),
     );
     lines.push('', `Reachable in one hop under the proposed policy (${p.oneHop.length}):`);
@@ -48,7 +50,11 @@ export async function run(ctx: CommandContext, opts: { json?: boolean; top?: str
         ['flat network', f1(r.flat.oneHop), '-', f1(r.flat.multiHop), '-', '-'],
         ['proposed policy', f1(r.proposed.oneHop.mean), pct(r.proposed.reduction.oneHop, 1), f1(r.proposed.multiHop.mean), pct(r.proposed.reduction.multiHop, 1), String(r.proposed.rules)],
         ['approved policy', f1(r.approved.oneHop.mean), pct(r.approved.reduction.oneHop, 1), f1(r.approved.multiHop.mean), pct(r.approved.reduction.multiHop, 1), String(r.approved.rules)],
+        ['approved, as enforced now', f1(r.enforced.oneHop.mean), pct(r.enforced.reduction.oneHop, 1), f1(r.enforced.multiHop.mean), pct(r.enforced.reduction.multiHop, 1), String(r.enforced.rules)],
       ]).replace(/^/gm, '  '),
+    );
+    lines.push(
+      `  (as enforced now: ${r.enforced.applicationsEnforced} application${r.enforced.applicationsEnforced === 1 ? '' : 's'} enforced; the others drop nothing, so they still reach each other: bulkhead enforce --list)`,
     );
     if (!r.approved.rules) lines.push('  (no approved rules yet: the approved policy denies everything, so it reaches nothing)');
     lines.push('', 'Widest reach under the proposed policy:');

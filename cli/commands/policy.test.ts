@@ -151,6 +151,9 @@ describe('bulkhead propose, rules, simulate, blast-radius', () => {
     const r = JSON.parse((await cli('blast-radius', '--json')).out);
     expect(r.approved.reduction.oneHop).toBeGreaterThanOrEqual(0.85);
     expect(r.flat.oneHop).toBe(r.workloads - 1);
+    // nothing is enforced here: the approved rules drop nothing yet, and the report says so
+    expect(r.enforced).toMatchObject({ applicationsEnforced: 0, reduction: { oneHop: 0, multiHop: 0 } });
+    expect((await cli('blast-radius')).out).toMatch(/approved, as enforced now .* 0\.0%[\s\S]*0 applications enforced/);
     const name = estate.workloads.find((w) => w.role === 'api' && w.env === 'prod')!.name;
     const one = await cli('blast-radius', name);
     expect(one.code, one.err).toBe(0);

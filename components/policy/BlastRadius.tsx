@@ -145,6 +145,7 @@ function Report({ r }: { r: BlastReport }) {
               { name: 'flat network', oneHop: r.flat.oneHop, multiHop: r.flat.multiHop },
               { name: `proposed (${r.proposed.rules} rules)`, oneHop: r.proposed.oneHop.mean, multiHop: r.proposed.multiHop.mean },
               { name: `approved (${r.approved.rules} rules)`, oneHop: r.approved.oneHop.mean, multiHop: r.approved.multiHop.mean },
+              { name: 'approved, as enforced now', oneHop: r.enforced.oneHop.mean, multiHop: r.enforced.multiHop.mean },
             ]}
             series={[
               { key: 'oneHop', label: 'one hop', color: '#e67e22' },
@@ -159,7 +160,14 @@ function Report({ r }: { r: BlastReport }) {
             </div>
             <div className="stat">
               <span className="value">{pct(r.approved.reduction.oneHop)}</span>
-              <span className="label">one-hop reduction with the approved rules (lateral: {pct(r.approved.reduction.multiHop)})</span>
+              <span className="label">one-hop reduction with the approved rules, were every application enforced (lateral: {pct(r.approved.reduction.multiHop)})</span>
+            </div>
+            <div className="stat" data-testid="blast-enforced">
+              <span className={`value ${r.enforced.reduction.oneHop > 0 ? '' : 'status-warn'}`}>{pct(r.enforced.reduction.oneHop)}</span>
+              <span className="label">
+                one-hop reduction today: the approved rules where they are enforced ({num(r.enforced.applicationsEnforced)} application{r.enforced.applicationsEnforced === 1 ? '' : 's'}; the others drop nothing) (lateral:{' '}
+                {pct(r.enforced.reduction.multiHop)}) · <Link href="/applications">enforcement</Link>
+              </span>
             </div>
             <div className="stat">
               <span className="value">{one(r.proposed.oneHop.median)}</span>

@@ -60,3 +60,24 @@ describe('blast radius steps', () => {
     expect(blastRadius(rules, makeView(ws), { workload: 'web-host' }).workload).toEqual(b);
   });
 });
+
+describe('blast radius as enforced', () => {
+  const enforced = (state: 'enforced' | 'test' | 'visibility') => [{ application: 'shop', environment: '', state }];
+
+  it('fences only the enforced applications: the others reach each other whatever the rules', () => {
+    const r = blastRadius(rules, makeView(ws), { states: enforced('enforced'), workload: 'lone-host' });
+    // shop is fenced by its rules; jump and lone, not enforced, reach each other too
+    expect(r.oneHop.max).toBe(4);
+    expect(r.workload!.oneHop).toEqual([{ id: 'jump', name: 'jump-host', ports: ['any'], rules: [] }]);
+    const all = blastRadius(rules, makeView(ws));
+    expect(r.reduction.oneHop).toBeLessThan(all.reduction.oneHop);
+  });
+
+  it('a policy nothing enforces (test logs, visibility does nothing) cuts nothing', () => {
+    for (const state of ['test', 'visibility'] as const) {
+      const r = blastRadius(rules, makeView(ws), { states: enforced(state) });
+      expect(r.reduction).toEqual({ oneHop: 0, multiHop: 0 });
+      expect(r.oneHop.mean).toBe(ws.length - 1);
+    }
+  });
+});

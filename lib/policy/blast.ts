@@ -9,10 +9,17 @@
 // milliseconds. graphology is not used here: the graph can have millions of edges (one rule
 // "every workload -> DNS" alone is N edges) and bit rows are both smaller and faster than an
 // object graph. blastRadius computes reach, then each part of the answer is its own step.
+//
+// With enforcement states (opts.states) reach is what the exported files do today: a host drops
+// what no rule allows only when its application is enforced (test logs, visibility does nothing),
+// on either end of a conversation, as simulation decides (./simulate-sql.ts). So a workload
+// whose application is not enforced also reaches every other such workload, whatever the rules.
 import { formatPorts, formatSelector, isLabels, type PortSpec, type Selector } from './model';
 import type { PolicyView } from './labels';
 import { Bits, multiHopReach, oneHopReach, type OneHop } from './reach';
 import type { PolicyWorkload } from './selectors';
+import { stateOf } from './simulate-rules';
+import type { SimulateOptions } from './simulate-types';
 
 export interface BlastRule {
   id: string;
@@ -62,10 +69,15 @@ const stats = (xs: number[]): ReachStats => {
   return { mean: s.reduce((a, b) => a + b, 0) / s.length, median: s[Math.floor((s.length - 1) / 2)]!, max: s[s.length - 1]! };
 };
 
-export function blastRadius(rules: readonly BlastRule[], view: PolicyView, opts: { policy?: string; workload?: string; widest?: number } = {}): BlastResult {
+export function blastRadius(
+  rules: readonly BlastRule[],
+  view: PolicyView,
+  opts: { policy?: string; workload?: string; widest?: number; states?: SimulateOptions['states'] } = {},
+): BlastResult {
   const ws = view.workloads;
   const n = ws.length;
   const reach = oneHopReach(rules, ws);
+  if (opts.states) openWhereNotEnforced(reach.adj, ws, opts.states);
   const one = reach.adj.map((b) => b.count());
   const { succ, multi } = multiHopReach(reach.adj);
   const flat = Math.max(0, n - 1);
@@ -88,6 +100,18 @@ export function blastRadius(rules: readonly BlastRule[], view: PolicyView, opts:
     if (w) result.workload = workloadBlast(ws, w, rules, reach, succ);
   }
   return result;
+}
+
+/** Adds to each workload that does not enforce every other workload that does not either: no host drops their traffic. */
+export function openWhereNotEnforced(adj: Bits[], ws: readonly PolicyWorkload[], states: NonNullable<SimulateOptions['states']>): void {
+  const state = stateOf(states);
+  const open = new Bits(ws.length);
+  ws.forEach((w, i) => state(w.labels) !== 'enforced' && open.set(i));
+  ws.forEach((_, i) => {
+    if (!open.has(i)) return;
+    adj[i]!.or(open);
+    adj[i]!.clear(i);
+  });
 }
 
 /** 1 - reach / the flat network's reach (0 when there is nothing to reach). */
@@ -147,6 +171,8 @@ export function workloadBlast(ws: readonly PolicyWorkload[], w: PolicyWorkload, 
       p.rules.add(r.id);
     }
   });
+  // reached because neither end enforces (opts.states): no rule, nothing dropped
+  for (const j of reach.adj[i]!.each()) if (!ports.has(j)) ports.set(j, { ports: new Set(['any']), rules: new Set() });
   // breadth-first from the workload for hop counts and one path each
   const hops = new Int32Array(n).fill(-1);
   const prev = new Int32Array(n).fill(-1);

@@ -135,9 +135,14 @@ export interface BlastReport {
   flat: { oneHop: number; multiHop: number };
   proposed: BlastResult;
   approved: BlastResult;
+  /** the approved policy as the exports apply it today: only enforced applications drop (docs/policy.md) */
+  enforced: BlastResult & { applicationsEnforced: number };
 }
 
-/** Blast radius under the flat network, the proposed policy (approved + open proposals) and the approved policy. */
+/**
+ * Blast radius under the flat network, the proposed policy (approved + open proposals), the
+ * approved policy as if every application enforced it, and as the enforcement states apply it.
+ */
 export async function blastReport(rt: PolicyStores, opts: { workload?: string; now?: Date } = {}): Promise<BlastReport> {
   const db = rt.db.prisma;
   const now = opts.now ?? new Date();
@@ -147,8 +152,11 @@ export async function blastReport(rt: PolicyStores, opts: { workload?: string; n
     throw new PolicyError(`no workload ${opts.workload} with an address now (names as \`bulkhead analyze\` lists them)`);
   }
   const proposed = blastRadius(await policyRules(db, 'proposed', now), view, { policy: 'proposed', workload: opts.workload });
-  const approved = blastRadius(await policyRules(db, 'approved', now), view, { policy: 'approved', workload: opts.workload });
-  return { workloads: view.workloads.length, flat: proposed.flat, proposed, approved };
+  const approvedRules = await policyRules(db, 'approved', now);
+  const approved = blastRadius(approvedRules, view, { policy: 'approved', workload: opts.workload });
+  const states = await enforcementStates(db);
+  const enforced = blastRadius(approvedRules, view, { policy: 'approved, as enforced', workload: opts.workload, states });
+  return { workloads: view.workloads.length, flat: proposed.flat, proposed, approved, enforced: { ...enforced, applicationsEnforced: states.filter((x) => x.state === 'enforced').length } };
 }
 
 /** The baseline document to export: current rules (approved, proposed, or both) or a stored baseline. */
