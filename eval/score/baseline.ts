@@ -131,10 +131,14 @@ export class BaselinePolicy {
     return matcher ? matcher(addr) : false;
   }
 
-  /** Rules with a labels side no workload of the document matches: they allow nothing and protect nothing. */
+  /**
+   * Rules with a labels side no workload of the document carries: they allow nothing and protect
+   * nothing. A side naming one workload is left out: a workload retired before the document's
+   * time is a stale rule, not a name that drifted.
+   */
   selectingNobody(): number {
-    const workloads = [...this.byName];
-    const selectsSome = (s: BaselineSelector) => !s.labels || workloads.some(([name, w]) => Object.entries(s.labels!).every(([k, v]) => (k === 'workload' ? name : w.labels[k]) === v));
+    const workloads = [...this.byName.values()];
+    const selectsSome = (s: BaselineSelector) => !s.labels || 'workload' in s.labels || workloads.some((w) => Object.entries(s.labels!).every(([k, v]) => w.labels[k] === v));
     return this.rules.filter((r) => !selectsSome(r.from) || !selectsSome(r.to)).length;
   }
 
