@@ -104,11 +104,13 @@ async function confirmApplications(ctx: CommandContext, db: Db, result: Analysis
   const done = [];
   for (const ref of refs) {
     const r = await confirmApplication(db, ref, (e, tx) => audit(tx, { actor: ctx.actor, via: 'cli', ip: null, userAgent: 'bulkhead applications confirm', ...e }).then(() => undefined));
-    done.push({ application: ref.id, workloads: r.workloads, labelsChanged: r.labelsChanged });
+    done.push({ application: ref.id, workloads: r.workloads, labelsChanged: r.labelsChanged, keptOwnLabel: r.keptOwnLabel ?? 0 });
   }
   if (json) ctx.io.out(JSON.stringify({ confirmed: done }, null, 2));
   else if (!done.length) ctx.io.out('No inferred application left to confirm in this window.');
-  else for (const d of done) ctx.io.out(`confirmed ${d.application}: ${count(d.workloads, 'workload')}, ${count(d.labelsChanged, 'label')} changed`);
+  else
+    for (const d of done)
+      ctx.io.out(`confirmed ${d.application}: ${count(d.workloads, 'workload')}, ${count(d.labelsChanged, 'label')} changed${d.keptOwnLabel ? `; ${count(d.keptOwnLabel, 'member')} kept an app label of its own (inventory or a person's)` : ''}`);
   return 0;
 }
 

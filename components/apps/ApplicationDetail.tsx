@@ -53,10 +53,10 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
 
   const edit = useMutation({
     mutationFn: ({ op, body }: { op: 'confirm' | 'rename' | 'merge' | 'split'; body: Record<string, unknown> }) =>
-      apiSend<{ workloads: number; labelsChanged: number; application: string }>('POST', `/api/v1/applications/${encodeURIComponent(a.id)}/${op}`, { ...windowParams(win), ...body }),
+      apiSend<{ workloads: number; labelsChanged: number; application: string; keptOwnLabel?: number }>('POST', `/api/v1/applications/${encodeURIComponent(a.id)}/${op}`, { ...windowParams(win), ...body }),
     onSuccess: async (r, v) => {
       const verb = { confirm: 'Confirmed', rename: 'Renamed', merge: 'Merged', split: 'Split off' }[v.op];
-      setMessage({ ok: true, text: `${verb}: ${num(r.workloads)} workloads now belong to ${r.application} (${num(r.labelsChanged)} labels written). Discovery runs again with the new labels.` });
+      setMessage({ ok: true, text: `${verb}: ${num(r.workloads)} workloads now belong to ${r.application} (${num(r.labelsChanged)} labels written${r.keptOwnLabel ? `; ${num(r.keptOwnLabel)} kept an app label of their own` : ''}). Discovery runs again with the new labels.` });
       setPicked(new Set());
       await qc.invalidateQueries({ queryKey: ['applications'] });
       await qc.invalidateQueries({ queryKey: ['map'] });

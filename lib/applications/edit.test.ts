@@ -44,6 +44,19 @@ describe('application edits', () => {
     expect(await labelsOf(a.id)).toEqual({ app: 'erp:user:true', env: 'staging:inventory:true' });
   });
 
+  it("keeps a member's own app label (inventory or a person) when confirming: only what discovery guessed becomes fact", async () => {
+    const guessed = await workload('vc-1', { app: ['virt', 'inferred', false] });
+    const tagged = await workload('jump-2', { app: ['jump-hosts', 'inventory', true], env: ['shared', 'inventory', true] });
+    const set = await workload('esx-9', { app: ['hosting', 'user', true] });
+    const r = await confirmApplication(database.prisma, { id: 'virt@shared', name: 'virt', environment: 'shared', members: [guessed.id, tagged.id, set.id] }, record);
+    expect(r).toMatchObject({ workloads: 1, keptOwnLabel: 2, application: 'virt' });
+    expect(await labelsOf(guessed.id)).toEqual({ app: 'virt:user:true', env: 'shared:user:true' });
+    expect(await labelsOf(tagged.id)).toEqual({ app: 'jump-hosts:inventory:true', env: 'shared:inventory:true' });
+    expect(await labelsOf(set.id)).toEqual({ app: 'hosting:user:true' });
+    const ev = await database.prisma.auditEvent.findFirst({ where: { action: 'application.confirm', summary: { contains: 'virt@shared' } } });
+    expect(ev?.summary).toContain('2 keeping an app label of their own');
+  });
+
   it('renames: members move, owners and rules follow when the old name is gone', async () => {
     const db = database.prisma;
     const a = await workload('crm-1', { app: ['crm', 'inventory', true] });

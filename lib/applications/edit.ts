@@ -52,6 +52,8 @@ export interface EditResult {
   workloads: number;
   labelsChanged: number;
   application: string;
+  /** members that kept an app label of their own (confirming only) */
+  keptOwnLabel?: number;
 }
 
 async function setLabel(tx: Tx, workloadId: string, key: string, value: string): Promise<boolean> {
@@ -98,15 +100,33 @@ async function appInUse(tx: Tx, name: string): Promise<boolean> {
   return (await tx.label.count({ where: { key: 'app', value: name } })) > 0;
 }
 
-/** Confirm an inferred application: its members' app (and env) labels become facts. */
+/** Members whose app label is their own (inventory, a person, a confirmation) and names another application. */
+async function ownAppLabels(tx: Tx, members: readonly string[], name: string): Promise<Set<string>> {
+  const rows = await tx.label.findMany({ where: { workloadId: { in: [...members] }, key: 'app', NOT: { value: name } }, select: { workloadId: true, source: true, confirmed: true } });
+  return new Set(rows.filter((l) => l.source !== 'inferred' || l.confirmed).map((l) => l.workloadId));
+}
+
+/**
+ * Confirm an inferred application: what discovery guessed becomes fact. A member that carries an
+ * app label of its own (from the inventory or a person) keeps it: confirming says discovery was
+ * right where it guessed, not that the inventory is wrong, and the rules proposed before it
+ * already select that member by its own label (moving it is a merge, a split or a label edit).
+ */
 export async function confirmApplication(db: Db, app: AppRef, audit: AuditFn): Promise<EditResult> {
   return db.$transaction(async (tx) => {
     const members = await existingWorkloads(tx, app.members);
     if (!members.length) throw new EditError(`application ${app.id} has no workloads in the inventory`);
-    const changed = await assign(tx, members, app.name, app.environment);
+    const own = await ownAppLabels(tx, members, app.name);
+    const changed = await assign(
+      tx,
+      members.filter((m) => !own.has(m)),
+      app.name,
+      app.environment,
+    );
     const row = await upsertApplication(tx, app.name, app.environment, true);
-    await audit({ action: 'application.confirm', target: { type: 'application', id: row.id }, summary: `confirmed application ${app.id} (${members.length} workloads)`, after: { name: app.name, environment: app.environment, members: members.length } }, tx);
-    return { workloads: members.length, labelsChanged: changed, application: app.name };
+    const summary = `confirmed application ${app.id} (${members.length} workloads${own.size ? `, ${own.size} keeping an app label of their own` : ''})`;
+    await audit({ action: 'application.confirm', target: { type: 'application', id: row.id }, summary, after: { name: app.name, environment: app.environment, members: members.length, keptOwnLabel: own.size } }, tx);
+    return { workloads: members.length - own.size, labelsChanged: changed, application: app.name, keptOwnLabel: own.size };
   });
 }
 
