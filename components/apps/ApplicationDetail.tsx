@@ -2,6 +2,7 @@
 // One application: its members with their labels and roles, what it depends on and what uses
 // it, and the edits people make to discovery's grouping (confirm, rename, merge, split).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
@@ -58,11 +59,10 @@ function Body({ d, canEdit, enforce, win }: { d: Detail; canEdit: boolean; enfor
       const verb = { confirm: 'Confirmed', rename: 'Renamed', merge: 'Merged', split: 'Split off' }[v.op];
       setMessage({ ok: true, text: `${verb}: ${num(r.workloads)} workloads now belong to ${r.application} (${num(r.labelsChanged)} labels written${r.keptOwnLabel ? `; ${num(r.keptOwnLabel)} kept an app label of their own` : ''}). Discovery runs again with the new labels.` });
       setPicked(new Set());
-      await qc.invalidateQueries({ queryKey: ['applications'] });
-      await qc.invalidateQueries({ queryKey: ['map'] });
+      await refreshAfterChange(qc, ['applications'], ['map']);
       if (v.op === 'rename') router.replace(`/applications/${encodeURIComponent(appId(r.application, a.environment))}?${wp}`);
       else if (v.op === 'merge') router.replace(`/applications/${encodeURIComponent(String(v.body.into))}?${wp}`);
-      else await qc.invalidateQueries({ queryKey: ['application'] });
+      else await refreshAfterChange(qc, ['application']);
     },
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });

@@ -4,6 +4,7 @@
 // Kubernetes and EC2 go through `bulkhead import inventory`, whose adapters read those formats
 // (the web app does not carry a second copy of them).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import { useId, useState } from 'react';
 import { apiSend } from '../api/client';
 import { num } from '../format';
@@ -28,7 +29,7 @@ export function InventoryImport({ onDone }: { onDone?: () => void }) {
     mutationFn: (dryRun: boolean) => apiSend<ApplyResult>('POST', '/api/v1/inventory', { source, dryRun, workloads: file!.workloads }),
     onSuccess: async (r) => {
       if (!r.dryRun) {
-        await qc.invalidateQueries();
+        await refreshAfterChange(qc);
         onDone?.();
       }
     },

@@ -2,6 +2,7 @@
 // One workload: its labels (where each comes from, editable), its address history, what
 // discovery says of it, and its dependencies.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import Link from 'next/link';
 import { useId, useState } from 'react';
 import { apiSend } from '../api/client';
@@ -158,7 +159,7 @@ function Labels({ d, canEdit }: { d: Detail; canEdit: boolean }) {
       setMessage({ ok: true, text: body.remove ? `Removed ${body.remove.join(', ')}.` : `Set ${Object.entries(body.set ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}.` });
       setKey('');
       setValue('');
-      await qc.invalidateQueries();
+      await refreshAfterChange(qc);
     },
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });

@@ -3,6 +3,7 @@
 // declared): proposals already use them; a person accepts one (renamed or narrowed) so that it
 // groups its addresses from then on, or declines it so that it is not suggested again.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import { useState } from 'react';
 import { apiSend } from '../api/client';
 import type { CoverageReport } from '../data/discovery';
@@ -41,7 +42,7 @@ function NetworkRow({ n }: { n: Suggestion }) {
   const qc = useQueryClient();
   const [as, setAs] = useState(n.name);
   const [cidr, setCidr] = useState(n.cidr);
-  const done = () => qc.invalidateQueries({ queryKey: ['coverage'] });
+  const done = () => refreshAfterChange(qc, ['coverage']);
   const accept = useMutation({
     mutationFn: () => apiSend('POST', `/api/v1/networks/${encodeURIComponent(n.name)}/accept`, { as: as !== n.name ? as : undefined, cidr: cidr !== n.cidr ? cidr : undefined }),
     onSuccess: done,

@@ -3,6 +3,7 @@
 // between two versions, and the export of rules or a baseline to each enforcement format with a
 // preview before the download.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { apiGet, apiSend, withParams } from '../api/client';
@@ -112,7 +113,7 @@ function CreateBaseline() {
     mutationFn: () => apiSend<{ baseline: Info }>('POST', '/api/v1/baselines', { name, note: note || undefined }),
     onSuccess: async () => {
       setNote('');
-      await qc.invalidateQueries({ queryKey: ['baselines'] });
+      await refreshAfterChange(qc, ['baselines']);
     },
   });
   return (

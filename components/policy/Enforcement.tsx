@@ -4,6 +4,7 @@
 // review). The routes check policy:enforce and ownership; the pages offer the control only to
 // those the routes would let through, so nobody is shown a button that can only fail.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import { useId, useState } from 'react';
 import { apiGet, apiSend } from '../api/client';
 import { ENFORCEMENT_STATES, envName, STATE_MEANING, type EnforcementJson, type EnforcementState } from '../data/enforcement';
@@ -65,8 +66,7 @@ export function EnforcementPanel({ application, canChange }: { application: { id
           ? `${application.name} in ${envName(r.environment)}: ${r.from} → ${r.to}. The enforcement points change when the policy is exported and loaded again.`
           : `${application.name} in ${envName(r.environment)} was already in ${r.to}.`,
       });
-      await qc.invalidateQueries({ queryKey: ['enforcement'] });
-      await qc.invalidateQueries({ queryKey: ['simulation'] });
+      await refreshAfterChange(qc, ['enforcement'], ['simulation']);
     },
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });
@@ -161,9 +161,9 @@ function Readiness({ application, environment }: { application: { id: string; na
             ? `${count(v.dependency.length, 'dependency', 'dependencies')} allowed: ${count(r.rules.length, 'rule')} proposed for ${application.name}, to review on the rules page before exporting.`
             : `${count(v.dependency.length, 'dependency', 'dependencies')} will be dropped once ${application.name} is enforced.`,
       });
-      await qc.invalidateQueries({ queryKey: ['enforcement', application.id] });
+      await refreshAfterChange(qc, ['enforcement', application.id]);
       // allowing proposes rules: the page's counts (and its next step) change with them
-      await qc.invalidateQueries({ queryKey: ['application'] });
+      await refreshAfterChange(qc, ['application']);
     },
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });

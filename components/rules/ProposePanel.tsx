@@ -2,6 +2,7 @@
 // New proposals from discovery: the window, how fine application rules are (granularity) and
 // how ports are generalised; a dry run shows what would be proposed without saving it.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import { useEffect, useState } from 'react';
 import { apiSend } from '../api/client';
 import { duration, num } from '../format';
@@ -26,7 +27,7 @@ export function ProposePanel() {
     mutationFn: () => apiSend<ProposeRun>('POST', '/api/v1/proposals', { days, granularity, ports, dryRun }),
     onMutate: () => setStarted(Date.now()),
     onSuccess: async (r) => {
-      if (r.saved) await qc.invalidateQueries();
+      if (r.saved) await refreshAfterChange(qc);
     },
   });
   useEffect(() => {

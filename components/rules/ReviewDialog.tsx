@@ -3,6 +3,7 @@
 // (saying why), or narrow it (fewer ports, more specific selectors, an expiry), always with a
 // comment that lands in the rule's history and the audit log.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import { useEffect, useId, useRef, useState } from 'react';
 import { apiSend } from '../api/client';
 import { portText, type PortSpec, type RuleJson, type Selector } from '../data/rules';
@@ -62,7 +63,7 @@ export function ReviewDialog({ rules, action, onClose, unit }: { rules: RuleJson
       // confirmed): say which and why, and stay open so it is read
       const bulk = data as Partial<BulkApproval> | undefined;
       const refused = bulk?.refused ? (bulk.rules ?? []).filter((r) => r.outcome === 'refused') : [];
-      await qc.invalidateQueries();
+      await refreshAfterChange(qc);
       if (refused.length || bulk?.endorsed) {
         setResult(
           `Approved ${bulk?.approved ?? 0}.` +

@@ -5,6 +5,7 @@
 // side agreed; "Approve all" for the unit, and Confirm for the inferred applications that hold
 // rules back (the unconfirmed gate).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { refreshAfterChange } from '../api/refresh';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { apiGet, apiSend } from '../api/client';
@@ -116,7 +117,7 @@ export function UnitReview({ unit, role }: { unit: string; role: string }) {
     mutationFn: (id: string) => apiSend<{ workloads: number; application: string }>('POST', `/api/v1/applications/${encodeURIComponent(id)}/confirm`, {}),
     onSuccess: async (r) => {
       setMessage({ ok: true, text: `Confirmed ${r.application}: ${num(r.workloads)} workloads carry it as a fact. Its rules can be approved now.` });
-      await qc.invalidateQueries();
+      await refreshAfterChange(qc);
     },
     onError: (e) => setMessage({ ok: false, text: (e as Error).message }),
   });
