@@ -76,14 +76,14 @@ const worst = {
   legitimateAllowed: min((r) => r.score.legitimate.ratio),
   blastGap: max((r) => r.score.blast.gap),
   ruleRatio: max((r) => r.score.rules.ratio),
-  rulesSelectingNobody: max((r) => r.score.rules.selectingNobody),
+  rulesNamingNoApplication: max((r) => r.score.rules.namingNoApplication),
 };
 const failed = runs.filter((r) => r.score.misses.length);
 console.log(
   `\nworst over ${runs.length} estates: AMI ${worst.ami.toFixed(4)} (>= ${TARGETS.ami}; ${worst.amiHeard.toFixed(4)} without silent workers), precision ${worst.precision.toFixed(4)} (>= ${TARGETS.precision}), ` +
     `recall ${worst.recall.toFixed(4)} (>= ${TARGETS.recall}), reused-address false edges ${worst.reusedFalseEdges} (0), scanner flows allowed ${worst.scannerFlowsAllowed} (0), ` +
     `legitimate allowed ${pct(worst.legitimateAllowed, 3)} (>= ${pct(TARGETS.legitimateAllowed)}), blast-radius gap ${(worst.blastGap * 100).toFixed(1)} points (<= ${TARGETS.blastGap * 100}), ` +
-    `rules ${worst.ruleRatio.toFixed(2)}x (<= ${TARGETS.ruleRatio}x), rules selecting no workload ${worst.rulesSelectingNobody} (0)`,
+    `rules ${worst.ruleRatio.toFixed(2)}x (<= ${TARGETS.ruleRatio}x), rules naming an application no workload carries ${worst.rulesNamingNoApplication} (0)`,
 );
 console.log(failed.length ? `FAIL: ${failed.length} of ${runs.length} estates miss a target (${failed.map((r) => r.name).join(', ')})` : `PASS: every estate meets every target`);
 console.log(`${((Date.now() - started) / 60000).toFixed(1)} minutes; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -36,7 +36,7 @@ describe('an estate Bulkhead was not written for', () => {
     expect(s.blast.gap).toBeLessThanOrEqual(TARGETS.blastGap);
     expect(s.rules.ratio).toBeLessThanOrEqual(TARGETS.ruleRatio);
     // the proposals' names are the names the workloads carry once confirmed (no "app-x-2" drift)
-    expect(s.rules.selectingNobody).toBe(0);
+    expect(s.rules.namingNoApplication).toBe(0);
     expect(s.misses).toEqual([]);
   });
 

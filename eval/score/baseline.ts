@@ -132,14 +132,15 @@ export class BaselinePolicy {
   }
 
   /**
-   * Rules with a labels side no workload of the document carries: they allow nothing and protect
-   * nothing. A side naming one workload is left out: a workload retired before the document's
-   * time is a stale rule, not a name that drifted.
+   * Rules a side of which names an application (`app`) that no workload of the document carries:
+   * a name that drifted between the analysis that proposed the rule and the labels the workloads
+   * got. Other labels are left out: a role whose only workload retired before the document's
+   * time (a replaced batch worker) is a stale rule, not a drifted name.
    */
-  selectingNobody(): number {
-    const workloads = [...this.byName.values()];
-    const selectsSome = (s: BaselineSelector) => !s.labels || 'workload' in s.labels || workloads.some((w) => Object.entries(s.labels!).every(([k, v]) => w.labels[k] === v));
-    return this.rules.filter((r) => !selectsSome(r.from) || !selectsSome(r.to)).length;
+  namingNoApplication(): number {
+    const apps = new Set([...this.byName.values()].map((w) => w.labels.app).filter((a) => a !== undefined));
+    const names = (s: BaselineSelector) => s.labels?.app === undefined || apps.has(s.labels.app);
+    return this.rules.filter((r) => !names(r.from) || !names(r.to)).length;
   }
 
   /** The rules whose side (0 from, 1 to) selects this endpoint: a workload (by name) at this address, or a bare address. */

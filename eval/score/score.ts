@@ -70,8 +70,8 @@ export const TARGETS = {
   /** and must reach this wherever the minimal policy does */
   blastFloor: 0.9,
   ruleRatio: 1.2,
-  /** rules with a side that no workload of the baseline carries: names that drifted between analyses */
-  rulesSelectingNobody: 0,
+  /** rules naming an application no workload of the baseline carries: names that drifted between analyses */
+  rulesNamingNoApplication: 0,
 } as const;
 
 export interface Score {
@@ -85,8 +85,8 @@ export interface Score {
   scanners: { flows: number; allowed: number; indistinguishable: number; found: string[]; ownFlows: number; ownAllowed: number };
   legitimate: { teachable: number; teachableAllowed: number; ratio: number; all: number; allAllowed: number; blocked: Array<{ kind: string; client: string; server: string; port: string; flows: number }> };
   blast: { workloads: number; policyCut: number; truthCut: number; gap: number };
-  /** selectingNobody: rules a side of which selects labels no workload of the baseline carries */
-  rules: { policy: number; truth: number; ratio: number; selectingNobody: number };
+  /** namingNoApplication: rules a side of which names an application (app label) no workload of the baseline carries */
+  rules: { policy: number; truth: number; ratio: number; namingNoApplication: number };
   /** which targets were missed, in words; empty when all are met */
   misses: string[];
 }
@@ -102,7 +102,7 @@ export function score(truth: ScoringTruth, analysis: AnalysisJsonView, baseline:
   const policy = new BaselinePolicy(baseline);
   const { scanners, legitimate } = scoreFlows(truth, policy, analysis);
   const blast = scoreBlast(truth, policy, baseline);
-  const rules = { policy: policy.rules.length, truth: truth.policy.length, ratio: truth.policy.length ? policy.rules.length / truth.policy.length : 0, selectingNobody: policy.selectingNobody() };
+  const rules = { policy: policy.rules.length, truth: truth.policy.length, ratio: truth.policy.length ? policy.rules.length / truth.policy.length : 0, namingNoApplication: policy.namingNoApplication() };
   const misses: string[] = [];
   const miss = (ok: boolean, text: string) => ok || misses.push(text);
   miss(applications.ami >= TARGETS.ami, `AMI ${applications.ami.toFixed(4)} < ${TARGETS.ami}`);
@@ -114,7 +114,7 @@ export function score(truth: ScoringTruth, analysis: AnalysisJsonView, baseline:
   miss(blast.gap <= TARGETS.blastGap, `blast-radius cut ${(blast.policyCut * 100).toFixed(1)}% trails the minimal policy's ${(blast.truthCut * 100).toFixed(1)}% by more than ${TARGETS.blastGap * 100} points`);
   miss(blast.truthCut < TARGETS.blastFloor || blast.policyCut >= TARGETS.blastFloor, `blast-radius cut ${(blast.policyCut * 100).toFixed(1)}% < ${TARGETS.blastFloor * 100}% where the minimal policy reaches ${(blast.truthCut * 100).toFixed(1)}%`);
   miss(rules.ratio <= TARGETS.ruleRatio, `${rules.policy} rules, ${rules.ratio.toFixed(2)}x the minimal policy's ${rules.truth}`);
-  miss(rules.selectingNobody <= TARGETS.rulesSelectingNobody, `${rules.selectingNobody} rules select labels no workload carries`);
+  miss(rules.namingNoApplication <= TARGETS.rulesNamingNoApplication, `${rules.namingNoApplication} rules name an application no workload carries`);
   return { applications, dependencies, scanners, legitimate, blast, rules, misses };
 }
 
