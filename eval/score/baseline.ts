@@ -132,14 +132,15 @@ export class BaselinePolicy {
   }
 
   /**
-   * Rules a side of which names an application (`app`) that no workload of the document carries:
-   * a name that drifted between the analysis that proposed the rule and the labels the workloads
-   * got. Other labels are left out: a role whose only workload retired before the document's
-   * time (a replaced batch worker) is a stale rule, not a drifted name.
+   * Rules a side of which names an application (`app`) that no workload of the document carries,
+   * unless `retired(app)` says its workloads are all gone by the document's time (a rule over
+   * them is stale, not wrong): what is left is a name that drifted between the analysis that
+   * proposed the rule and the labels the workloads got. Other labels are left out: a role whose
+   * only workload retired (a replaced batch worker) is a stale rule too.
    */
-  namingNoApplication(): number {
+  namingNoApplication(retired: (app: string) => boolean): number {
     const apps = new Set([...this.byName.values()].map((w) => w.labels.app).filter((a) => a !== undefined));
-    const names = (s: BaselineSelector) => s.labels?.app === undefined || apps.has(s.labels.app);
+    const names = (s: BaselineSelector) => s.labels?.app === undefined || apps.has(s.labels.app) || retired(s.labels.app);
     return this.rules.filter((r) => !names(r.from) || !names(r.to)).length;
   }
 

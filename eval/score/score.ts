@@ -96,13 +96,31 @@ const protoNumber = (p: number | string) => (typeof p === 'number' ? p : (PROTOC
 const depKey = (from: string, to: string, protocol: number, port: number) => `${from}|${to}|${protocol}|${protocol === 1 || protocol === 58 ? 0 : port}`;
 const portText = (protocol: number, port: number) => (protocol === 1 || protocol === 58 ? 'icmp' : `${protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol}/${port}`);
 
+/**
+ * Applications the analysis named whose members are all absent from the baseline (no address at
+ * its time): rules over them are stale, not drifted names.
+ */
+function retiredApplications(analysis: AnalysisJsonView, baseline: BaselineDocument): (app: string) => boolean {
+  const present = new Set(baseline.workloads.map((w) => w.name));
+  const members = new Map<string, string[]>();
+  for (const w of analysis.workloads) {
+    if (!w.application) continue;
+    const name = w.application.split('@')[0]!;
+    members.set(name, [...(members.get(name) ?? []), w.name]);
+  }
+  return (app) => {
+    const m = members.get(app);
+    return m !== undefined && m.every((n) => !present.has(n));
+  };
+}
+
 export function score(truth: ScoringTruth, analysis: AnalysisJsonView, baseline: BaselineDocument): Score {
   const applications = scoreApplications(truth, analysis);
   const dependencies = scoreDependencies(truth, analysis);
   const policy = new BaselinePolicy(baseline);
   const { scanners, legitimate } = scoreFlows(truth, policy, analysis);
   const blast = scoreBlast(truth, policy, baseline);
-  const rules = { policy: policy.rules.length, truth: truth.policy.length, ratio: truth.policy.length ? policy.rules.length / truth.policy.length : 0, namingNoApplication: policy.namingNoApplication() };
+  const rules = { policy: policy.rules.length, truth: truth.policy.length, ratio: truth.policy.length ? policy.rules.length / truth.policy.length : 0, namingNoApplication: policy.namingNoApplication(retiredApplications(analysis, baseline)) };
   const misses: string[] = [];
   const miss = (ok: boolean, text: string) => ok || misses.push(text);
   miss(applications.ami >= TARGETS.ami, `AMI ${applications.ami.toFixed(4)} < ${TARGETS.ami}`);
