@@ -23,7 +23,7 @@ import { MapFiltersForm } from './MapFilters';
 import { MapLegend } from './MapLegend';
 import { DetailsPanel } from './Panels';
 import { OverlayControls, OverlayStatus, useOverlay } from './overlays';
-import { ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, searchMap, type MapFilters, type MapView } from './view';
+import { activeFilterCount, ancestorsOf, buildView, DEFAULT_FILTERS, indexMap, searchMap, type MapFilters, type MapView } from './view';
 
 /** Estates up to this many workloads open at workload level; bigger ones at application level. */
 const DETAIL_LIMIT = 60;
@@ -118,7 +118,7 @@ export function MapExplorer() {
       pendingReveal.current = null;
     }
   }, [view]);
-  const activeFilters = filters.env.length + filters.app.length + filters.labels.length + filters.around.length + filters.ports.length + filters.protocols.length;
+  const activeFilters = activeFilterCount(filters);
   const [showFilters, setShowFilters] = useState(activeFilters > 0);
 
   const overlay = useOverlay({ data, view, window: win });

@@ -4,7 +4,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { MapData } from '../data/map';
 import { useUrlState } from '../url-state';
-import type { MapFilters } from './view';
+import { activeFilterCount, type MapFilters } from './view';
 
 export function MapFiltersForm({ data, filters }: { data: MapData; filters: MapFilters }) {
   const { set } = useUrlState();
@@ -18,7 +18,7 @@ export function MapFiltersForm({ data, filters }: { data: MapData; filters: MapF
   }, [data]);
   const [label, setLabel] = useState('');
   const [port, setPort] = useState('');
-  const active = filters.env.length + filters.app.length + filters.labels.length + filters.around.length + filters.ports.length + filters.protocols.length;
+  const active = activeFilterCount(filters);
 
   const toggleIn = (key: 'env' | 'app' | 'proto', list: string[], v: string) => set({ [key]: list.includes(v) ? list.filter((x) => x !== v) : [...list, v], sel: null });
 

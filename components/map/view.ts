@@ -61,6 +61,9 @@ export interface MapFilters {
   scanners: boolean;
 }
 
+/** How many filters narrow the map (the Filters button's count, and whether the form opens). */
+export const activeFilterCount = (f: MapFilters): number => f.env.length + f.app.length + f.labels.length + f.around.length + f.ports.length + f.protocols.length;
+
 export const DEFAULT_FILTERS: MapFilters = { env: [], app: [], labels: [], around: [], ports: [], protocols: [], core: false, external: true, management: false, scanners: false };
 
 export interface ViewOptions {
